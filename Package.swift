@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "DriftTune",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "drifttune", targets: ["drifttune"]),
+        .library(name: "Linalg", targets: ["Linalg"]),
+        .library(name: "Learners", targets: ["Learners"]),
+        .library(name: "DriftDetection", targets: ["DriftDetection"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        // The only C face of BLAS; only Linalg imports it.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Linalg", dependencies: ["COpenBLAS"]),
+        .target(name: "Learners", dependencies: ["Linalg"]),
+        .target(name: "DriftDetection", dependencies: ["Linalg"]),
+        .target(
+            name: "Simulation",
+            dependencies: ["Linalg", "Learners", "DriftDetection", .product(name: "Yams", package: "Yams")]
+        ),
+        // Everything the CLI does, reachable from tests; the executable only calls `DriftTuneCommand.main()`.
+        .target(
+            name: "DriftTuneCLI",
+            dependencies: [
+                "Linalg", "Learners", "DriftDetection", "Simulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "drifttune", dependencies: ["DriftTuneCLI"]),
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
+        .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,102 @@
+import COpenBLAS
+
+/// Thin, typed wrappers over the CBLAS single-precision routines (row-major).
+///
+/// This is the only place in DriftTune that calls the C BLAS API. Pointers are raw so hot loops can
+/// work on slices of larger buffers without copying; `Matrix` offers checked, array-based forms.
+public enum BLAS {
+    /// `C = alpha * op(A) * op(B) + beta * C` (row-major sgemm). `op(A)` is `m × k`, `op(B)` is `k × n`.
+    @inlinable
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// `y = alpha * op(A) * x + beta * y` (row-major sgemv); `A` is `m × n` as stored.
+    @inlinable
+    public static func gemv(
+        trans: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>
+    ) {
+        guard m > 0, n > 0 else { return }
+        cblas_sgemv(
+            CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda),
+            x, 1, beta, y, 1)
+    }
+
+    /// `y += alpha * x` over `n` contiguous elements.
+    @inlinable
+    public static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
+        guard n > 0 else { return }
+        cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
+    }
+
+    /// `x · y` over `n` contiguous elements.
+    @inlinable
+    public static func dot(n: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>) -> Float {
+        guard n > 0 else { return 0 }
+        return cblas_sdot(Int32(n), x, 1, y, 1)
+    }
+
+    /// `x *= alpha` over `n` contiguous elements.
+    @inlinable
+    public static func scal(n: Int, alpha: Float, x: UnsafeMutablePointer<Float>) {
+        guard n > 0 else { return }
+        cblas_sscal(Int32(n), alpha, x, 1)
+    }
+
+    /// Euclidean norm of `n` contiguous elements.
+    @inlinable
+    public static func nrm2(n: Int, x: UnsafePointer<Float>) -> Float {
+        guard n > 0 else { return 0 }
+        return cblas_snrm2(Int32(n), x, 1)
+    }
+
+    /// The number of threads OpenBLAS uses for one call. Parallel sweeps set this to 1 so that
+    /// parallelism is across runs and results do not depend on scheduling.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+}
+
+extension BLAS {
+    /// `y += alpha * x` for arrays of equal length.
+    public static func axpy(_ alpha: Float, _ x: [Float], _ y: inout [Float]) {
+        precondition(x.count == y.count, "axpy length mismatch: \(x.count) vs \(y.count)")
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                axpy(n: px.count, alpha: alpha, x: px.baseAddress!, y: py.baseAddress!)
+            }
+        }
+    }
+
+    /// `x · y` for arrays of equal length.
+    public static func dot(_ x: [Float], _ y: [Float]) -> Float {
+        precondition(x.count == y.count, "dot length mismatch: \(x.count) vs \(y.count)")
+        return x.withUnsafeBufferPointer { px in
+            y.withUnsafeBufferPointer { py in dot(n: px.count, x: px.baseAddress!, y: py.baseAddress!) }
+        }
+    }
+
+    /// `A * x` (or `Aᵀ * x`) as a new array.
+    public static func gemv(_ a: Matrix, trans: Bool = false, _ x: [Float]) -> [Float] {
+        precondition(x.count == (trans ? a.rows : a.cols), "gemv vector length \(x.count) does not match matrix")
+        var y = [Float](repeating: 0, count: trans ? a.cols : a.rows)
+        a.data.withUnsafeBufferPointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    gemv(trans: trans, m: a.rows, n: a.cols, alpha: 1, a: pa.baseAddress!, lda: a.cols,
+                         x: px.baseAddress!, beta: 0, y: py.baseAddress!)
+                }
+            }
+        }
+        return y
+    }
+}
