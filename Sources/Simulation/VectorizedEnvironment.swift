@@ -41,6 +41,9 @@ public struct VectorizedEnvironment: Sendable {
         return forEach { env, i in env.runEpisode(policy: policy, seed: seeds[i]) }
     }
 
+    /// Applies `body` to every environment with its index, in parallel unless `serial`.
+    public mutating func map<R: Sendable>(_ body: (inout TuningEnvironment, Int) -> R) -> [R] { forEach(body) }
+
     private mutating func forEach<R: Sendable>(_ body: (inout TuningEnvironment, Int) -> R) -> [R] {
         let n = environments.count
         if serial || n <= 1 {
