@@ -87,8 +87,8 @@ public enum DetectorRegistry {
                 mode: try p.mode("mode"))
         default:
             let alpha = try p.double("alpha") { $0 >= 0 && $0 <= 1 }
-            let stat = try p.int("stat_size") { $0 >= 1 }
-            let window = try p.int("window_size") { $0 >= 2 * stat }
+            let window = try p.int("window_size") { $0 >= 2 }
+            let stat = try p.int("stat_size") { $0 >= 1 && 2 * $0 <= window }
             return KSWIN(alpha: alpha, windowSize: window, statSize: stat, seed: try p.optionalInt("seed"))
         }
     }
@@ -103,7 +103,7 @@ public enum DetectorRegistry {
             (given[key] ?? spec(key).defaultValue).trimmingCharacters(in: .whitespaces)
         }
         private func invalid(_ key: String) -> DetectorConfigurationError {
-            .invalidValue(detector: detector, parameter: key, value: given[key] ?? "", expected: spec(key).expected)
+            .invalidValue(detector: detector, parameter: key, value: raw(key), expected: spec(key).expected)
         }
 
         mutating func double(_ key: String, valid: (Double) -> Bool) throws -> Double {
