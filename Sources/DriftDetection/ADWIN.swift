@@ -137,13 +137,17 @@ public struct ADWIN: DriftDetector {
     private mutating func removeFront(row r: Int, count n: Int) {
         let base = r * rowCapacity
         let c = counts[r]
-        for k in 0..<(c - n) {
-            totals[base + k] = totals[base + k + n]
-            variances[base + k] = variances[base + k + n]
-        }
-        for k in (c - n)..<c {
-            totals[base + k] = 0
-            variances[base + k] = 0
+        totals.withUnsafeMutableBufferPointer { t in
+            variances.withUnsafeMutableBufferPointer { v in
+                for k in base..<(base + c - n) {
+                    t[k] = t[k + n]
+                    v[k] = v[k + n]
+                }
+                for k in (base + c - n)..<(base + c) {
+                    t[k] = 0
+                    v[k] = 0
+                }
+            }
         }
         counts[r] = c - n
     }
@@ -174,29 +178,35 @@ public struct ADWIN: DriftDetector {
             // Constant over one pass over the cut points (the window changes only between passes).
             let deltaPrime = log(2 * log(width) / delta)
             let meanVariance = variance / width
-            scan: for r in stride(from: rows - 1, through: 0, by: -1) {
-                let size = Double(UInt64(1) << UInt64(r))
-                let c = counts[r]
-                let base = r * rowCapacity
-                for k in 0..<c {
-                    n0 += size
-                    n1 -= size
-                    let t = totals[base + k]
-                    u0 += t
-                    u1 -= t
-                    if r == 0 && k == c - 1 { break scan }
-                    let deltaMean = (u0 / n0) - (u1 / n1)
-                    if n1 >= minLength && n0 >= minLength {
-                        let mRecip = 1 / (n0 - minLength + 1) + 1 / (n1 - minLength + 1)
-                        let epsilon = (2 * mRecip * meanVariance * deltaPrime).squareRoot()
-                            + 2.0 / 3.0 * deltaPrime * mRecip
-                        if abs(deltaMean) > epsilon {
-                            reduce = true
-                            changed = true
-                            if width > 0 { deleteOldest(); break scan }
+            let cut: Bool = totals.withUnsafeBufferPointer { t in
+                counts.withUnsafeBufferPointer { counts in
+                    for r in stride(from: rows - 1, through: 0, by: -1) {
+                        let size = Double(UInt64(1) << UInt64(r))
+                        let c = counts[r]
+                        let base = r * rowCapacity
+                        for k in 0..<c {
+                            n0 += size
+                            n1 -= size
+                            let v = t[base + k]
+                            u0 += v
+                            u1 -= v
+                            if r == 0 && k == c - 1 { return false }
+                            if n1 >= minLength && n0 >= minLength {
+                                let deltaMean = (u0 / n0) - (u1 / n1)
+                                let mRecip = 1 / (n0 - minLength + 1) + 1 / (n1 - minLength + 1)
+                                let epsilon = (2 * mRecip * meanVariance * deltaPrime).squareRoot()
+                                    + 2.0 / 3.0 * deltaPrime * mRecip
+                                if abs(deltaMean) > epsilon { return true }
+                            }
                         }
                     }
+                    return false
                 }
+            }
+            if cut {
+                reduce = true
+                changed = true
+                if width > 0 { deleteOldest() }
             }
         }
         if changed { detectionCount += 1 }
