@@ -36,6 +36,8 @@ extension Kernels {
         for r in 0..<rows {
             let row = probabilities + r * cols
             let y = Int(labels[r])
+            // An out-of-range label would write outside the row; stop rather than corrupt memory.
+            precondition(y >= 0 && y < cols, "label \(y) outside 0..<\(cols)")
             // Clamp keeps the loss finite when a probability underflows to 0.
             loss -= logf(max(row[y], .leastNormalMagnitude))
             row[y] -= 1
