@@ -10,7 +10,7 @@ public struct DetectCommand: ParsableCommand {
         discussion: """
             Parameters use River's names and defaults, e.g. --param delta=0.002 --param clock=32 for ADWIN.
             Detectors and their parameters:
-            \(DetectorRegistry.helpText)
+            \(DetectionRun.parameterHelp)
             """
     )
 
@@ -49,6 +49,14 @@ public struct DetectCommand: ParsableCommand {
 
 /// The logic behind `detect`, reachable from tests.
 public enum DetectionRun {
+    /// One line per detector: its name and `parameter=default` pairs.
+    public static var parameterHelp: String {
+        DetectorRegistry.names.map { name in
+            let params = (DetectorRegistry.parameters[name] ?? []).map { "\($0.name)=\($0.defaultValue)" }
+            return "  \(name): \(params.joined(separator: " "))"
+        }.joined(separator: "\n")
+    }
+
     /// Splits `NAME=VALUE` strings; a malformed one is a user error naming it.
     public static func parseParameters(_ items: [String]) throws -> [String: String] {
         var result: [String: String] = [:]

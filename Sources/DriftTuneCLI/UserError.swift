@@ -15,7 +15,7 @@ extension ParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            let message = (error as? CustomStringConvertible)?.description ?? "\(error)"
+            let message = String(describing: error)
             FileHandle.standardError.write(Data("drifttune: error: \(message)\n".utf8))
             throw ExitCode(2)
         }
