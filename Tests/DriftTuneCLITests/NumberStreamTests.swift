@@ -27,7 +27,7 @@ import Testing
     #expect(throws: NumberStreamError.missingColumn(input: "d.csv", column: "err", available: ["time", "error", "other"])) {
         try NumberStream.parse(csv, input: "d.csv", column: "err")
     }
-    #expect(throws: NumberStreamError.notANumber(input: "d.csv", line: 3, text: "y")) {
+    #expect(throws: NumberStreamError.notANumber(input: "d.csv", line: 2, text: "x")) {
         try NumberStream.parse(csv, input: "d.csv", column: "other")
     }
     #expect(throws: NumberStreamError.shortRow(input: "d.csv", line: 2, column: "other")) {
