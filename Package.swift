@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Learners", targets: ["Learners"]),
         .library(name: "DriftDetection", targets: ["DriftDetection"]),
         .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -29,11 +30,12 @@ let package = Package(
             name: "Simulation",
             dependencies: ["Linalg", "Learners", "DriftDetection", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "PolicyGradient", dependencies: ["Linalg", "Simulation"]),
         // Everything the CLI does, reachable from tests; the executable only calls `DriftTuneCommand.main()`.
         .target(
             name: "DriftTuneCLI",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +44,7 @@ let package = Package(
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
+        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
     ],
     swiftLanguageModes: [.v6]
