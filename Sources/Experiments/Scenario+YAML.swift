@@ -42,7 +42,7 @@ extension Scenario {
         if let clash = testSeeds.first(where: { Set(trainSeeds).contains($0) }) {
             throw m.error("test_seeds", "seed \(clash) is also a training seed; held-out seeds must be disjoint from train_seeds")
         }
-        var training = TrainingSettings(budgetSteps: 2000, searchSeedsPerCandidate: 1)
+        var training = TrainingBudget(budgetSteps: 2000, searchSeedsPerCandidate: 1)
         if var t = try m.optionalMap("training") {
             training.budgetSteps = try t.int("budget_steps", in: 1...100_000_000, default: training.budgetSteps)
             training.searchSeedsPerCandidate = try t.int("search_seeds_per_candidate", in: 1...1000,

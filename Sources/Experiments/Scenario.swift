@@ -16,7 +16,7 @@ public struct Scenario: Sendable {
     public var trainSeeds: [UInt64]
     /// Held-out seeds every method is evaluated on; disjoint from `trainSeeds`.
     public var testSeeds: [UInt64]
-    public var training: TrainingSettings
+    public var training: TrainingBudget
     public var agent: AgentSettings
     public var methods: [Method]
     public var metrics: [Metric]
@@ -39,7 +39,7 @@ public struct ScenarioEnvironment: Sendable {
 }
 
 /// The simulation budget of the trained methods.
-public struct TrainingSettings: Sendable, Equatable, Codable {
+public struct TrainingBudget: Sendable, Equatable, Codable {
     /// Environment steps (periods) the agent trains for; the static random search gets the same.
     public var budgetSteps: Int
     /// Training seeds each static-search candidate is scored on.
