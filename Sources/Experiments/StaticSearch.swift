@@ -23,7 +23,7 @@ public struct StaticSearch: Sendable {
     public var stepsPerCandidate: Int { specs.reduce(0) { $0 + $1.episodeLength } * seeds.count }
 
     /// Runs the search with `rng` (split from the run's identity).
-    public func run(rng: RandomSource, components: EnvironmentComponents = .experiments) throws -> TrainingRecord {
+    public func run(rng: RandomSource, components: EnvironmentComponents = .standard) throws -> TrainingRecord {
         let first = ActionSchema(spec: specs[0])
         var grid: [FixedSetting] = []
         for lr in first.learningRates.indices {
