@@ -59,9 +59,9 @@ public struct AgentSettings: Sendable, Equatable, Codable {
     public var gamma: Double
     public var gaeLambda: Double
 
-    /// CleanRL-like defaults scaled to short episodes.
-    public static let defaults = AgentSettings(algorithm: "ppo", hiddenSizes: [64, 64], learningRate: 3e-4, numEnvs: 4,
-                                               numSteps: 64, updateEpochs: 4, numMinibatches: 4,
+    /// PolicyGradient's defaults for 50-period tuning episodes (one episode per environment per rollout, γ = 0.95, Adam 1e-3).
+    public static let defaults = AgentSettings(algorithm: "ppo", hiddenSizes: [64, 64], learningRate: 1e-3, numEnvs: 8,
+                                               numSteps: 50, updateEpochs: 4, numMinibatches: 4,
                                                entropyCoefficient: 0.01, gamma: 0.95, gaeLambda: 0.95)
 }
 
