@@ -124,7 +124,9 @@ extension VectorEnvironment {
     public var state: VectorEnvironmentState {
         var data: Data?
         if let encodable = environments as? any Encodable {
-            data = try? JSONEncoder().encode(encodable)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]    // byte-stable snapshots
+            data = try? encoder.encode(encodable)
         }
         return VectorEnvironmentState(resetSources: resetSources, episodeReturns: episodeReturns,
                                       episodeLengths: episodeLengths, environments: data)
