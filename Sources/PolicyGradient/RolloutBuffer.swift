@@ -1,20 +1,20 @@
 /// Storage for one rollout of T steps from N environments (index `t·N + e`), and GAE(λ).
-struct RolloutBuffer {
-    let numSteps: Int
-    let numEnvs: Int
-    let observationSize: Int
-    let heads: Int
-    var observations: [Float]
-    var actions: [Int32]
-    var logProbs: [Float]
-    var rewards: [Float]
+public struct RolloutBuffer: Sendable {
+    public let numSteps: Int
+    public let numEnvs: Int
+    public let observationSize: Int
+    public let heads: Int
+    public var observations: [Float]
+    public var actions: [Int32]
+    public var logProbs: [Float]
+    public var rewards: [Float]
     /// 1 where the observation at this step starts a new episode (the previous step ended one).
-    var dones: [Float]
-    var values: [Float]
-    var advantages: [Float]
-    var returns: [Float]
+    public var dones: [Float]
+    public var values: [Float]
+    public var advantages: [Float]
+    public var returns: [Float]
 
-    init(numSteps: Int, numEnvs: Int, observationSize: Int, heads: Int) {
+    public init(numSteps: Int, numEnvs: Int, observationSize: Int, heads: Int) {
         self.numSteps = numSteps
         self.numEnvs = numEnvs
         self.observationSize = observationSize
@@ -30,7 +30,7 @@ struct RolloutBuffer {
         returns = [Float](repeating: 0, count: n)
     }
 
-    var count: Int { numSteps * numEnvs }
+    public var count: Int { numSteps * numEnvs }
 
     /// Generalized advantage estimation (Schulman et al. 2016), as CleanRL computes it:
     /// `δ_t = r_t + γ·V(s_{t+1})·(1 − done_{t+1}) − V(s_t)`, `A_t = δ_t + γλ·(1 − done_{t+1})·A_{t+1}`,
@@ -39,7 +39,7 @@ struct RolloutBuffer {
     /// - Parameters:
     ///   - nextValues: V of the observation after the last step, per environment.
     ///   - nextDones: whether that observation starts a new episode.
-    mutating func computeAdvantages(nextValues: [Float], nextDones: [Float], gamma: Double, lambda: Double) {
+    public mutating func computeAdvantages(nextValues: [Float], nextDones: [Float], gamma: Double, lambda: Double) {
         let n = numEnvs
         var lastGAE = [Double](repeating: 0, count: n)
         for t in stride(from: numSteps - 1, through: 0, by: -1) {

@@ -1,4 +1,4 @@
-@testable import PolicyGradient
+import PolicyGradient
 import Testing
 
 @Test func gaeMatchesDirectSumOfDiscountedTDErrors() {
