@@ -1,1 +1,3 @@
 import DriftTuneCLI
+
+DriftTuneCommand.main()
