@@ -4,6 +4,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case mismatch(what: String, expected: String, found: String)
     /// The file's format version is not one this build reads.
     case unsupportedVersion(found: Int, supported: Int)
+    /// The file could not be read as a checkpoint.
+    case unreadable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -11,6 +13,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "checkpoint \(what) mismatch: expected \(expected), found \(found)"
         case let .unsupportedVersion(found, supported):
             return "checkpoint format version \(found) is not supported (this build reads version \(supported))"
+        case let .unreadable(path, reason):
+            return "\(path): cannot read checkpoint: \(reason)"
         }
     }
 }

@@ -115,26 +115,31 @@ public struct VectorEnvironmentState: Codable, Sendable, Equatable {
     public var resetSources: [RandomSource]
     public var episodeReturns: [Double]
     public var episodeLengths: [Int]
-    /// JSON of the environments when `Env` is `Codable`; nil otherwise (they restart episodes).
+    /// JSON of the environments when `Env` is `Codable`; nil otherwise.
     public var environments: Data?
+    /// Each environment's `savedState()` when `Env` is a `RestorableEnvironment`; nil otherwise.
+    public var savedStates: [Data]?
 }
 
 extension VectorEnvironment {
     /// A snapshot for checkpoints.
     public var state: VectorEnvironmentState {
         var data: Data?
-        if let encodable = environments as? any Encodable {
+        var saved: [Data]?
+        if Env.self is any RestorableEnvironment.Type {
+            saved = environments.compactMap { try? ($0 as! any RestorableEnvironment).savedState() }
+        } else if let encodable = environments as? any Encodable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]    // byte-stable snapshots
             data = try? encoder.encode(encodable)
         }
         return VectorEnvironmentState(resetSources: resetSources, episodeReturns: episodeReturns,
-                                      episodeLengths: episodeLengths, environments: data)
+                                      episodeLengths: episodeLengths, environments: data, savedStates: saved)
     }
 
     /// Restores a snapshot taken from a vector environment of the same size.
-    /// - Returns: false when the environments themselves could not be restored (not `Codable`, or
-    ///   absent from the snapshot); the caller must then reset them.
+    /// - Returns: false when the environments themselves could not be restored (neither `Codable`
+    ///   nor `RestorableEnvironment`, or absent from the snapshot); the caller must then reset them.
     public mutating func restore(_ s: VectorEnvironmentState) throws -> Bool {
         guard s.resetSources.count == count else {
             throw CheckpointError.mismatch(what: "environment count", expected: "\(count)", found: "\(s.resetSources.count)")
@@ -142,6 +147,17 @@ extension VectorEnvironment {
         resetSources = s.resetSources
         episodeReturns = s.episodeReturns
         episodeLengths = s.episodeLengths
+        if let saved = s.savedStates, Env.self is any RestorableEnvironment.Type {
+            guard saved.count == count else {
+                throw CheckpointError.mismatch(what: "saved environment states", expected: "\(count)", found: "\(saved.count)")
+            }
+            for i in 0..<count {
+                var e = environments[i] as! any RestorableEnvironment
+                try e.restore(from: saved[i])
+                environments[i] = e as! Env
+            }
+            return true
+        }
         guard let data = s.environments, let type = [Env].self as? any Decodable.Type else { return false }
         guard let envs = try JSONDecoder().decode(type, from: data) as? [Env], envs.count == count else {
             throw CheckpointError.mismatch(what: "environments", expected: "\(count) of \(Env.self)", found: "something else")

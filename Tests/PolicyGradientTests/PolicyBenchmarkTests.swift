@@ -29,3 +29,12 @@ func benchmarkReferenceNetworkOn4096States() {
                  r.forwardSecondsPerPass * 1e3, r.forwardGflopsPerSecond, r.flopsPerPass / 1e6))
     #expect(r.gflopsPerSecond >= 2 * 14.4)
 }
+
+@Test func benchFiguresCompareWithSgemmPeakAndNumpy() throws {
+    let f = PolicyBenchmark.figures(passes: 1, sgemmPeak: 50)
+    #expect(f["batch"] as? Int == 4_096)
+    let gflops = try #require(f["gflops"] as? Double)
+    #expect(gflops > 0 && (f["samples_per_second"] as? Double ?? 0) > 0)
+    #expect(f["fraction_of_sgemm_peak"] as? Double == gflops / 50)
+    #expect(f["ratio_vs_numpy_reference"] as? Double == gflops / 14.4)
+}
