@@ -17,7 +17,9 @@ public struct EvaluateCommand: ParsableCommand {
     @Option(help: "Environment name (environments/NAME.yaml), a path to a spec, or 'cartpole'.")
     var env: String
 
-    @Option(help: "Reset seeds: A..B (inclusive), or a comma-separated list.")
+    @OptionGroup var environmentOptions: EnvironmentOptions
+
+    @Option(help: "Reset seeds: A..B (inclusive) or one seed.")
     var seeds: String
 
     @Flag(help: "Print one JSON object instead of a table.")
@@ -30,7 +32,7 @@ public struct EvaluateCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
-            let seedList = try SeedList.parse(seeds)
+            let seedList = try SeedRange.parse(seeds)
             var url = URL(fileURLWithPath: checkpoint)
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -40,7 +42,7 @@ public struct EvaluateCommand: ParsableCommand {
             saved.trainer.config.environmentWorkers = ProcessInfo.processInfo.activeProcessorCount
             let result: EvaluationResult
             var comparison: BaselineComparison?
-            switch try AgentEnvironment.resolve(env, components: .production) {
+            switch try AgentEnvironment.resolve(env, catalog: environmentOptions.catalog(), components: .standard) {
             case .cartPole:
                 if baselines { throw UserError("--baselines needs a drift environment; cartpole has no tuning baselines") }
                 result = try PPOTrainer(checkpoint: saved.trainer, environmentFactory: { _ in CartPole() })
@@ -69,19 +71,5 @@ public struct EvaluateCommand: ParsableCommand {
                 if let comparison { print("\n" + comparison.markdown()) }
             }
         }
-    }
-}
-
-/// Parses `A..B` (inclusive) or `A,B,C` into seeds.
-enum SeedList {
-    static func parse(_ text: String) throws -> [UInt64] {
-        let bad = UserError("--seeds '\(text)': expected A..B (inclusive, A ≤ B) or a comma-separated list of seeds")
-        if let r = text.range(of: "..") {
-            guard let a = UInt64(text[..<r.lowerBound]), let b = UInt64(text[r.upperBound...]), a <= b, b - a < 100_000 else { throw bad }
-            return Array(a...b)
-        }
-        let items = text.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
-        guard !items.isEmpty, items.allSatisfy({ $0 != nil }) else { throw bad }
-        return items.map { $0! }
     }
 }

@@ -21,6 +21,8 @@ public struct TrainCommand: ParsableCommand {
     @Option(help: "Environment name (environments/NAME.yaml), a path to a spec, or 'cartpole'.")
     var env: String
 
+    @OptionGroup var environmentOptions: EnvironmentOptions
+
     @Option(help: "Algorithm: ppo or reinforce.")
     var algo: PolicyGradientAlgorithm = .ppo
 
@@ -67,7 +69,7 @@ public struct TrainCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
-            let target = try AgentEnvironment.resolve(env, components: .production)
+            let target = try AgentEnvironment.resolve(env, catalog: environmentOptions.catalog(), components: .standard)
             switch target {
             case .cartPole:
                 try train(target, factory: { _ in CartPole() })

@@ -1,4 +1,5 @@
 import Foundation
+import Learners
 import Yams
 
 extension EnvironmentSpec {
@@ -63,6 +64,15 @@ extension EnvironmentSpec {
             window: try le.int("window", in: 1...1_000_000),
             fineTuneEpochs: try le.int("fine_tune_epochs", in: 1...100, default: 1),
             retrainEpochs: try le.int("retrain_epochs", in: 1...100, default: 3))
+        guard let kind = LearnerKind(rawValue: learner.model) else {
+            throw SpecError.outOfRange(file: le.file, line: le.node("model")?.mark?.line ?? 0,
+                                       column: le.node("model")?.mark?.column ?? 0, field: le.field("model"),
+                                       value: "'\(learner.model)'",
+                                       expected: "one of " + LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if kind.isBinary && generator == .centroids {
+            throw le.error("model", "'\(kind.rawValue)' is a binary learner; the centroids generator needs softmax or mlp")
+        }
         try le.finish()
 
         var co = try m.map("costs")

@@ -13,8 +13,9 @@ public struct PeriodRecord: Sendable, Equatable, Codable {
     public var activeEvents: [String]
 }
 
-/// Recovery after one drift onset: periods until the metric is back within 2 points of its
-/// pre-drift level (mean of the 3 periods before), or nil if it never was.
+/// Recovery after one drift onset: periods from the onset until the metric is back within 2 points
+/// of its pre-drift level (mean of the 3 periods before) after having fallen below it; 0 if it never
+/// fell, nil if it never came back.
 public struct Recovery: Sendable, Equatable, Codable {
     public var event: String
     public var onset: Int
@@ -50,10 +51,15 @@ public struct EpisodeResult: Sendable, Equatable, Codable {
         for e in events {
             for onset in e.onsets(before: metrics.count) where onset >= 1 {
                 let pre = mean(Array(metrics[max(0, onset - 3)..<onset]))
-                var rec: Int? = nil
-                // The drop may start at the onset; recovery counts from it.
-                if onset < metrics.count {
-                    for p in onset..<metrics.count where metrics[p] >= pre - 0.02 {
+                // Gradual changes bite some periods after their onset: recovery is the first period
+                // back within 2 points after the metric fell below that (0 if it never fell).
+                var rec: Int? = 0
+                var fell = false
+                for p in onset..<metrics.count {
+                    if metrics[p] < pre - 0.02 {
+                        fell = true
+                        rec = nil
+                    } else if fell {
                         rec = p - onset
                         break
                     }

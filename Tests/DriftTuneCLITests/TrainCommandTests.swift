@@ -2,15 +2,6 @@ import Foundation
 import Testing
 @testable import DriftTuneCLI
 
-@Test func seedListsParseRangesAndLists() throws {
-    #expect(try SeedList.parse("3..6") == [3, 4, 5, 6])
-    #expect(try SeedList.parse("7") == [7])
-    #expect(try SeedList.parse("1, 5,9") == [1, 5, 9])
-    for bad in ["6..3", "a..b", "", "1,,x"] {
-        #expect(throws: UserError.self) { _ = try SeedList.parse(bad) }
-    }
-}
-
 @Test func trainFlagsOverrideTheConfigFile() throws {
     let yaml = try CLIProcess.temporaryFile("num_envs: 8\nlearning_rate: 0.001\n", name: "ppo.yaml")
     let command = try TrainCommand.parse(["--env", "cartpole", "--config", yaml.path, "--learning-rate", "0.002", "--steps", "4096"])

@@ -9,7 +9,7 @@ func calibrationProbe() throws {
     let seeds = Int(ProcessInfo.processInfo.environment["DRIFTTUNE_SEEDS"] ?? "3") ?? 3
     for name in names {
         let spec = try loadSpec(name)
-        var env = try TuningEnvironment(spec: spec, components: .test)
+        var env = try TuningEnvironment(spec: spec, components: ProcessInfo.processInfo.environment["DRIFTTUNE_TEST_LEARNER"] != nil ? .test : .standard)
         let policies = (ProcessInfo.processInfo.environment["DRIFTTUNE_POLICIES"] ?? "never,fixed,periodic:10,adwin,ddm,ks,oracle").split(separator: ",").map(String.init)
         for policyName in policies {
             var results: [EpisodeResult] = []

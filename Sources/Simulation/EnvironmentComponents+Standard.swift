@@ -1,11 +1,12 @@
 import DriftDetection
 import Learners
-import Simulation
 
 extension EnvironmentComponents {
-    /// The production learners (the spec's `learner.model`) and detectors (ADWIN and DDM with
-    /// River's defaults, DDM reporting its warning level) that the CLI's environments run on.
-    static let production = EnvironmentComponents(
+    /// The production learners (`LearnerFactory`, the spec's `learner.model` with its defaults)
+    /// and detectors (ADWIN and DDM with River's defaults; DDM reports its warning level).
+    ///
+    ///     var env = try TuningEnvironment(spec: spec, components: .standard)
+    public static let standard = EnvironmentComponents(
         makeLearner: { spec, featureCount, classCount, seed in
             guard let kind = LearnerKind(rawValue: spec.learner.model) else {
                 throw SpecError.invalid(file: spec.file, line: 0, column: 0, field: "learner.model",
