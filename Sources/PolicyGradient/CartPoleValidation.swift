@@ -15,8 +15,9 @@ public struct CartPoleValidationResult: Sendable, Codable, Equatable {
     public var solved: Bool { firstStepReachingThreshold != nil }
 }
 
-/// The agent's reference check: PPO with CleanRL's CartPole settings must reach a greedy mean
-/// return of 475 over 20 episodes within 150,000 environment steps.
+/// The agent's reference check: PPO with `TrainingSettings.cartPole()` (CleanRL's settings, constant
+/// learning rate) must reach a greedy mean return of 475 over 20 episodes within 150,000
+/// environment steps.
 public enum CartPoleValidation {
     /// Trains one PPO agent per seed on CartPole for `steps` environment steps, evaluating greedily
     /// on `episodes` episodes every `evaluationInterval` iterations and at the end.
@@ -26,7 +27,7 @@ public enum CartPoleValidation {
         progress: (CartPoleValidationResult) -> Void = { _ in }
     ) -> [CartPoleValidationResult] {
         seeds.map { seed in
-            var c = config ?? PPOConfig()
+            var c = config ?? TrainingSettings.cartPole().config
             c.totalTimesteps = steps
             let start = Date()
             let trainer = PPOTrainer(config: c, environmentFactory: { _ in CartPole() }, seed: seed)
