@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
     ],
     swiftLanguageModes: [.v6]
