@@ -118,10 +118,16 @@ public struct LatentLogisticGenerator: StreamGenerator {
             weights.withUnsafeBufferPointer { w in
             nums.withUnsafeBufferPointer { num in
             cumulative.withUnsafeBufferPointer { cum in
+            pre.withUnsafeBufferPointer { pre in
+            post.withUnsafeBufferPointer { post in
+            catOffsets.withUnsafeBufferPointer { catOffsets in
+            catWidths.withUnsafeBufferPointer { catWidths in
+            gradualProgress.withUnsafeBufferPointer { gradualProgress in
                 let tbl = tb.baseAddress!
                 for i in blockStart..<(blockStart + n) {
                     let x = features + i * f
-                    for c in 0..<f { x[c] = 0 }
+                    // Numeric columns are all written below; only the one-hot groups need clearing.
+                    for g in 0..<catOffsets.count { (x + catOffsets[g]).update(repeating: 0, count: catWidths[g]) }
                     let h = normals.next(&rng, tbl)
                     for j in 0..<num.count {
                         x[num[j].column] = num[j].mean + pre[j] + num[j].loading * h + num[j].std * normals.next(&rng, tbl)
@@ -136,13 +142,18 @@ public struct LatentLogisticGenerator: StreamGenerator {
                     }
                     var logit = bias
                     for c in 0..<f { logit += w[c] * x[c] }
-                    for (gi, progress) in gradualProgress.enumerated() where rng.uniform() < progress {
+                    for gi in 0..<gradualProgress.count where rng.uniform() < gradualProgress[gi] {
                         logit += applyGradual(gradual[gi], x)
                     }
                     let y: Int32 = rng.uniform() < Kernels.sigmoid(logit) ? 1 : 0
                     if anyPost { for j in 0..<num.count { x[num[j].column] += post[j] } }
                     labels[i] = applyLabelNoise(y, classes: 2, noise: noise, rng: &rng)
                 }
+            }
+            }
+            }
+            }
+            }
             }
             }
             }
