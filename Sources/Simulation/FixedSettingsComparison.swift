@@ -59,7 +59,7 @@ public struct FixedSettingsTable: Sendable, Codable {
     }
 
     /// A grid of settings: the given learning-rate and batch bins × retraining periods.
-    public static func grid(learningRateBins: [Int] = [1, 2, 3], batchSizeBins: [Int] = [0, 2],
+    public static func grid(learningRateBins: [Int] = [1, 2, 3, 4], batchSizeBins: [Int] = [0, 2],
                             retrainEvery: [Int] = [0, 5]) -> [FixedSetting] {
         learningRateBins.flatMap { l in batchSizeBins.flatMap { b in retrainEvery.map { FixedSetting(learningRateBin: l, batchSizeBin: b, retrainEvery: $0) } } }
     }
@@ -94,8 +94,13 @@ public struct FixedSettingsTable: Sendable, Codable {
         }
         var scores = [[Double]](repeating: [Double](repeating: 0, count: columns.count), count: settings.count)
         for (i, job) in jobs.enumerated() { scores[job.setting][job.column] += rewards[i] / Double(seeds.count) }
+        // Concrete values when every spec shares the action bins, bin indices otherwise.
         let actions = ActionSchema(spec: specs[0])
-        return FixedSettingsTable(columns: columns.map(\.0), settings: settings,
-                                  settingLabels: settings.map { $0.label(actions) }, scores: scores)
+        let shared = specs.allSatisfy { ActionSchema(spec: $0) == actions }
+        let labels = settings.map { s in
+            shared ? s.label(actions)
+                : "lr bin \(s.learningRateBin) batch bin \(s.batchSizeBin) K=\(s.retrainEvery > 0 ? "\(s.retrainEvery)" : "never")"
+        }
+        return FixedSettingsTable(columns: columns.map(\.0), settings: settings, settingLabels: labels, scores: scores)
     }
 }
