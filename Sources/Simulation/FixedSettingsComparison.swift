@@ -46,6 +46,15 @@ public struct FixedSettingsTable: Sendable, Codable {
     /// True when no setting is best in every column.
     public var noSingleBest: Bool { Set(best).count > 1 }
 
+    /// The setting whose worst shortfall against each column's best is smallest, and that shortfall
+    /// (mean reward per period): what the best one-size-fits-all choice gives up somewhere.
+    public var minimaxRegret: (setting: Int, regret: Double) {
+        let b = best
+        let regrets = settings.indices.map { s in columns.indices.map { c in scores[b[c]][c] - scores[s][c] }.max() ?? 0 }
+        let s = regrets.indices.min { regrets[$0] < regrets[$1] } ?? 0
+        return (s, regrets.isEmpty ? 0 : regrets[s])
+    }
+
     /// A Markdown table; the best cell of each column is starred.
     public func markdown() -> String {
         let b = best

@@ -15,6 +15,9 @@ import Testing
     let lines = table.markdown().split(separator: "\n")
     #expect(lines.count == 4)
     #expect(lines.dropFirst(2).map { $0.filter { $0 == "*" }.count }.reduce(0, +) == 4)
+    let (best, regret) = table.minimaxRegret
+    #expect(settings.indices.contains(best) && regret >= 0)
+    #expect(regret == 0 || table.noSingleBest)
     // The same computation is deterministic.
     let again = try FixedSettingsTable.compute(specs: [spec], settings: settings, seeds: [0, 1], components: .test)
     #expect(again.scores == table.scores)
