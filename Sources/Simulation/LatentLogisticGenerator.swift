@@ -165,19 +165,30 @@ public struct LatentLogisticGenerator: StreamGenerator {
 
     /// Puts one sample on the new concept of gradual event `index`: marks it, shifts it, and
     /// returns the change of its logit (post-label shifts are applied after the logit is taken).
+    /// Reads the event through pointers: copying it per sample would retain its arrays.
     private func applyGradual(_ index: Int, _ x: UnsafeMutablePointer<Float>) -> Float {
-        let e = events[index]
-        let s = Float(e.event.strength)
-        if e.markerGroup >= 0 {
-            let cat = categoricals[e.markerGroup]
-            for k in 0..<cat.base.count { x[cat.offset + k] = 0 }
-            x[cat.offset + e.markerCategory] = 1
+        events.withUnsafeBufferPointer { all in
+            let e = all.baseAddress! + index
+            let s = Float(e.pointee.event.strength)
+            if e.pointee.markerGroup >= 0 {
+                let offset = categoricals[e.pointee.markerGroup].offset
+                (x + offset).update(repeating: 0, count: categoricals[e.pointee.markerGroup].base.count)
+                x[offset + e.pointee.markerCategory] = 1
+            }
+            return numerics.withUnsafeBufferPointer { num in
+                e.pointee.preShift.withUnsafeBufferPointer { pre in
+                e.pointee.postShift.withUnsafeBufferPointer { post in
+                e.pointee.deltaWeights.withUnsafeBufferPointer { dw in
+                    for j in 0..<num.count where pre[j] != 0 { x[num[j].column] += s * pre[j] }
+                    var d = s * e.pointee.deltaBias
+                    for c in 0..<featureCount { d += s * dw[c] * x[c] }
+                    for j in 0..<num.count where post[j] != 0 { x[num[j].column] += s * post[j] }
+                    return d
+                }
+                }
+                }
+            }
         }
-        for (j, num) in numerics.enumerated() where e.preShift[j] != 0 { x[num.column] += s * e.preShift[j] }
-        var d = s * e.deltaBias
-        for c in 0..<featureCount { d += s * e.deltaWeights[c] * x[c] }
-        for (j, num) in numerics.enumerated() where e.postShift[j] != 0 { x[num.column] += s * e.postShift[j] }
-        return d
     }
 
     /// Sets weights, shifts and categorical mixes for non-gradual events at time `t`.
