@@ -13,6 +13,11 @@ public struct BaselineComparison: Sendable, Codable {
         public var interval: ConfidenceInterval
         /// 95% interval of (agent − this method) per seed; nil for the agent's own row.
         public var agentAdvantage: ConfidenceInterval?
+
+        enum CodingKeys: String, CodingKey {
+            case method, rewards, interval
+            case agentAdvantage = "agent_advantage"
+        }
     }
 
     public var environment: String
@@ -21,6 +26,11 @@ public struct BaselineComparison: Sendable, Codable {
     public var rows: [Row]
     /// Mean reward of every fixed configuration tried (label → mean over the seeds).
     public var fixedCandidates: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+        case environment, seeds, rows
+        case fixedCandidates = "fixed_candidates"
+    }
 
     /// Plays every baseline on `seeds` and compares with `agentRewards` (episode totals on the same
     /// seeds, in order). Baselines run in parallel across cores.
