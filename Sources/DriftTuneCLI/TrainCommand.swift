@@ -11,9 +11,9 @@ public struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a PPO or REINFORCE agent on an environment (or cartpole).",
         discussion: """
-            Writes curve.csv (one row per iteration) and checkpoint.json to --out. Ctrl-C saves a
-            checkpoint and exits with status 130; --resume continues it and ends with exactly the
-            weights of an uninterrupted run. Hyperparameters: defaults per environment, then the
+            Writes curve.csv (one row per iteration) and checkpoint.json to --out. Ctrl-C saves a \
+            checkpoint and exits with status 130; --resume continues it and ends with exactly the \
+            weights of an uninterrupted run. Hyperparameters: defaults per environment, then the \
             --config YAML file (keys: \(TrainingSettings.yamlKeys.joined(separator: ", "))), then flags.
             """
     )

@@ -127,7 +127,7 @@ extension VectorEnvironment {
         var data: Data?
         var saved: [Data]?
         if Env.self is any RestorableEnvironment.Type {
-            saved = environments.compactMap { try? ($0 as! any RestorableEnvironment).savedState() }
+            saved = try? environments.map { try ($0 as! any RestorableEnvironment).savedState() }
         } else if let encodable = environments as? any Encodable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]    // byte-stable snapshots

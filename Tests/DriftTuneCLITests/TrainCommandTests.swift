@@ -64,3 +64,24 @@ import Testing
     let r = try CLIProcess.run(["train", "--env", "no-such-env", "--steps", "10"])
     #expect(r.status == 2 && r.stderr.hasPrefix("drifttune: error: environment 'no-such-env' not found"))
 }
+
+@Test func trainAndEvaluateOnADriftEnvironment() throws {
+    let spec = try shortSpecFile()
+    let config = try CLIProcess.temporaryFile("evaluation_episodes: 2\n", name: "short.yaml")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drifttune-train-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try CLIProcess.run(["train", "--env", spec.path, "--steps", "112", "--config", config.path,
+                                "--out", dir.path, "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect(json["env_steps"] as? Int == 112)
+    #expect((json["evaluation"] as? [String: Any])?["episodes"] as? Int == 2)
+
+    let e = try CLIProcess.run(["evaluate", dir.path, "--env", spec.path, "--seeds", "1..2", "--baselines", "--json"])
+    #expect(e.status == 0, "\(e.stderr)")
+    let ej = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+    let rows = try #require((ej["baselines"] as? [String: Any])?["rows"] as? [[String: Any]])
+    #expect(rows.map { $0["method"] as? String ?? "" }.last == "retrain on ADWIN")
+    let bad = try CLIProcess.run(["evaluate", dir.path, "--env", "cartpole", "--seeds", "1..2"])
+    #expect(bad.status == 2 && bad.stderr.contains("mismatch"))
+}
