@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The README's main command: installs what is missing, builds the release binary and runs the
-# quickstart job, which writes its result table under results/quickstart/.
+# quickstart scenario (all three domains, the agent against every baseline), which writes
+# results/quickstart/ (summary.csv, summary.md, curves.csv, report.html, manifest.json), then
+# prints the summary table. Rerunning it resumes: finished runs are skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -8,9 +10,7 @@ echo "quickstart: building drifttune (release; the first build takes a few minut
 swift build -c release --product drifttune
 bin="$(swift build -c release --show-bin-path)/drifttune"
 out=results/quickstart
-mkdir -p "$out"
-echo "quickstart: measuring the BLAS core, learners and detectors (drifttune bench)" >&2
-"$bin" bench > "$out/bench.json.tmp"
-mv "$out/bench.json.tmp" "$out/bench.json"
-cat "$out/bench.json"
-echo "quickstart: wrote $out/bench.json" >&2
+start=$(date +%s)
+"$bin" sweep scenarios/quickstart.yaml --out "$out"
+echo "quickstart: sweep finished in $(( $(date +%s) - start )) s; open $out/report.html for the plots" >&2
+cat "$out/summary.md"

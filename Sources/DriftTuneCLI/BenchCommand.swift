@@ -2,12 +2,13 @@ import ArgumentParser
 import DriftDetection
 import Foundation
 import Linalg
+import PolicyGradient
 
 /// `drifttune bench`: throughput figures as one JSON object (build with `-c release`).
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure throughput (sgemm, learners, detectors) and print one JSON object.",
+        abstract: "Measure throughput (sgemm, learners, detectors, environment streams) and print one JSON object.",
         discussion: """
             Run from a release build (swift run -c release drifttune bench). With --reference, the
             same data is also run through River and numpy (python3 scripts/bench_reference.py) in
@@ -75,6 +76,13 @@ public struct BenchReport {
         progress("Page-Hinkley"); detectors["page_hinkley"] = bench.updatesPerSecond(PageHinkley(), values: values)
         progress("KSWIN"); detectors["kswin"] = bench.updatesPerSecond(KSWIN(), values: values)
         report.figures["detector_updates_per_second"] = detectors
+
+        progress("policy network forward+backward, batch 4096")
+        report.figures["policy"] = PolicyBenchmark.figures(passes: max(5, Int(bench.minSeconds * 100)),
+                                                           sgemmPeak: sgemm["n1024_gflops_1_thread"] ?? .nan)
+
+        // Simulation: environment stream throughput per domain, one core.
+        report.figures["environment_stream_samples_per_second"] = try bench.environmentStreamSamplesPerSecond(progress: progress)
 
         if let script = referenceScript {
             progress("reference: River and numpy on the same data (\(script))")

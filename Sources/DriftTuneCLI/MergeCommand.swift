@@ -1,0 +1,36 @@
+import ArgumentParser
+import Experiments
+
+/// `drifttune merge SCENARIO SHARD...`: joins the folders of a sharded sweep.
+public struct MergeCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join the shard folders of `drifttune sweep --shard I/N` into one results folder and write its tables."
+    )
+
+    @Argument(help: "The scenario file the shards ran.")
+    var scenario: String
+
+    @Argument(help: "The shard folders.")
+    var shards: [String]
+
+    @Option(help: "Results folder (default: results/<scenario name>).")
+    var out: String?
+
+    @Option(help: "Folder of environment specs (default: environments/ beside or above the scenario).")
+    var environments: String?
+
+    public init() {}
+
+    public func run() throws {
+        try reportingUserErrors {
+            let s = try Scenario.load(file: scenario, environmentsDirectory: environments)
+            let dir = out ?? "results/\(s.name)"
+            let missing = try Merge.merge(scenario: s, shards: shards, output: dir)
+            guard missing == 0 else {
+                throw UserError("\(missing) runs of scenario '\(s.name)' are in none of the shards; run the missing shards first")
+            }
+            print("wrote \(dir)/summary.md, summary.csv, curves.csv, report.html, manifest.json")
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Dispatch
+import Experiments
+import Foundation
+
+/// `drifttune sweep SCENARIO`: trains and evaluates every run of a scenario, resumably.
+public struct SweepCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a scenario: train, evaluate every method on the held-out seeds, write the tables.",
+        discussion: """
+            Every finished run is written to its own file named by its identity, so rerunning the same
+            command after an interruption skips what is done and ends with the same results. Results do
+            not depend on --jobs. With --shard I/N only that part of the runs is done; join the shard
+            folders with drifttune merge.
+            """
+    )
+
+    @Argument(help: "The scenario file (scenarios/NAME.yaml).")
+    var scenario: String
+
+    @Option(help: "Results folder (default: results/<scenario name>).")
+    var out: String?
+
+    @Option(help: "Runs at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Option(help: "Run only shard I of N (1-based), e.g. 2/4.")
+    var shard: String?
+
+    @Option(help: "Folder of environment specs (default: environments/ beside or above the scenario).")
+    var environments: String?
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    public init() {}
+
+    public func run() throws {
+        try reportingUserErrors {
+            let s = try Scenario.load(file: scenario, environmentsDirectory: environments)
+            let (index, count) = try shard.map(SweepOptions.parseShard) ?? (0, 1)
+            let n = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+            guard n >= 1 else { throw UserError("--jobs must be at least 1") }
+            let dir = out ?? "results/\(s.name)"
+            let sweep = Sweep(scenario: s, outputDirectory: dir, options: SweepOptions(jobs: n, shardIndex: index, shardCount: count))
+            let bar = ProgressBar(enabled: !quiet)
+            let start = Date()
+            let outcome = try blocking { try await sweep.run(progress: { bar.update($0) }) }
+            bar.finish()
+            let wall = Date().timeIntervalSince(start)
+            var line = "sweep: \(outcome.trained) trained, \(outcome.evaluated) evaluated, \(outcome.skipped) already done; "
+            line += String(format: "%.1f s with %d jobs", wall, n)
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+            if outcome.wroteTables {
+                print("wrote \(dir)/summary.md, summary.csv, curves.csv, report.html, manifest.json")
+            } else {
+                print("shard \(index + 1)/\(count) done in \(dir); join the shards with drifttune merge")
+            }
+        }
+    }
+}
+
+/// A progress bar with ETA on standard error, redrawn in place.
+final class ProgressBar: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ p: SweepProgress) {
+        guard enabled else { return }
+        lock.lock(); defer { lock.unlock() }
+        let width = 30
+        let fraction = p.totalWork > 0 ? min(p.doneWork / p.totalWork, 1) : 1
+        let filled = Int((fraction * Double(width)).rounded(.down))
+        let eta = p.eta.map { ProgressBar.clock($0) } ?? "--:--"
+        let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+            + "\(p.finishedJobs)/\(p.totalJobs) jobs (\(p.phase))  elapsed \(ProgressBar.clock(p.elapsed))  ETA \(eta) "
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    func finish() {
+        guard enabled, drawn else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    static func clock(_ s: Double) -> String {
+        let t = Int(s.rounded())
+        return String(format: "%d:%02d", t / 60, t % 60)
+    }
+}
+
+/// Runs async work from a synchronous command (the root command is not async).
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+/// Hands a task's result to the waiting thread (written once, read after the semaphore).
+private final class ResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+}

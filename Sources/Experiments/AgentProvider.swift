@@ -1,0 +1,115 @@
+import Foundation
+import Linalg
+import PolicyGradient
+import Simulation
+
+/// The PPO agent (PolicyGradient) as a sweep method: trains on the training specs and training
+/// seeds for the scenario's budget, then acts greedily on the held-out seeds.
+struct AgentProvider: MethodProvider {
+    func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord? {
+        let a = scenario.agent
+        var config = PPOConfig()
+        config.algorithm = a.algorithm == "reinforce" ? .reinforce : .ppo
+        config.totalTimesteps = scenario.training.budgetSteps
+        config.learningRate = Float(a.learningRate)
+        config.numEnvs = a.numEnvs
+        config.numSteps = a.numSteps
+        config.updateEpochs = a.updateEpochs
+        config.numMinibatches = a.numMinibatches
+        config.entropyCoefficient = Float(a.entropyCoefficient)
+        config.gamma = a.gamma
+        config.gaeLambda = a.gaeLambda
+        config.hiddenSizes = a.hiddenSizes
+        config.environmentWorkers = 1          // a sweep is parallel across jobs
+        guard config.batchSize % config.numMinibatches == 0 else {
+            throw SweepError.agentUnavailable("num_envs × num_steps (\(config.batchSize)) must be divisible by num_minibatches (\(config.numMinibatches))")
+        }
+        let envs = try environment.trainSpecs.map { try TuningEnvironment(spec: $0, components: .standard) }
+        let seeds = scenario.trainSeeds
+        var seedSource = rng
+        let trainer = PPOTrainer(config: config, environmentFactory: { i in
+            TrainingSeedEnvironment(environment: envs[i % envs.count], seeds: seeds)
+        }, seed: seedSource.next())
+        var steps: [Int] = [], values: [Double] = []
+        trainer.train(until: scenario.training.budgetSteps) { stats in
+            if let r = stats.meanEpisodeReturn {
+                steps.append(stats.globalStep)
+                values.append(r)
+            }
+        }
+        let snapshot = AgentSnapshot(architecture: trainer.network.architecture, parameters: trainer.network.parameterVector,
+                                     normalizer: config.normalizeObservations ? trainer.normalizer : nil)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
+        return TrainingRecord(id: "", environment: "", method: Method.agent.description, steps: trainer.globalStep,
+                              curveSteps: steps, curveValues: values, setting: nil, agentPolicy: AgentPolicyData(json: json))
+    }
+
+    func policy(training: TrainingRecord?) throws -> any TuningPolicy {
+        guard let data = training?.agentPolicy else {
+            throw SweepError.missingTraining(method: Method.agent.description, environment: training?.environment ?? "?")
+        }
+        let snapshot = try JSONDecoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
+        return AgentPolicy(snapshot: snapshot)
+    }
+}
+
+/// What the evaluation needs of a trained agent: the network and its observation statistics.
+struct AgentSnapshot: Codable, Sendable {
+    var architecture: NetworkArchitecture
+    var parameters: [Float]
+    var normalizer: ObservationNormalizer?
+}
+
+/// PolicyGradient's `TuningEnvironmentAdapter` restricted to the scenario's training seeds: the
+/// trainer's reset seed only picks one of them, so held-out seeds are never trained on.
+struct TrainingSeedEnvironment: RLEnvironment {
+    var adapter: TuningEnvironmentAdapter
+    var seeds: [UInt64]
+
+    init(environment: TuningEnvironment, seeds: [UInt64]) {
+        adapter = TuningEnvironmentAdapter(environment)
+        self.seeds = seeds
+    }
+
+    var observationSize: Int { adapter.observationSize }
+    var actionSizes: [Int] { adapter.actionSizes }
+
+    mutating func reset(seed: UInt64) -> [Float] {
+        adapter.reset(seed: seeds[Int(seed % UInt64(seeds.count))])
+    }
+
+    mutating func step(_ action: [Int]) -> (observation: [Float], reward: Double, done: Bool, truncated: Bool) {
+        adapter.step(action)
+    }
+}
+
+/// The trained agent acting greedily (most probable bin of every head).
+struct AgentPolicy: TuningPolicy, @unchecked Sendable {
+    // Each evaluation run builds its own policy; the network is never shared between workers.
+    private let network: PolicyNetwork
+    private let normalizer: ObservationNormalizer?
+    var name: String { Method.agent.description }
+
+    init(snapshot: AgentSnapshot) {
+        var rng = RandomSource(seed: 0)
+        network = PolicyNetwork(architecture: snapshot.architecture, rng: &rng)
+        network.parameterVector = snapshot.parameters
+        normalizer = snapshot.normalizer
+    }
+
+    mutating func decide(_ observation: [Float], context: PolicyContext) -> TuningAction {
+        let x = normalizer.map { $0.normalized(observation, rows: 1) } ?? observation
+        network.forward(x, batch: 1)
+        let a = network.architecture
+        var bins: [Int] = []
+        for (offset, n) in zip(a.headOffsets, a.actionSizes) {
+            var best = 0
+            for j in 1..<n where network.logits[offset + j] > network.logits[offset + best] { best = j }
+            bins.append(best)
+        }
+        let choices = context.actions.retrainChoices
+        return TuningAction(learningRateBin: bins[0], batchSizeBin: bins[1], retrain: choices[min(bins[2], choices.count - 1)])
+    }
+}

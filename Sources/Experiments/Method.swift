@@ -1,0 +1,92 @@
+import Simulation
+
+/// A method of a sweep: the agent or a baseline. Each is a provider that (optionally) trains on the
+/// training seeds and then hands back a `TuningPolicy` evaluated on the held-out seeds.
+public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The environment's default fixed configuration (spec learning rate and batch size, online
+    /// learning, no retraining).
+    case defaultFixed
+    /// The learner frozen after warm-up (never updated).
+    case never
+    /// Best static (lr, batch, retrain period) by random search on the training seeds, with the
+    /// agent's simulation budget.
+    case staticSearch
+    /// Full retrain every `k` periods, default settings.
+    case periodic(Int)
+    /// Retrain when a drift signal fires.
+    case alarm(AlarmRetrainPolicy.Signal)
+    /// Cosine learning-rate schedule restarted at detected drift.
+    case cosine
+    /// Told the drift schedule: an upper reference, not a baseline.
+    case oracle
+    /// The PPO agent trained on the training seeds.
+    case agent
+
+    /// Names as scenarios and tables spell them.
+    public var description: String {
+        switch self {
+        case .defaultFixed: "default"
+        case .never: "never"
+        case .staticSearch: "static-search"
+        case .periodic(let k): "periodic:\(k)"
+        case .alarm(let s): s.rawValue
+        case .cosine: "cosine-restarts"
+        case .oracle: "oracle"
+        case .agent: "agent"
+        }
+    }
+
+    public static let help = "default | never | static-search | periodic:K | adwin | ddm | ks | cosine-restarts | oracle | agent"
+
+    /// Parses a name (inverse of `description`).
+    public init?(name: String) {
+        switch name {
+        case "default": self = .defaultFixed
+        case "never": self = .never
+        case "static-search": self = .staticSearch
+        case "adwin": self = .alarm(.adwin)
+        case "ddm": self = .alarm(.ddm)
+        case "ks": self = .alarm(.ks)
+        case "cosine-restarts": self = .cosine
+        case "oracle": self = .oracle
+        case "agent": self = .agent
+        default:
+            guard name.hasPrefix("periodic:"), let k = Int(name.dropFirst("periodic:".count)), (1...1000).contains(k) else {
+                return nil
+            }
+            self = .periodic(k)
+        }
+    }
+
+    /// True for methods that train before they are evaluated.
+    public var isTrained: Bool { self == .staticSearch || self == .agent }
+
+    /// True for reference methods excluded from "best baseline" comparisons.
+    public var isReference: Bool { self == .oracle }
+
+    public init(from decoder: Decoder) throws {
+        let s = try decoder.singleValueContainer().decode(String.self)
+        guard let m = Method(name: s) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown method \(s)"))
+        }
+        self = m
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+
+    /// The policy of an untrained method; nil for trained ones.
+    public var untrainedPolicy: (any TuningPolicy)? {
+        switch self {
+        case .defaultFixed: FixedPolicy()
+        case .never: NeverUpdatePolicy()
+        case .periodic(let k): PeriodicRetrainPolicy(every: k)
+        case .alarm(let s): AlarmRetrainPolicy(signal: s)
+        case .cosine: CosineRestartPolicy()
+        case .oracle: OraclePolicy()
+        case .staticSearch, .agent: nil
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The files of one results folder: `runs/<id>.json`, `train/<id>.json`, the tables and the
+/// manifest. Every file is written atomically (temporary file, then rename), so an interrupted
+/// sweep leaves either a whole file or none.
+public struct ResultStore: Sendable {
+    public var directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+    func runPath(_ id: String) -> String { path("runs/\(id).json") }
+    func trainingPath(_ id: String) -> String { path("train/\(id).json") }
+
+    /// Creates the folder and its subfolders.
+    public func prepare() throws {
+        for sub in ["", "runs", "train"] {
+            do {
+                try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
+            } catch {
+                throw SweepError.io(path: path(sub), problem: "cannot create the folder (\(error.localizedDescription))")
+            }
+        }
+    }
+
+    /// Writes `data` to `name` (relative to the folder) via a temporary file and a rename.
+    public func writeAtomically(_ data: Data, to name: String) throws {
+        let final = path(name)
+        let temp = final + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        do {
+            try data.write(to: URL(fileURLWithPath: temp))
+            if rename(temp, final) != 0 {
+                throw SweepError.io(path: final, problem: "rename failed (errno \(errno))")
+            }
+        } catch let e as SweepError {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw e
+        } catch {
+            try? FileManager.default.removeItem(atPath: temp)
+            throw SweepError.io(path: final, problem: "cannot write (\(error.localizedDescription))")
+        }
+    }
+
+    public func writeAtomically(_ text: String, to name: String) throws { try writeAtomically(Data(text.utf8), to: name) }
+
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+
+    func save(_ record: RunRecord) throws {
+        try writeAtomically(try ResultStore.encoder().encode(record), to: "runs/\(record.id).json")
+    }
+
+    func save(_ record: TrainingRecord) throws {
+        try writeAtomically(try ResultStore.encoder().encode(record), to: "train/\(record.id).json")
+    }
+
+    /// The stored run `id`, or nil if absent or unreadable (a partial file from an old crash).
+    func run(_ id: String) -> RunRecord? {
+        guard let d = FileManager.default.contents(atPath: runPath(id)) else { return nil }
+        return try? JSONDecoder().decode(RunRecord.self, from: d)
+    }
+
+    func training(_ id: String) -> TrainingRecord? {
+        guard let d = FileManager.default.contents(atPath: trainingPath(id)) else { return nil }
+        return try? JSONDecoder().decode(TrainingRecord.self, from: d)
+    }
+
+    /// Removes leftover temporary files of interrupted writes.
+    func removeTemporaries() {
+        for sub in ["", "runs", "train"] {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: path(sub))) ?? []
+            for f in files where f.contains(".tmp-") { try? FileManager.default.removeItem(atPath: path(sub.isEmpty ? f : "\(sub)/\(f)")) }
+        }
+    }
+}

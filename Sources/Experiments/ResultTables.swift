@@ -1,0 +1,125 @@
+import Foundation
+
+/// Builds the tables of a finished plan and writes `summary.csv`, `curves.csv`, `summary.md`,
+/// `report.html` and `manifest.json`.
+public enum ResultTables {
+    /// The tool version written into manifests.
+    public static let toolVersion = "0.1.0"
+
+    /// Rows of the plan's finished runs and training jobs.
+    public static func resultSet(plan: SweepPlan, store: ResultStore) throws -> ResultSet {
+        let s = plan.scenario
+        var summary: [SummaryRow] = [], curves: [CurveRow] = []
+        for (e, env) in s.environments.enumerated() {
+            var onsetsWritten = false
+            for m in s.methods {
+                if m.isTrained, let job = plan.training.first(where: { $0.environment == e && $0.method == m }),
+                   let t = store.training(job.id) {
+                    for (step, v) in zip(t.curveSteps, t.curveValues) {
+                        curves.append(CurveRow(scenario: s.name, environment: env.label, method: t.method, seed: nil,
+                                               curve: "training_reward", step: step, value: v))
+                    }
+                }
+                for job in plan.evaluation where job.environment == e && job.method == m {
+                    guard let r = store.run(job.id) else {
+                        throw SweepError.io(path: store.runPath(job.id), problem: "missing run \(m) on \(env.label) seed \(job.seed)")
+                    }
+                    for metric in s.metrics {
+                        summary.append(SummaryRow(scenario: s.name, environment: env.label, method: r.method, seed: r.seed,
+                                                  metric: metric.rawValue, value: r.value(metric)))
+                    }
+                    if !onsetsWritten {
+                        for o in r.onsets {
+                            curves.append(CurveRow(scenario: s.name, environment: env.label, method: "", seed: nil,
+                                                   curve: "drift_onset:\(o.event)", step: o.period, value: 1))
+                        }
+                        onsetsWritten = true
+                    }
+                    for p in r.metric.indices {
+                        curves.append(CurveRow(scenario: s.name, environment: env.label, method: r.method, seed: r.seed,
+                                               curve: "metric", step: p, value: r.metric[p]))
+                        curves.append(CurveRow(scenario: s.name, environment: env.label, method: r.method, seed: r.seed,
+                                               curve: "retrain", step: p, value: Double(r.retrain[p])))
+                        curves.append(CurveRow(scenario: s.name, environment: env.label, method: r.method, seed: r.seed,
+                                               curve: "learning_rate", step: p, value: r.learningRate[p]))
+                        curves.append(CurveRow(scenario: s.name, environment: env.label, method: r.method, seed: r.seed,
+                                               curve: "batch_size", step: p, value: Double(r.batchSize[p])))
+                    }
+                }
+            }
+        }
+        return ResultSet(scenario: s.name, summary: summary, curves: curves, statistics: s.statistics)
+    }
+
+    /// Writes every table of a finished plan.
+    public static func write(plan: SweepPlan, store: ResultStore, phaseSeconds: [String: Double], jobs: Int) throws {
+        let set = try resultSet(plan: plan, store: store)
+        try store.writeAtomically(summaryCSV(set), to: "summary.csv")
+        try store.writeAtomically(curvesCSV(set), to: "curves.csv")
+        let s = plan.scenario
+        let manifest = Manifest(scenario: s.name, scenarioFile: s.file, scenarioHash: s.contentHash,
+                                gitCommit: Manifest.gitCommit(), toolVersion: toolVersion, trainSeeds: s.trainSeeds,
+                                testSeeds: s.testSeeds, environments: s.environments.map(\.label),
+                                methods: s.methods.map(\.description), jobs: jobs, blasThreadsPerJob: 1,
+                                wallSeconds: phaseSeconds, runs: plan.evaluation.count, statistics: s.statistics,
+                                trainingBudgetSteps: s.training.budgetSteps)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+        try store.writeAtomically(try enc.encode(manifest), to: "manifest.json")
+        try writeReports(directory: store.directory)
+    }
+
+    /// Rebuilds `summary.md` and `report.html` from the CSVs (and the manifest's statistics settings).
+    public static func writeReports(directory: String) throws {
+        let set = try load(directory: directory)
+        let store = ResultStore(directory: directory)
+        try store.writeAtomically(SummaryMarkdown.render(set), to: "summary.md")
+        try store.writeAtomically(ReportHTML.render(set), to: "report.html")
+    }
+
+    /// Reads `summary.csv`, `curves.csv` and (if present) the manifest's statistics settings.
+    public static func load(directory: String) throws -> ResultSet {
+        let store = ResultStore(directory: directory)
+        func read(_ name: String) throws -> [[String]] {
+            guard let d = FileManager.default.contents(atPath: store.path(name)) else {
+                throw ScenarioError.missingResults(path: store.path(name), problem: "not found; expected a results folder written by drifttune sweep")
+            }
+            return CSV.parse(String(decoding: d, as: UTF8.self))
+        }
+        let summaryRows = try read("summary.csv")
+        let curveRows = (try? read("curves.csv")) ?? [["scenario"]]
+        var summary: [SummaryRow] = []
+        for (i, f) in summaryRows.dropFirst().enumerated() {
+            guard f.count == 6, let seed = UInt64(f[3]), let v = Double(f[5]) else {
+                throw ScenarioError.missingResults(path: store.path("summary.csv"), problem: "line \(i + 2): expected scenario,environment,method,seed,metric,value")
+            }
+            summary.append(SummaryRow(scenario: f[0], environment: f[1], method: f[2], seed: seed, metric: f[4], value: v))
+        }
+        var curves: [CurveRow] = []
+        for (i, f) in curveRows.dropFirst().enumerated() {
+            guard f.count == 7, let step = Int(f[5]), let v = Double(f[6]) else {
+                throw ScenarioError.missingResults(path: store.path("curves.csv"), problem: "line \(i + 2): expected scenario,environment,method,seed,curve,step,value")
+            }
+            curves.append(CurveRow(scenario: f[0], environment: f[1], method: f[2], seed: UInt64(f[3]), curve: f[4], step: step, value: v))
+        }
+        let stats = (try? Manifest.load(directory: directory))?.statistics ?? .defaults
+        return ResultSet(scenario: summary.first?.scenario ?? (directory as NSString).lastPathComponent,
+                         summary: summary, curves: curves, statistics: stats)
+    }
+
+    static func summaryCSV(_ set: ResultSet) -> String {
+        var out = "scenario,environment,method,seed,metric,value\n"
+        for r in set.summary {
+            out += CSV.line([r.scenario, r.environment, r.method, "\(r.seed)", r.metric, "\(r.value)"]) + "\n"
+        }
+        return out
+    }
+
+    static func curvesCSV(_ set: ResultSet) -> String {
+        var out = "scenario,environment,method,seed,curve,step,value\n"
+        for r in set.curves {
+            out += CSV.line([r.scenario, r.environment, r.method, r.seed.map { "\($0)" } ?? "", r.curve, "\(r.step)", "\(r.value)"]) + "\n"
+        }
+        return out
+    }
+}

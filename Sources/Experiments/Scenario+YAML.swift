@@ -1,0 +1,240 @@
+import Foundation
+import Simulation
+import Yams
+
+extension Scenario {
+    /// Reads and validates a scenario file. Environments are looked up in `environmentsDirectory`,
+    /// or else in the first `environments/` beside the scenario file or above it.
+    ///
+    /// - Throws: `ScenarioError` naming file, line, column and field.
+    public static func load(file path: String, environmentsDirectory: String? = nil) throws(ScenarioError) -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .fileNotFound(path: path) }
+        let text = String(decoding: data, as: UTF8.self)
+        let dir = (path as NSString).deletingLastPathComponent
+        let catalog = EnvironmentCatalog(directory: environmentsDirectory,
+                                         currentDirectory: dir.isEmpty ? FileManager.default.currentDirectoryPath : dir)
+        var s = try parse(yaml: text, file: path, catalog: catalog)
+        s.contentHash = SHA256.hex(bytes: data)
+        return s
+    }
+
+    /// Parses scenario text (tests; `load` for files).
+    public static func parse(yaml: String, file: String, catalog: EnvironmentCatalog) throws(ScenarioError) -> Scenario {
+        let root: Node
+        do {
+            guard let n = try Yams.compose(yaml: yaml) else {
+                throw ScenarioError.syntax(file: file, line: 1, column: 1, problem: "empty document")
+            }
+            root = n
+        } catch let e as ScenarioError {
+            throw e
+        } catch let e as YamlError {
+            throw syntaxError(e, file: file)
+        } catch {
+            throw .syntax(file: file, line: 1, column: 1, problem: "\(error)")
+        }
+        var m = try ScenarioMap(root, file: file, path: "")
+        let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = try m.optionalString("name") ?? base
+        let description = try m.optionalString("description") ?? ""
+        let trainSeeds = try m.seeds("train_seeds")
+        let testSeeds = try m.seeds("test_seeds")
+        if let clash = testSeeds.first(where: { Set(trainSeeds).contains($0) }) {
+            throw m.error("test_seeds", "seed \(clash) is also a training seed; held-out seeds must be disjoint from train_seeds")
+        }
+        var training = TrainingBudget(budgetSteps: 2000, searchSeedsPerCandidate: 1)
+        if var t = try m.optionalMap("training") {
+            training.budgetSteps = try t.int("budget_steps", in: 1...100_000_000, default: training.budgetSteps)
+            training.searchSeedsPerCandidate = try t.int("search_seeds_per_candidate", in: 1...1000,
+                                                         default: training.searchSeedsPerCandidate)
+            try t.finish()
+        }
+        guard training.searchSeedsPerCandidate <= trainSeeds.count else {
+            throw m.error("training", "search_seeds_per_candidate (\(training.searchSeedsPerCandidate)) exceeds the \(trainSeeds.count) training seeds")
+        }
+        let agent = try readAgent(&m)
+        var methods: [Method] = []
+        for item in try m.list("methods") {
+            let text = try ScenarioMap.string(item.node, file: file, field: item.field)
+            guard let method = Method(name: text) else {
+                throw .outOfRange(file: file, line: item.node.mark?.line ?? 0, column: item.node.mark?.column ?? 0,
+                                  field: item.field, value: "'\(text)'", expected: Method.help)
+            }
+            guard !methods.contains(method) else {
+                throw ScenarioMap.invalid(item.node, file: file, field: item.field, "method '\(text)' is listed twice")
+            }
+            methods.append(method)
+        }
+        guard !methods.isEmpty else { throw m.error("methods", "expected at least one method") }
+        var metrics = Metric.allCases
+        if let list = try m.optionalList("metrics") {
+            metrics = []
+            for item in list {
+                let text = try ScenarioMap.string(item.node, file: file, field: item.field)
+                guard let metric = Metric(rawValue: text) else {
+                    throw .outOfRange(file: file, line: item.node.mark?.line ?? 0, column: item.node.mark?.column ?? 0,
+                                      field: item.field, value: "'\(text)'",
+                                      expected: "one of " + Metric.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                metrics.append(metric)
+            }
+        }
+        var statistics = StatisticsSettings.defaults
+        if var st = try m.optionalMap("statistics") {
+            statistics.resamples = try st.int("bootstrap_resamples", in: 100...1_000_000, default: statistics.resamples)
+            statistics.seed = UInt64(try st.int("bootstrap_seed", in: 0...Int(Int32.max), default: Int(statistics.seed)))
+            statistics.confidence = try st.double("confidence", in: 0.5...0.999, default: statistics.confidence)
+            try st.finish()
+        }
+        var environments: [ScenarioEnvironment] = []
+        for item in try m.list("environments") {
+            let env = try readEnvironment(item.node, field: item.field, file: file, catalog: catalog)
+            if environments.contains(where: { $0.label == env.label }) {
+                throw ScenarioMap.invalid(item.node, file: file, field: item.field, "environment '\(env.label)' is listed twice")
+            }
+            environments.append(env)
+        }
+        guard !environments.isEmpty else { throw m.error("environments", "expected at least one environment") }
+        try m.finish()
+        return Scenario(name: name, description: description, file: file, contentHash: SHA256.hex(yaml),
+                        environments: environments, trainSeeds: trainSeeds, testSeeds: testSeeds, training: training,
+                        agent: agent, methods: methods, metrics: metrics, statistics: statistics)
+    }
+
+    private static func readAgent(_ m: inout ScenarioMap) throws(ScenarioError) -> AgentSettings {
+        var a = AgentSettings.defaults
+        guard var g = try m.optionalMap("agent") else { return a }
+        if let algo = try g.optionalString("algorithm") {
+            guard ["ppo", "reinforce"].contains(algo) else {
+                let n = g.node("algorithm")
+                throw .outOfRange(file: g.file, line: n?.mark?.line ?? 0, column: n?.mark?.column ?? 0,
+                                  field: g.field("algorithm"), value: "'\(algo)'", expected: "ppo or reinforce")
+            }
+            a.algorithm = algo
+        }
+        if let sizes = try g.optionalList("hidden_sizes") {
+            var out: [Int] = []
+            for item in sizes { out.append(try ScenarioMap.int(item.node, file: g.file, field: item.field, in: 1...4096)) }
+            guard (1...4).contains(out.count) else { throw g.error("hidden_sizes", "expected one to four layer widths") }
+            a.hiddenSizes = out
+        }
+        a.learningRate = try g.double("learning_rate", in: 1e-7...1, default: a.learningRate)
+        a.numEnvs = try g.int("num_envs", in: 1...256, default: a.numEnvs)
+        a.numSteps = try g.int("num_steps", in: 1...100_000, default: a.numSteps)
+        a.updateEpochs = try g.int("update_epochs", in: 1...100, default: a.updateEpochs)
+        a.numMinibatches = try g.int("num_minibatches", in: 1...1024, default: a.numMinibatches)
+        a.entropyCoefficient = try g.double("entropy_coefficient", in: 0...10, default: a.entropyCoefficient)
+        a.gamma = try g.double("gamma", in: 0...1, default: a.gamma)
+        a.gaeLambda = try g.double("gae_lambda", in: 0...1, default: a.gaeLambda)
+        try g.finish()
+        return a
+    }
+
+    /// Overridable spec values.
+    static let overrideKeys = ["batch_size", "compute_budget", "compute_price", "episode_length", "fine_tune_price",
+                               "label_delay", "label_noise", "learning_rate", "period_length", "retrain_price",
+                               "warmup_periods", "window"]
+
+    /// Applies one override (a key of `overrideKeys`).
+    static func apply(_ key: String, _ v: Double, to spec: inout EnvironmentSpec) {
+        switch key {
+        case "period_length": spec.periodLength = Int(v)
+        case "episode_length": spec.episodeLength = Int(v)
+        case "warmup_periods": spec.warmupPeriods = Int(v)
+        case "label_delay": spec.labels.delay = Int(v)
+        case "label_noise": spec.labels.noise = v
+        case "learning_rate": spec.learner.learningRate = v
+        case "batch_size": spec.learner.batchSize = Int(v)
+        case "window": spec.learner.window = Int(v)
+        case "compute_price": spec.costs.computePrice = v
+        case "fine_tune_price": spec.costs.fineTunePrice = v
+        case "retrain_price": spec.costs.retrainPrice = v
+        case "compute_budget": spec.costs.computeBudget = v
+        default: break
+        }
+    }
+
+    static let integerOverrides: Set<String> = ["period_length", "episode_length", "warmup_periods", "label_delay",
+                                                "batch_size", "window"]
+
+    private static func readEnvironment(_ node: Node, field: String, file: String,
+                                        catalog: EnvironmentCatalog) throws(ScenarioError) -> ScenarioEnvironment {
+        var e = try ScenarioMap(node, file: file, path: field)
+        let name = try e.string("name")
+        let label = try e.optionalString("label") ?? name
+        func loadSpec(_ n: String, at key: String) throws(ScenarioError) -> (EnvironmentSpec, String) {
+            do {
+                let path = try catalog.path(of: n)
+                let spec = try EnvironmentSpec.load(file: path)
+                let bytes = FileManager.default.contents(atPath: path) ?? Data()
+                return (spec, SHA256.hex(bytes: bytes))
+            } catch {
+                let mark = e.node(key)?.mark ?? e.mark
+                throw .environment(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, field: e.field(key),
+                                   problem: "\(error)")
+            }
+        }
+        var (spec, hash) = try loadSpec(name, at: "name")
+        var overrides: [(String, Double)] = []
+        if let o = try e.optionalMap("overrides") {
+            for key in o.keys {
+                let n = o.node(key)!
+                guard overrideKeys.contains(key) else {
+                    let mark = o.keyMark(key)
+                    throw .unknownKey(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, key: o.field(key),
+                                      allowed: overrideKeys)
+                }
+                let value: Double
+                if integerOverrides.contains(key) {
+                    value = Double(try ScenarioMap.int(n, file: file, field: o.field(key), in: 0...10_000_000))
+                } else {
+                    value = try ScenarioMap.double(n, file: file, field: o.field(key), in: 0...1e9)
+                }
+                apply(key, value, to: &spec)
+                overrides.append((key, value))
+            }
+            do { try spec.validate() } catch {
+                throw .environment(file: file, line: o.mark?.line ?? 0, column: o.mark?.column ?? 0, field: o.path,
+                                   problem: "rejected by the environment: \(error)")
+            }
+        }
+        overrides.sort { $0.0 < $1.0 }
+        let overrideText = overrides.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        var trainSpecs = [spec]
+        var trainIdentity = "\(hash)|\(overrideText)"
+        if let list = try e.optionalList("train_on") {
+            trainSpecs = []
+            var ids: [String] = []
+            for item in list {
+                let n = try ScenarioMap.string(item.node, file: file, field: item.field)
+                var (s, h) = try loadSpec(n, at: "train_on")
+                for (k, v) in overrides { apply(k, v, to: &s) }
+                do { try s.validate() } catch {
+                    throw .environment(file: file, line: item.node.mark?.line ?? 0, column: item.node.mark?.column ?? 0,
+                                       field: item.field, problem: "with the overrides: \(error)")
+                }
+                guard s.actions.learningRates.count == spec.actions.learningRates.count,
+                      s.actions.batchSizes.count == spec.actions.batchSizes.count else {
+                    throw ScenarioMap.invalid(item.node, file: file, field: item.field,
+                                              "'\(n)' has other action bins than '\(name)'; a policy cannot carry across")
+                }
+                trainSpecs.append(s)
+                ids.append("\(h)|\(overrideText)")
+            }
+            guard !trainSpecs.isEmpty else { throw e.error("train_on", "expected at least one environment") }
+            trainIdentity = ids.joined(separator: "+")
+        }
+        try e.finish()
+        return ScenarioEnvironment(label: label, spec: spec, trainSpecs: trainSpecs, identity: "\(hash)|\(overrideText)",
+                                   trainIdentity: trainIdentity)
+    }
+
+    private static func syntaxError(_ e: YamlError, file: String) -> ScenarioError {
+        switch e {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return .syntax(file: file, line: mark.line, column: mark.column, problem: problem)
+        default:
+            return .syntax(file: file, line: 1, column: 1, problem: "\(e)")
+        }
+    }
+}

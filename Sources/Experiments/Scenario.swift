@@ -1,0 +1,96 @@
+import Simulation
+
+/// A sweep: which environments (with overrides), training seeds and disjoint held-out test seeds,
+/// the methods (agent and baselines), the training budget, the metrics and the statistics.
+/// Read from `scenarios/NAME.yaml` by `Scenario.load(file:)`.
+public struct Scenario: Sendable {
+    /// Scenario name (the `name` key, or the file's base name).
+    public var name: String
+    public var description: String
+    /// The file it was read from.
+    public var file: String
+    /// SHA-256 of the file's bytes (recorded in the manifest).
+    public var contentHash: String
+    public var environments: [ScenarioEnvironment]
+    /// Seeds the trained methods (agent, static search) may simulate.
+    public var trainSeeds: [UInt64]
+    /// Held-out seeds every method is evaluated on; disjoint from `trainSeeds`.
+    public var testSeeds: [UInt64]
+    public var training: TrainingBudget
+    public var agent: AgentSettings
+    public var methods: [Method]
+    public var metrics: [Metric]
+    public var statistics: StatisticsSettings
+}
+
+/// One evaluation environment of a scenario.
+public struct ScenarioEnvironment: Sendable {
+    /// Name in tables: the environment's name (a `label` key may rename it).
+    public var label: String
+    /// The spec after overrides.
+    public var spec: EnvironmentSpec
+    /// The specs trained methods learn on: the environment itself unless `train_on` names others
+    /// (transfer scenarios), with the same overrides.
+    public var trainSpecs: [EnvironmentSpec]
+    /// Stable text identifying the evaluation spec (file hash + overrides) for run identities.
+    public var identity: String
+    /// Stable text identifying the training specs.
+    public var trainIdentity: String
+}
+
+/// The simulation budget of the trained methods.
+public struct TrainingBudget: Sendable, Equatable, Codable {
+    /// Environment steps (periods) the agent trains for; the static random search gets the same.
+    public var budgetSteps: Int
+    /// Training seeds each static-search candidate is scored on.
+    public var searchSeedsPerCandidate: Int
+}
+
+/// PPO settings of the agent (mapped onto PolicyGradient's config).
+public struct AgentSettings: Sendable, Equatable, Codable {
+    public var algorithm: String
+    public var hiddenSizes: [Int]
+    public var learningRate: Double
+    public var numEnvs: Int
+    public var numSteps: Int
+    public var updateEpochs: Int
+    public var numMinibatches: Int
+    public var entropyCoefficient: Double
+    public var gamma: Double
+    public var gaeLambda: Double
+
+    /// PolicyGradient's defaults for 50-period tuning episodes (one episode per environment per rollout, γ = 0.95, Adam 1e-3).
+    public static let defaults = AgentSettings(algorithm: "ppo", hiddenSizes: [64, 64], learningRate: 1e-3, numEnvs: 8,
+                                               numSteps: 50, updateEpochs: 4, numMinibatches: 4,
+                                               entropyCoefficient: 0.01, gamma: 0.95, gaeLambda: 0.95)
+}
+
+/// Statistics of the tables.
+public struct StatisticsSettings: Sendable, Equatable, Codable {
+    /// Bootstrap resamples for confidence intervals.
+    public var resamples: Int
+    /// Seed of the bootstrap.
+    public var seed: UInt64
+    /// Confidence level (0.95).
+    public var confidence: Double
+
+    public static let defaults = StatisticsSettings(resamples: 2000, seed: 20_261_123, confidence: 0.95)
+}
+
+/// The per-run quantities of the tables.
+public enum Metric: String, Sendable, CaseIterable, Codable {
+    /// Sum of the period rewards over the episode.
+    case episodeReward = "episode_reward"
+    /// Mean task metric over the episode's steps.
+    case taskMetric = "task_metric"
+    /// Fine-tunes plus full retrains.
+    case retrains
+    /// Compute units used.
+    case compute
+    /// Mean periods until the metric is back within 2 points of its pre-drift level, over the drift
+    /// onsets; an onset never recovered from counts the periods left in the episode.
+    case recoveryTime = "recovery_time"
+
+    /// True when larger is better.
+    public var higherIsBetter: Bool { self == .episodeReward || self == .taskMetric }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Linalg
+import Simulation
+
+/// How a sweep runs.
+public struct SweepOptions: Sendable {
+    /// Jobs run at once (bounded parallelism across cores).
+    public var jobs: Int
+    /// This process's shard (0-based) and the number of shards; (0, 1) runs everything.
+    public var shardIndex: Int
+    public var shardCount: Int
+
+    public init(jobs: Int = 1, shardIndex: Int = 0, shardCount: Int = 1) {
+        self.jobs = max(jobs, 1)
+        self.shardIndex = shardIndex
+        self.shardCount = max(shardCount, 1)
+    }
+
+    /// Parses `I/N` (1-based I).
+    public static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
+            throw SweepError.badShard(text)
+        }
+        return (i - 1, n)
+    }
+}
+
+/// Where a sweep is, for progress bars.
+public struct SweepProgress: Sendable {
+    public var phase: String
+    public var finishedJobs: Int
+    public var totalJobs: Int
+    /// Work done and total work in environment steps (for the ETA).
+    public var doneWork: Double
+    public var totalWork: Double
+    public var elapsed: Double
+
+    /// Seconds left, extrapolated from the work done so far.
+    public var eta: Double? { doneWork > 0 ? elapsed * (totalWork - doneWork) / doneWork : nil }
+}
+
+/// What a sweep did.
+public struct SweepOutcome: Sendable {
+    public var trained: Int
+    public var evaluated: Int
+    /// Jobs found finished on disk and skipped.
+    public var skipped: Int
+    /// Wall seconds per phase: training, evaluation, tables.
+    public var phaseSeconds: [String: Double]
+    /// True when the tables were written (the whole plan is on disk).
+    public var wroteTables: Bool
+}
+
+/// Runs a scenario's plan into a results folder: trains what needs training, evaluates every
+/// method on every held-out seed, then writes the tables. Finished jobs found on disk are skipped,
+/// so a rerun after an interruption completes the sweep with exactly the uninterrupted results.
+public struct Sweep: Sendable {
+    public var scenario: Scenario
+    public var store: ResultStore
+    public var options: SweepOptions
+
+    public init(scenario: Scenario, outputDirectory: String, options: SweepOptions = SweepOptions()) {
+        self.scenario = scenario
+        self.store = ResultStore(directory: outputDirectory)
+        self.options = options
+    }
+
+    /// Runs the sweep. `progress` is called from one task after every finished job.
+    public func run(progress: @escaping @Sendable (SweepProgress) -> Void = { _ in }) async throws -> SweepOutcome {
+        try claimFolder()
+        store.removeTemporaries()
+        let full = SweepPlan(scenario: scenario)
+        let plan = full.shard(options.shardIndex, of: options.shardCount)
+        let store = self.store, scenario = self.scenario
+        let pendingTraining = plan.training.filter { store.training($0.id) == nil }
+        let pendingRuns = plan.evaluation.filter { store.run($0.id) == nil }
+        let skipped = plan.training.count - pendingTraining.count + plan.evaluation.count - pendingRuns.count
+        let totalWork = pendingTraining.reduce(0) { $0 + plan.weight($1) } + pendingRuns.reduce(0) { $0 + plan.weight($1) }
+        let totalJobs = pendingTraining.count + pendingRuns.count
+        let start = Date()
+        let savedThreads = BLAS.threadCount
+        BLAS.threadCount = 1        // parallelism is across runs; keeps every run deterministic
+        defer { BLAS.threadCount = savedThreads }
+
+        var done = 0, doneWork = 0.0
+        var phases: [String: Double] = [:]
+
+        var t0 = Date()
+        try await Sweep.bounded(pendingTraining, limit: options.jobs, work: { job in
+            let env = scenario.environments[job.environment]
+            guard var record = try job.method.provider.train(environment: env, scenario: scenario,
+                                                             rng: RunIdentity.randomSource(job.id)) else { return }
+            record.id = job.id
+            record.environment = env.label
+            record.method = job.method.description
+            try store.save(record)
+        }, finished: { job in
+            done += 1
+            doneWork += plan.weight(job)
+            progress(SweepProgress(phase: "train", finishedJobs: done, totalJobs: totalJobs, doneWork: doneWork,
+                                   totalWork: totalWork, elapsed: Date().timeIntervalSince(start)))
+        })
+        phases["training"] = Date().timeIntervalSince(t0)
+        t0 = Date()
+        try await Sweep.bounded(pendingRuns, limit: options.jobs, work: { job in
+            try store.save(try Sweep.evaluate(job, scenario: scenario, store: store))
+        }, finished: { job in
+            done += 1
+            doneWork += plan.weight(job)
+            progress(SweepProgress(phase: "evaluate", finishedJobs: done, totalJobs: totalJobs, doneWork: doneWork,
+                                   totalWork: totalWork, elapsed: Date().timeIntervalSince(start)))
+        })
+        phases["evaluation"] = Date().timeIntervalSince(t0)
+        var wrote = false
+        if full.evaluation.allSatisfy({ store.run($0.id) != nil }) {
+            t0 = Date()
+            try ResultTables.write(plan: full, store: store, phaseSeconds: phases, jobs: options.jobs)
+            phases["tables"] = Date().timeIntervalSince(t0)
+            wrote = true
+        }
+        return SweepOutcome(trained: pendingTraining.count, evaluated: pendingRuns.count, skipped: skipped,
+                            phaseSeconds: phases, wroteTables: wrote)
+    }
+
+    /// One evaluation run.
+    static func evaluate(_ job: EvaluationJob, scenario: Scenario, store: ResultStore) throws -> RunRecord {
+        let env = scenario.environments[job.environment]
+        var training: TrainingRecord? = nil
+        if let tid = job.trainingId {
+            guard let t = store.training(tid) else {
+                throw SweepError.missingTraining(method: job.method.description, environment: env.label)
+            }
+            training = t
+        }
+        let policy = AnyPolicy(try job.method.provider.policy(training: training))
+        var tuning = try TuningEnvironment(spec: env.spec, components: .standard)
+        let episode = tuning.runEpisode(policy: policy, seed: job.seed)
+        return RunRecord(id: job.id, environment: env.label, method: job.method.description, trainingId: job.trainingId,
+                         episode: episode, spec: env.spec)
+    }
+
+    /// Refuses a folder that holds another scenario's results; marks it as this scenario's.
+    func claimFolder() throws {
+        try store.prepare()
+        let marker = store.path("scenario.txt")
+        if let d = FileManager.default.contents(atPath: marker) {
+            let found = String(decoding: d, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+            if found != scenario.name {
+                throw ScenarioError.foreignResults(directory: store.directory, found: found, expected: scenario.name)
+            }
+        } else if let manifest = try? Manifest.load(directory: store.directory), manifest.scenario != scenario.name {
+            throw ScenarioError.foreignResults(directory: store.directory, found: manifest.scenario, expected: scenario.name)
+        }
+        try store.writeAtomically("\(scenario.name)\n", to: "scenario.txt")
+    }
+
+    /// Runs `work` on every job with at most `limit` at once; `finished` runs on the calling task.
+    static func bounded<J: Sendable>(_ jobs: [J], limit: Int, work: @escaping @Sendable (J) throws -> Void,
+                                     finished: (J) -> Void) async throws {
+        try await withThrowingTaskGroup(of: J.self) { group in
+            var next = 0
+            while next < min(limit, jobs.count) {
+                let job = jobs[next]
+                group.addTask { try work(job); return job }
+                next += 1
+            }
+            while let job = try await group.next() {
+                finished(job)
+                if next < jobs.count {
+                    let j = jobs[next]
+                    group.addTask { try work(j); return j }
+                    next += 1
+                }
+            }
+        }
+    }
+}
