@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "DriftDetection", targets: ["DriftDetection"]),
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
+        .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -31,11 +32,13 @@ let package = Package(
             dependencies: ["Linalg", "Learners", "DriftDetection", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "PolicyGradient", dependencies: ["Linalg", "Simulation"]),
+        // What a production learner links: no trainer, simulator or experiment code, no BLAS.
+        .target(name: "PolicyRuntime"),
         // Everything the CLI does, reachable from tests; the executable only calls `DriftTuneCommand.main()`.
         .target(
             name: "DriftTuneCLI",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +48,7 @@ let package = Package(
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
     ],
     swiftLanguageModes: [.v6]
