@@ -12,10 +12,12 @@ let package = Package(
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
         .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
+        .library(name: "PolicyRegistry", targets: ["PolicyRegistry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // The only C face of BLAS; only Linalg imports it.
@@ -34,11 +36,13 @@ let package = Package(
         .target(name: "PolicyGradient", dependencies: ["Linalg", "Simulation"]),
         // What a production learner links: no trainer, simulator or experiment code, no BLAS.
         .target(name: "PolicyRuntime"),
+        // Versions, canary and production channels, rollback: one SQLite file through GRDB.
+        .target(name: "PolicyRegistry", dependencies: ["PolicyRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
         // Everything the CLI does, reachable from tests; the executable only calls `DriftTuneCommand.main()`.
         .target(
             name: "DriftTuneCLI",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +53,7 @@ let package = Package(
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
         .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
     ],
     swiftLanguageModes: [.v6]
