@@ -1,0 +1,101 @@
+import Dispatch
+import Foundation
+
+/// One hand-set configuration: a fixed learning rate and batch size bin, retraining every
+/// `retrainEvery` periods (0: never).
+public struct FixedSetting: Sendable, Hashable, Codable {
+    public var learningRateBin: Int
+    public var batchSizeBin: Int
+    public var retrainEvery: Int
+
+    public init(learningRateBin: Int, batchSizeBin: Int, retrainEvery: Int) {
+        self.learningRateBin = learningRateBin
+        self.batchSizeBin = batchSizeBin
+        self.retrainEvery = retrainEvery
+    }
+
+    /// A policy that follows the setting.
+    public var policy: any TuningPolicy {
+        let base = FixedPolicy(learningRateBin: learningRateBin, batchSizeBin: batchSizeBin)
+        return retrainEvery > 0 ? PeriodicRetrainPolicy(every: retrainEvery, base: base) : base
+    }
+
+    /// E.g. `lr=0.03 b=32 K=5` with the values of `actions`.
+    public func label(_ actions: ActionSchema) -> String {
+        let lr = actions.learningRates[min(learningRateBin, actions.learningRates.count - 1)]
+        let b = actions.batchSizes[min(batchSizeBin, actions.batchSizes.count - 1)]
+        return String(format: "lr=%.3g b=%d K=%@", lr, b, retrainEvery > 0 ? "\(retrainEvery)" : "never")
+    }
+}
+
+/// Mean reward per period of fixed settings across domains and drift kinds, to show that no single
+/// hand-set configuration is best everywhere.
+public struct FixedSettingsTable: Sendable, Codable {
+    /// Column names, `environment/drift-kind` (or `environment/all`).
+    public var columns: [String]
+    public var settings: [FixedSetting]
+    public var settingLabels: [String]
+    /// `scores[s][c]`: mean reward per period of setting `s` in column `c`, over the seeds.
+    public var scores: [[Double]]
+
+    /// Index of the best setting in each column.
+    public var best: [Int] {
+        columns.indices.map { c in settings.indices.max { scores[$0][c] < scores[$1][c] }! }
+    }
+
+    /// True when no setting is best in every column.
+    public var noSingleBest: Bool { Set(best).count > 1 }
+
+    /// A Markdown table; the best cell of each column is starred.
+    public func markdown() -> String {
+        let b = best
+        var lines = ["| setting | " + columns.joined(separator: " | ") + " |",
+                     "|---|" + String(repeating: "---:|", count: columns.count)]
+        for s in settings.indices {
+            let cells = columns.indices.map { c in String(format: "%.3f", scores[s][c]) + (b[c] == s ? "*" : "") }
+            lines.append("| \(settingLabels[s]) | " + cells.joined(separator: " | ") + " |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A grid of settings: the given learning-rate and batch bins × retraining periods.
+    public static func grid(learningRateBins: [Int] = [1, 2, 3], batchSizeBins: [Int] = [0, 2],
+                            retrainEvery: [Int] = [0, 5]) -> [FixedSetting] {
+        learningRateBins.flatMap { l in batchSizeBins.flatMap { b in retrainEvery.map { FixedSetting(learningRateBin: l, batchSizeBin: b, retrainEvery: $0) } } }
+    }
+
+    /// One spec per drift kind present in `spec` (keeping only that kind's events), plus `all`.
+    public static func variants(of spec: EnvironmentSpec) -> [(String, EnvironmentSpec)] {
+        var out: [(String, EnvironmentSpec)] = []
+        for kind in DriftEvent.Kind.allCases where spec.drift.contains(where: { $0.kind == kind }) {
+            var s = spec
+            s.drift = spec.drift.filter { $0.kind == kind }
+            out.append(("\(spec.name)/\(kind.rawValue)", s))
+        }
+        out.append(("\(spec.name)/all", spec))
+        return out
+    }
+
+    /// Runs every setting on every variant of every spec for every seed (in parallel across cores).
+    public static func compute(specs: [EnvironmentSpec], settings: [FixedSetting], seeds: [UInt64],
+                               components: EnvironmentComponents, byDriftKind: Bool = true) throws -> FixedSettingsTable {
+        let columns = specs.flatMap { byDriftKind ? variants(of: $0) : [("\($0.name)/all", $0)] }
+        var environments: [TuningEnvironment] = []
+        var jobs: [(column: Int, setting: Int, seed: UInt64)] = []
+        for (c, column) in columns.enumerated() {
+            environments.append(try TuningEnvironment(spec: column.1, components: components))
+            for s in settings.indices { for seed in seeds { jobs.append((c, s, seed)) } }
+        }
+        var runner = VectorizedEnvironment(environments: jobs.map { environments[$0.column] })
+        let rewards = runner.map { env, i -> Double in
+            let job = jobs[i]
+            let r = env.runEpisode(policy: settings[job.setting].policy, seed: job.seed)
+            return r.totalReward / Double(max(r.periods.count - 1, 1))
+        }
+        var scores = [[Double]](repeating: [Double](repeating: 0, count: columns.count), count: settings.count)
+        for (i, job) in jobs.enumerated() { scores[job.setting][job.column] += rewards[i] / Double(seeds.count) }
+        let actions = ActionSchema(spec: specs[0])
+        return FixedSettingsTable(columns: columns.map(\.0), settings: settings,
+                                  settingLabels: settings.map { $0.label(actions) }, scores: scores)
+    }
+}
