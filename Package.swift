@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
         .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
         .library(name: "PolicyRegistry", targets: ["PolicyRegistry"]),
+        .library(name: "ProductionLearner", targets: ["ProductionLearner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -36,13 +37,15 @@ let package = Package(
         .target(name: "PolicyGradient", dependencies: ["Linalg", "Simulation"]),
         // What a production learner links: no trainer, simulator or experiment code, no BLAS.
         .target(name: "PolicyRuntime"),
+        // The production learner loop (shared period mechanics, CSV streams, controllers).
+        .target(name: "ProductionLearner", dependencies: ["Linalg", "Learners", "DriftDetection", "PolicyRuntime"]),
         // Versions, canary and production channels, rollback: one SQLite file through GRDB.
         .target(name: "PolicyRegistry", dependencies: ["PolicyRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
         // Everything the CLI does, reachable from tests; the executable only calls `DriftTuneCommand.main()`.
         .target(
             name: "DriftTuneCLI",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +57,7 @@ let package = Package(
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
+        .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),
         .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
     ],
     swiftLanguageModes: [.v6]

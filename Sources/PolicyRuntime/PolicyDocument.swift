@@ -13,19 +13,58 @@ public struct PolicyDocument: Codable, Sendable, Equatable {
     /// The decision taken when an observation cannot be trusted (missing, NaN, out of range).
     public var fallback: BinChoice
     public var provenance: Provenance
+    /// How the learner was run in training (period, window, epochs, prices), so that a production
+    /// loop can reproduce the conditions the observations were scaled for. Optional.
+    public var loop: LoopDefaults?
 
     public init(observationSchema: ObservationSpec, normalization: Normalization, actions: ActionBins,
-                network: Network, fallback: BinChoice, provenance: Provenance) {
+                network: Network, fallback: BinChoice, provenance: Provenance, loop: LoopDefaults? = nil) {
         self.observationSchema = observationSchema
         self.normalization = normalization
         self.actions = actions
         self.network = network
         self.fallback = fallback
         self.provenance = provenance
+        self.loop = loop
     }
 
     enum CodingKeys: String, CodingKey {
-        case observationSchema = "observation_schema", normalization, actions, network, fallback, provenance
+        case observationSchema = "observation_schema", normalization, actions, network, fallback, provenance, loop
+    }
+
+    /// The training environment's learner loop, recorded for the production learner.
+    public struct LoopDefaults: Codable, Sendable, Equatable {
+        /// Learner model: `logistic`, `softmax`, `mlp` or `fm`.
+        public var model: String
+        public var periodLength: Int
+        public var window: Int
+        public var labelDelay: Int
+        public var fineTuneEpochs: Int
+        public var retrainEpochs: Int
+        public var updateOverhead: Double
+        public var computeBudget: Double
+        public var episodeLength: Int
+        public var warmupPeriods: Int
+
+        public init(model: String, periodLength: Int, window: Int, labelDelay: Int, fineTuneEpochs: Int, retrainEpochs: Int,
+                    updateOverhead: Double, computeBudget: Double, episodeLength: Int, warmupPeriods: Int) {
+            self.model = model
+            self.periodLength = periodLength
+            self.window = window
+            self.labelDelay = labelDelay
+            self.fineTuneEpochs = fineTuneEpochs
+            self.retrainEpochs = retrainEpochs
+            self.updateOverhead = updateOverhead
+            self.computeBudget = computeBudget
+            self.episodeLength = episodeLength
+            self.warmupPeriods = warmupPeriods
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case model, periodLength = "period_length", window, labelDelay = "label_delay", fineTuneEpochs = "fine_tune_epochs"
+            case retrainEpochs = "retrain_epochs", updateOverhead = "update_overhead", computeBudget = "compute_budget"
+            case episodeLength = "episode_length", warmupPeriods = "warmup_periods"
+        }
     }
 
     public struct ObservationSpec: Codable, Sendable, Equatable {

@@ -50,6 +50,12 @@ enum PolicyValidation {
         try check(d.network.heads, field: "network.heads", inputs: width, file: file)
         try expectCount("network.heads.outputs", d.network.heads.outputs, a.headSizes.reduce(0, +), file)
 
+        if let loop = d.loop, loop.periodLength < 1 || loop.window < 1 || loop.labelDelay < 0 || loop.fineTuneEpochs < 0
+            || loop.retrainEpochs < 0 || loop.episodeLength < 1 || loop.warmupPeriods < 0 || !(loop.computeBudget > 0)
+            || !(loop.updateOverhead >= 0) {
+            throw PolicyFileError.invalidValue(file: file, field: "loop", reason: "period_length, window, episode_length ≥ 1; "
+                                               + "delay, epochs, warm-up, overhead ≥ 0; compute_budget > 0")
+        }
         for (head, (bin, size)) in zip(["learning_rate_bin", "batch_size_bin", "retrain_bin"], zip(d.fallback.bins, a.headSizes))
         where !(0..<size).contains(bin) {
             throw PolicyFileError.invalidValue(file: file, field: "fallback.\(head)", reason: "bin \(bin) is outside 0..<\(size)")
