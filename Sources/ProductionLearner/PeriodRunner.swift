@@ -187,29 +187,6 @@ public struct PeriodRunner: Sendable {
     /// `epochs` passes over `rows` samples in shuffled minibatches of the learner's batch size.
     static func train(_ learner: inout any OnlineLearner, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Int32>,
                       rows: Int, epochs: Int, rng: inout RandomSource) {
-        guard rows > 0, epochs > 0 else { return }
-        let d = learner.featureCount
-        let b = min(learner.batchSize, rows)
-        var order = Array(0..<rows)
-        var xb = [Float](repeating: 0, count: b * d)
-        var yb = [Int32](repeating: 0, count: b)
-        for _ in 0..<epochs {
-            rng.shuffle(&order)
-            var start = 0
-            while start < rows {
-                let n = min(b, rows - start)
-                xb.withUnsafeMutableBufferPointer { pxb in
-                    yb.withUnsafeMutableBufferPointer { pyb in
-                        for j in 0..<n {
-                            let i = order[start + j]
-                            (pxb.baseAddress! + j * d).update(from: x + i * d, count: d)
-                            pyb[j] = y[i]
-                        }
-                        learner.partialFit(pxb.baseAddress!, labels: pyb.baseAddress!, rows: n)
-                    }
-                }
-                start += n
-            }
-        }
+        learner.retrain(x, labels: y, rows: rows, epochs: epochs, rng: &rng)
     }
 }
