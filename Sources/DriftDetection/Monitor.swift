@@ -233,7 +233,7 @@ public struct Monitor: Sendable {
         o[13] = clip(Double(control.periodsSinceRetrain) / 50, 0, 1)
         let lr = control.learningRateRange, b = control.batchSizeRange
         o[14] = lr.upperBound > lr.lowerBound
-            ? clip(Double(logf(control.learningRate / lr.lowerBound) / logf(lr.upperBound / lr.lowerBound)), 0, 1) : 0
+            ? clip(log(Double(control.learningRate) / Double(lr.lowerBound)) / log(Double(lr.upperBound) / Double(lr.lowerBound)), 0, 1) : 0
         o[15] = b.upperBound > b.lowerBound
             ? clip(log2(Double(control.batchSize) / Double(b.lowerBound)) / log2(Double(b.upperBound) / Double(b.lowerBound)), 0, 1) : 0
         o[16] = clip(control.computeUsed / max(control.computeBudget, 1e-12), 0, 1)

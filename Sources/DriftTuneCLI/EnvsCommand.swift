@@ -23,7 +23,8 @@ public struct EnvsCommand: ParsableCommand {
             try reportingUserErrors {
                 let catalog = try location.catalog()
                 guard let dir = catalog.directory else {
-                    throw SpecError.environmentNotFound(name: "*", searched: catalog.searched)
+                    throw UserError("no environments/ directory found (looked for: \(catalog.searched.joined(separator: ", "))); "
+                                    + "run from the repository or pass --environments DIR")
                 }
                 let specs = try catalog.names().map { try catalog.load($0) }
                 if specs.isEmpty { throw UserError("\(dir): no environment specs (*.yaml)") }

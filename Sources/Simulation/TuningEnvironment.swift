@@ -102,6 +102,26 @@ public struct TuningEnvironment: Sendable {
     /// `warmup_periods` of pre-drift data, runs period 0 with the default action and returns its
     /// observation. Everything afterwards is a pure function of `seed` and the actions.
     public mutating func reset(seed: UInt64) -> [Float] {
+        withSingleThreadedBLAS { $0.resetBody(seed: seed) }
+    }
+
+    /// Applies `action` (retrain first, then the period with the chosen rate and batch size).
+    /// After the episode has ended, returns a terminal result without simulating.
+    public mutating func step(_ action: TuningAction) -> StepResult {
+        withSingleThreadedBLAS { $0.stepBody(action) }
+    }
+
+    /// Runs `body` with OpenBLAS on one thread: multithreaded BLAS splits sums differently, so results
+    /// would depend on the thread count. Inside `VectorizedEnvironment` workers the count is already 1
+    /// and nothing global is written.
+    private mutating func withSingleThreadedBLAS<R>(_ body: (inout TuningEnvironment) -> R) -> R {
+        let saved = BLAS.threadCount
+        if saved != 1 { BLAS.threadCount = 1 }
+        defer { if saved != 1 { BLAS.threadCount = saved } }
+        return body(&self)
+    }
+
+    private mutating func resetBody(seed: UInt64) -> [Float] {
         let root = RandomSource(seed: seed)
         generator = DomainGenerator(spec: spec, rng: root.split("generator"))
         retrainRNG = root.split("retrain")
@@ -145,9 +165,7 @@ public struct TuningEnvironment: Sendable {
         return obs
     }
 
-    /// Applies `action` (retrain first, then the period with the chosen rate and batch size).
-    /// After the episode has ended, returns a terminal result without simulating.
-    public mutating func step(_ action: TuningAction) -> StepResult {
+    private mutating func stepBody(_ action: TuningAction) -> StepResult {
         guard !done else {
             return StepResult(observation: [Float](repeating: 0, count: schema.count), reward: 0, done: true,
                               info: StepInfo(period: period, metric: 0, compute: 0, retrain: .none, learningRate: 0,
@@ -177,10 +195,17 @@ public struct TuningEnvironment: Sendable {
                             learningRate: learner.learningRate, batchSize: learner.batchSize,
                             activeEvents: spec.drift.filter { $0.isActive(inPeriod: period) }.map(\.name),
                             reading: reading, terminationReason: nil)
-        if case .diverged(let reason) = learner.health {
+        // Parameters can stay finite yet overflow the predictions; either way the episode ends here.
+        var problem: String? = nil
+        if case .diverged(let reason) = learner.health { problem = reason }
+        if problem == nil && !(reading.metric.isFinite && obs.allSatisfy({ $0.isFinite })) {
+            problem = "non-finite predictions"
+        }
+        if let problem {
             done = true
-            info.terminationReason = "learner diverged in period \(period) (lr \(learner.learningRate), batch \(learner.batchSize)): \(reason)"
-            return StepResult(observation: obs, reward: -spec.costs.divergencePenalty, done: true, info: info)
+            info.terminationReason = "learner diverged in period \(period) (lr \(learner.learningRate), batch \(learner.batchSize)): \(problem)"
+            let clean = obs.map { $0.isFinite ? $0 : 0 }
+            return StepResult(observation: clean, reward: -spec.costs.divergencePenalty, done: true, info: info)
         }
         done = period >= spec.episodeLength
         return StepResult(observation: obs, reward: reading.metric - cost, done: done, info: info)
