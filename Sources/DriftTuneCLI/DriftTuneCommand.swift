@@ -6,7 +6,7 @@ public struct DriftTuneCommand: ParsableCommand {
         commandName: "drifttune",
         abstract: "Learn how to keep an online learner healthy under drift.",
         version: DriftTuneVersion.current,
-        subcommands: [DetectCommand.self, BenchCommand.self, EnvsCommand.self, SimulateCommand.self, RegistryCommand.self, LearnCommand.self]
+        subcommands: [DetectCommand.self, BenchCommand.self, EnvsCommand.self, SimulateCommand.self, RegistryCommand.self, LearnCommand.self, StreamCommand.self]
     )
 
     public init() {}
