@@ -2,6 +2,7 @@ import ArgumentParser
 import DriftDetection
 import Foundation
 import Linalg
+import PolicyGradient
 
 /// `drifttune bench`: throughput figures as one JSON object (build with `-c release`).
 public struct BenchCommand: ParsableCommand {
@@ -75,6 +76,10 @@ public struct BenchReport {
         progress("Page-Hinkley"); detectors["page_hinkley"] = bench.updatesPerSecond(PageHinkley(), values: values)
         progress("KSWIN"); detectors["kswin"] = bench.updatesPerSecond(KSWIN(), values: values)
         report.figures["detector_updates_per_second"] = detectors
+
+        progress("policy network forward+backward, batch 4096")
+        report.figures["policy"] = PolicyBenchmark.figures(passes: max(5, Int(bench.minSeconds * 100)),
+                                                           sgemmPeak: sgemm["n1024_gflops_1_thread"] ?? .nan)
 
         if let script = referenceScript {
             progress("reference: River and numpy on the same data (\(script))")

@@ -6,7 +6,12 @@ public struct DriftTuneCommand: ParsableCommand {
         commandName: "drifttune",
         abstract: "Learn how to keep an online learner healthy under drift.",
         version: DriftTuneVersion.current,
-        subcommands: [DetectCommand.self, BenchCommand.self, EnvsCommand.self, SimulateCommand.self, RegistryCommand.self, LearnCommand.self, StreamCommand.self]
+        subcommands: [
+            EnvsCommand.self, SimulateCommand.self, StreamCommand.self,
+            TrainCommand.self, EvaluateCommand.self,
+            LearnCommand.self, RegistryCommand.self,
+            DetectCommand.self, BenchCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,0 +1,30 @@
+extension PPOConfig {
+    /// Checks every hyperparameter against what the trainer accepts.
+    ///
+    /// - Parameter file: named in the error when the values came from a YAML file.
+    /// - Throws: `TrainingConfigError.invalid` for the first bad value, named by its YAML key.
+    public func validate(file: String? = nil) throws {
+        func check(_ ok: Bool, _ key: String, _ value: Any, _ expected: String) throws {
+            if !ok { throw TrainingConfigError.invalid(file: file, line: nil, key: key, value: "\(value)", expected: expected) }
+        }
+        try check(totalTimesteps > 0, "total_timesteps", totalTimesteps, "a positive number of environment steps")
+        try check(learningRate > 0 && learningRate.isFinite, "learning_rate", learningRate, "a positive number")
+        try check(numEnvs >= 1 && numEnvs <= 4_096, "num_envs", numEnvs, "1…4096")
+        try check(numSteps >= 1, "num_steps", numSteps, "at least 1")
+        try check((0...1).contains(gamma), "gamma", gamma, "a discount in [0, 1]")
+        try check((0...1).contains(gaeLambda), "gae_lambda", gaeLambda, "a value in [0, 1]")
+        try check(numMinibatches >= 1 && batchSize % numMinibatches == 0, "num_minibatches", numMinibatches,
+                  "a divisor of num_envs × num_steps = \(batchSize)")
+        try check(updateEpochs >= 1, "update_epochs", updateEpochs, "at least 1")
+        try check(clipCoefficient > 0, "clip_coefficient", clipCoefficient, "a positive number")
+        try check(entropyCoefficient >= 0, "entropy_coefficient", entropyCoefficient, "a number ≥ 0")
+        try check(valueCoefficient >= 0, "value_coefficient", valueCoefficient, "a number ≥ 0")
+        try check(maxGradNorm > 0, "max_grad_norm", maxGradNorm, "a positive number")
+        try check(targetKL.map { $0 > 0 } ?? true, "target_kl", targetKL as Any, "a positive number or null")
+        try check(adamEpsilon > 0, "adam_epsilon", adamEpsilon, "a positive number")
+        try check(observationClip > 0, "observation_clip", observationClip, "a positive number")
+        try check(hiddenSizes.allSatisfy { (1...4_096).contains($0) } && hiddenSizes.count <= 8, "hidden_sizes",
+                  hiddenSizes, "up to 8 layer widths in 1…4096")
+        try check(environmentWorkers >= 1, "environment_workers", environmentWorkers, "at least 1")
+    }
+}

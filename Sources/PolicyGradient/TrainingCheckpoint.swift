@@ -1,0 +1,38 @@
+import Foundation
+
+/// What a training run saves in its output directory: the trainer's exact state plus the run's
+/// bookkeeping (environment name, settings, wall time so far).
+public struct TrainingCheckpoint: Codable, Sendable, Equatable {
+    /// File name inside the run's directory.
+    public static let fileName = "checkpoint.json"
+    public var environment: String
+    public var settings: TrainingSettings
+    /// Wall seconds spent training so far, over all sessions of the run.
+    public var wallSeconds: Double
+    public var trainer: PPOCheckpoint
+
+    /// Writes the checkpoint as JSON, atomically (an interrupted write leaves the previous one).
+    public func write(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try encoder.encode(self).write(to: url, options: .atomic)
+    }
+
+    /// Reads a checkpoint written by `write(to:)`.
+    /// - Throws: `CheckpointError.unreadable` when the file is missing or not a training checkpoint.
+    public static func read(from url: URL) throws -> TrainingCheckpoint {
+        guard let data = try? Data(contentsOf: url) else {
+            throw CheckpointError.unreadable(path: url.path, reason: "no such file")
+        }
+        let c: TrainingCheckpoint
+        do {
+            c = try JSONDecoder().decode(TrainingCheckpoint.self, from: data)
+        } catch {
+            throw CheckpointError.unreadable(path: url.path, reason: "not a drifttune training checkpoint (\(error))")
+        }
+        guard c.trainer.formatVersion == PPOCheckpoint.formatVersion else {
+            throw CheckpointError.unsupportedVersion(found: c.trainer.formatVersion, supported: PPOCheckpoint.formatVersion)
+        }
+        return c
+    }
+}
