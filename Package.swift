@@ -34,7 +34,7 @@ let package = Package(
             name: "Simulation",
             dependencies: ["Linalg", "Learners", "DriftDetection", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "PolicyGradient", dependencies: ["Linalg", "Simulation"]),
+        .target(name: "PolicyGradient", dependencies: ["Linalg", "DriftDetection", "Simulation", "PolicyRuntime"]),
         // What a production learner links: no trainer, simulator or experiment code, no BLAS.
         .target(name: "PolicyRuntime"),
         // The production learner loop (shared period mechanics, CSV streams, controllers).
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
-        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
         .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),

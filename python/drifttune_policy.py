@@ -37,10 +37,10 @@ class Policy:
         norm = document["normalization"]
         mean = np.array(norm["mean"], dtype=np.float64)
         var = np.array(norm["variance"], dtype=np.float64)
-        root = np.sqrt(var + norm["epsilon"])
-        # The same float32 arithmetic as the trainer's normalizer, so inputs match bit for bit.
-        self.scale = (1.0 / root).astype(np.float32)
-        self.shift = (-mean / root).astype(np.float32)
+        inverse_std = 1.0 / np.sqrt(var + norm["epsilon"])
+        # The same arithmetic as the trainer's normalizer, so inputs match bit for bit.
+        self.scale = inverse_std.astype(np.float32)
+        self.shift = (-mean * inverse_std).astype(np.float32)
         self.clip = np.float32(norm["clip"])
         net = document["network"]
         self.activation = net["activation"]

@@ -26,8 +26,9 @@ public struct TunedPolicy: Sendable {
         self.document = document
         let norm = document.normalization
         // Same arithmetic as the trainer's normalizer, so inputs match it bit for bit.
-        scale = norm.variance.map { Float(1 / ($0 + norm.epsilon).squareRoot()) }
-        shift = zip(norm.mean, norm.variance).map { mean, variance in Float(-mean / (variance + norm.epsilon).squareRoot()) }
+        let inverseStd = norm.variance.map { 1 / ($0 + norm.epsilon).squareRoot() }
+        scale = inverseStd.map { Float($0) }
+        shift = zip(norm.mean, inverseStd).map { mean, s in Float(-mean * s) }
         rng = SplitMix64(seed: seed)
     }
 

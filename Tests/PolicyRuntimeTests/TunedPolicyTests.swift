@@ -6,8 +6,8 @@ import Testing
 private func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
     let n = doc.normalization
     var h: [Double] = x.indices.map { j in
-        let s = Float(1 / (n.variance[j] + n.epsilon).squareRoot())
-        let t = Float(-n.mean[j] / (n.variance[j] + n.epsilon).squareRoot())
+        let r = 1 / (n.variance[j] + n.epsilon).squareRoot()
+        let s = Float(r), t = Float(-n.mean[j] * r)
         return Double(min(max(x[j] * s + t, -n.clip), n.clip))
     }
     func affine(_ layer: PolicyDocument.Layer, _ h: [Double]) -> [Double] {
