@@ -8,6 +8,15 @@ public struct LabelledCSV: Sendable {
     /// Rows skipped as malformed (with `skipBadRows`), by line number and reason.
     public var skipped: [(line: Int, reason: String)]
 
+    /// A stream from features already in memory (`labels.count × featureNames.count`, row-major).
+    public init(featureNames: [String], features: [Float], labels: [Int32], skipped: [(line: Int, reason: String)] = []) {
+        precondition(features.count == labels.count * featureNames.count, "features must be labels.count × featureNames.count")
+        self.featureNames = featureNames
+        self.features = features
+        self.labels = labels
+        self.skipped = skipped
+    }
+
     public var count: Int { labels.count }
     public var featureCount: Int { featureNames.count }
     /// Classes seen: the largest label + 1 (at least 2).
