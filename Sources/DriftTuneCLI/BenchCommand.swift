@@ -8,7 +8,7 @@ import PolicyGradient
 public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure throughput (sgemm, learners, detectors) and print one JSON object.",
+        abstract: "Measure throughput (sgemm, learners, detectors, environment streams) and print one JSON object.",
         discussion: """
             Run from a release build (swift run -c release drifttune bench). With --reference, the
             same data is also run through River and numpy (python3 scripts/bench_reference.py) in
@@ -80,6 +80,13 @@ public struct BenchReport {
         progress("policy network forward+backward, batch 4096")
         report.figures["policy"] = PolicyBenchmark.figures(passes: max(5, Int(bench.minSeconds * 100)),
                                                            sgemmPeak: sgemm["n1024_gflops_1_thread"] ?? .nan)
+
+        // Simulation: environment stream throughput per domain, one core.
+        report.figures["environment_stream_samples_per_second"] = try bench.environmentStreamSamplesPerSecond(progress: progress)
+
+        // Production runtime: `decide` latency on the default network shape.
+        progress("policy runtime decide latency")
+        report.figures["policy_runtime_decide"] = bench.decideLatency()
 
         if let script = referenceScript {
             progress("reference: River and numpy on the same data (\(script))")

@@ -78,6 +78,12 @@ public struct EnvsCommand: ParsableCommand {
                     print("\nmean reward per period over seeds \(seeds); * best in column. "
                           + (table.noSingleBest ? "No single setting is best everywhere."
                                                 : "One setting is best everywhere."))
+                    let (s, regret) = table.minimaxRegret
+                    let column = table.columns.indices.max {
+                        table.scores[table.best[$0]][$0] - table.scores[s][$0] < table.scores[table.best[$1]][$1] - table.scores[s][$1]
+                    } ?? 0
+                    print(String(format: "Best single setting (smallest worst-case shortfall): %@, %.3f below the best in %@.",
+                                 table.settingLabels[s], regret, table.columns[column]))
                 }
             }
         }

@@ -41,9 +41,9 @@ public struct EnvironmentCatalog: Sendable {
         return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
     }
 
-    /// Path of spec `name` (which may also be a path to a `.yaml` file).
+    /// Path of spec `name` (which may also be a path to a `.yaml` or `.yml` file, or any path with a `/`).
     public func path(of name: String) throws -> String {
-        if name.hasSuffix(".yaml") {
+        if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
             guard FileManager.default.fileExists(atPath: name) else { throw SpecError.fileNotFound(path: name) }
             return name
         }

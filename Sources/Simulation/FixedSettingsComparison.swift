@@ -46,6 +46,15 @@ public struct FixedSettingsTable: Sendable, Codable {
     /// True when no setting is best in every column.
     public var noSingleBest: Bool { Set(best).count > 1 }
 
+    /// The setting whose worst shortfall against each column's best is smallest, and that shortfall
+    /// (mean reward per period): what the best one-size-fits-all choice gives up somewhere.
+    public var minimaxRegret: (setting: Int, regret: Double) {
+        let b = best
+        let regrets = settings.indices.map { s in columns.indices.map { c in scores[b[c]][c] - scores[s][c] }.max() ?? 0 }
+        let s = regrets.indices.min { regrets[$0] < regrets[$1] } ?? 0
+        return (s, regrets.isEmpty ? 0 : regrets[s])
+    }
+
     /// A Markdown table; the best cell of each column is starred.
     public func markdown() -> String {
         let b = best
@@ -59,7 +68,7 @@ public struct FixedSettingsTable: Sendable, Codable {
     }
 
     /// A grid of settings: the given learning-rate and batch bins × retraining periods.
-    public static func grid(learningRateBins: [Int] = [1, 2, 3], batchSizeBins: [Int] = [0, 2],
+    public static func grid(learningRateBins: [Int] = [1, 2, 3, 4], batchSizeBins: [Int] = [0, 2],
                             retrainEvery: [Int] = [0, 5]) -> [FixedSetting] {
         learningRateBins.flatMap { l in batchSizeBins.flatMap { b in retrainEvery.map { FixedSetting(learningRateBin: l, batchSizeBin: b, retrainEvery: $0) } } }
     }
@@ -94,8 +103,13 @@ public struct FixedSettingsTable: Sendable, Codable {
         }
         var scores = [[Double]](repeating: [Double](repeating: 0, count: columns.count), count: settings.count)
         for (i, job) in jobs.enumerated() { scores[job.setting][job.column] += rewards[i] / Double(seeds.count) }
+        // Concrete values when every spec shares the action bins, bin indices otherwise.
         let actions = ActionSchema(spec: specs[0])
-        return FixedSettingsTable(columns: columns.map(\.0), settings: settings,
-                                  settingLabels: settings.map { $0.label(actions) }, scores: scores)
+        let shared = specs.allSatisfy { ActionSchema(spec: $0) == actions }
+        let labels = settings.map { s in
+            shared ? s.label(actions)
+                : "lr bin \(s.learningRateBin) batch bin \(s.batchSizeBin) K=\(s.retrainEvery > 0 ? "\(s.retrainEvery)" : "never")"
+        }
+        return FixedSettingsTable(columns: columns.map(\.0), settings: settings, settingLabels: labels, scores: scores)
     }
 }

@@ -118,10 +118,16 @@ public struct LatentLogisticGenerator: StreamGenerator {
             weights.withUnsafeBufferPointer { w in
             nums.withUnsafeBufferPointer { num in
             cumulative.withUnsafeBufferPointer { cum in
+            pre.withUnsafeBufferPointer { pre in
+            post.withUnsafeBufferPointer { post in
+            catOffsets.withUnsafeBufferPointer { catOffsets in
+            catWidths.withUnsafeBufferPointer { catWidths in
+            gradualProgress.withUnsafeBufferPointer { gradualProgress in
                 let tbl = tb.baseAddress!
                 for i in blockStart..<(blockStart + n) {
                     let x = features + i * f
-                    for c in 0..<f { x[c] = 0 }
+                    // Numeric columns are all written below; only the one-hot groups need clearing.
+                    for g in 0..<catOffsets.count { (x + catOffsets[g]).update(repeating: 0, count: catWidths[g]) }
                     let h = normals.next(&rng, tbl)
                     for j in 0..<num.count {
                         x[num[j].column] = num[j].mean + pre[j] + num[j].loading * h + num[j].std * normals.next(&rng, tbl)
@@ -136,13 +142,18 @@ public struct LatentLogisticGenerator: StreamGenerator {
                     }
                     var logit = bias
                     for c in 0..<f { logit += w[c] * x[c] }
-                    for (gi, progress) in gradualProgress.enumerated() where rng.uniform() < progress {
+                    for gi in 0..<gradualProgress.count where rng.uniform() < gradualProgress[gi] {
                         logit += applyGradual(gradual[gi], x)
                     }
                     let y: Int32 = rng.uniform() < Kernels.sigmoid(logit) ? 1 : 0
                     if anyPost { for j in 0..<num.count { x[num[j].column] += post[j] } }
                     labels[i] = applyLabelNoise(y, classes: 2, noise: noise, rng: &rng)
                 }
+            }
+            }
+            }
+            }
+            }
             }
             }
             }
@@ -154,19 +165,30 @@ public struct LatentLogisticGenerator: StreamGenerator {
 
     /// Puts one sample on the new concept of gradual event `index`: marks it, shifts it, and
     /// returns the change of its logit (post-label shifts are applied after the logit is taken).
+    /// Reads the event through pointers: copying it per sample would retain its arrays.
     private func applyGradual(_ index: Int, _ x: UnsafeMutablePointer<Float>) -> Float {
-        let e = events[index]
-        let s = Float(e.event.strength)
-        if e.markerGroup >= 0 {
-            let cat = categoricals[e.markerGroup]
-            for k in 0..<cat.base.count { x[cat.offset + k] = 0 }
-            x[cat.offset + e.markerCategory] = 1
+        events.withUnsafeBufferPointer { all in
+            let e = all.baseAddress! + index
+            let s = Float(e.pointee.event.strength)
+            if e.pointee.markerGroup >= 0 {
+                let offset = categoricals[e.pointee.markerGroup].offset
+                (x + offset).update(repeating: 0, count: categoricals[e.pointee.markerGroup].base.count)
+                x[offset + e.pointee.markerCategory] = 1
+            }
+            return numerics.withUnsafeBufferPointer { num in
+                e.pointee.preShift.withUnsafeBufferPointer { pre in
+                e.pointee.postShift.withUnsafeBufferPointer { post in
+                e.pointee.deltaWeights.withUnsafeBufferPointer { dw in
+                    for j in 0..<num.count where pre[j] != 0 { x[num[j].column] += s * pre[j] }
+                    var d = s * e.pointee.deltaBias
+                    for c in 0..<featureCount { d += s * dw[c] * x[c] }
+                    for j in 0..<num.count where post[j] != 0 { x[num[j].column] += s * post[j] }
+                    return d
+                }
+                }
+                }
+            }
         }
-        for (j, num) in numerics.enumerated() where e.preShift[j] != 0 { x[num.column] += s * e.preShift[j] }
-        var d = s * e.deltaBias
-        for c in 0..<featureCount { d += s * e.deltaWeights[c] * x[c] }
-        for (j, num) in numerics.enumerated() where e.postShift[j] != 0 { x[num.column] += s * e.postShift[j] }
-        return d
     }
 
     /// Sets weights, shifts and categorical mixes for non-gradual events at time `t`.

@@ -1,9 +1,11 @@
-import Dispatch
+import Foundation
 
 /// Stream-generation speed, for `drifttune bench`.
 public enum StreamThroughput {
     /// Samples per second one core generates for `spec`'s stream (features and labels, drift
     /// included), timing whole periods until at least `minSeconds` have passed after a warm-up period.
+    /// Time is the calling thread's CPU time, so the figure is per core-second and does not drop when
+    /// other processes share the cores.
     public static func samplesPerSecond(spec: EnvironmentSpec, seed: UInt64 = 1, minSeconds: Double = 0.5) -> Double {
         var generator = DomainGenerator(spec: spec, rng: RandomSource(seed: seed))
         let p = spec.periodLength
@@ -21,14 +23,21 @@ public enum StreamThroughput {
         }
         one()
         var samples = 0
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = threadCPUSeconds()
         var elapsed = 0.0
         repeat {
             one()
             samples += p
-            elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            elapsed = threadCPUSeconds() - start
         } while elapsed < minSeconds
         return Double(samples) / elapsed
+    }
+
+    /// CPU time of the calling thread, in seconds.
+    static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }
 

@@ -11,6 +11,9 @@ import Testing
     #expect(logistic.values.allSatisfy { $0 > 0 })
     let detectors = try #require(report.figures["detector_updates_per_second"] as? [String: Double])
     #expect(Set(detectors.keys) == ["adwin", "page_hinkley", "kswin"])
+    let streams = try #require(report.figures["environment_stream_samples_per_second"] as? [String: Double])
+    #expect(Set(streams.keys) == ["network-diagnosis", "intent-recognition", "recommendation"])
+    #expect(streams.values.allSatisfy { $0 > 0 })
     // The printed form is valid JSON.
     #expect(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) is [String: Any])
 }

@@ -27,7 +27,7 @@ import Testing
     let periods = try #require(object["periods"] as? [[String: Any]])
     #expect(periods.count == 15)
     #expect(periods[1]["batchSize"] as? Int == 128)
-    #expect(abs((periods[1]["learningRate"] as? Double ?? 0) - 0.0949) < 1e-3)
+    #expect(abs((periods[1]["learningRate"] as? Double ?? 0) - 0.0979) < 1e-3)
     #expect(object["meanMetric"] is Double && object["recoveries"] is [Any])
 }
 

@@ -107,6 +107,9 @@ private func loadError(_ old: String, _ new: String) throws -> (message: String,
     #expect(catalog.names() == ["intent-recognition", "network-diagnosis", "recommendation"])
     let path = environmentsDirectory + "/recommendation.yaml"
     #expect(try catalog.load(path).name == "recommendation")
+    let yml = try temporarySpec(try String(contentsOfFile: path, encoding: .utf8), name: "copy.yml")
+    #expect(try catalog.load(yml).name == "recommendation")
+    #expect(throws: SpecError.fileNotFound(path: "./nowhere")) { try catalog.load("./nowhere") }
 }
 
 @Test func validateRejectsBadOverrides() throws {
