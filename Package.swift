@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "DriftDetection", dependencies: ["Linalg"]),
         .target(
             name: "Simulation",
-            dependencies: ["Linalg", "Learners", "DriftDetection", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Linalg", "Learners", "DriftDetection", "ProductionLearner", "PolicyRuntime", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "PolicyGradient", dependencies: ["Linalg", "DriftDetection", "Simulation", "PolicyRuntime"]),
         // What a production learner links: no trainer, simulator or experiment code, no BLAS.
