@@ -12,10 +12,14 @@ let package = Package(
         .library(name: "Simulation", targets: ["Simulation"]),
         .library(name: "PolicyGradient", targets: ["PolicyGradient"]),
         .library(name: "Experiments", targets: ["Experiments"]),
+        .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
+        .library(name: "PolicyRegistry", targets: ["PolicyRegistry"]),
+        .library(name: "ProductionLearner", targets: ["ProductionLearner"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     ],
     targets: [
         // The only C face of BLAS; only Linalg imports it.
@@ -29,21 +33,27 @@ let package = Package(
         .target(name: "DriftDetection", dependencies: ["Linalg"]),
         .target(
             name: "Simulation",
-            dependencies: ["Linalg", "Learners", "DriftDetection", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Linalg", "Learners", "DriftDetection", "ProductionLearner", "PolicyRuntime", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "PolicyGradient", dependencies: ["Linalg", "Simulation"]),
+        .target(name: "PolicyGradient", dependencies: ["Linalg", "DriftDetection", "Simulation", "PolicyRuntime"]),
         .target(
             name: "Experiments",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // What a production learner links: no trainer, simulator or experiment code, no BLAS.
+        .target(name: "PolicyRuntime"),
+        // The production learner loop (shared period mechanics, CSV streams, controllers).
+        .target(name: "ProductionLearner", dependencies: ["Linalg", "Learners", "DriftDetection", "PolicyRuntime"]),
+        // Versions, canary and production channels, rollback: one SQLite file through GRDB.
+        .target(name: "PolicyRegistry", dependencies: ["PolicyRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
         // Everything the CLI does, reachable from tests; the executable only calls `DriftTuneCommand.main()`.
         .target(
             name: "DriftTuneCLI",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "Experiments",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,8 +62,11 @@ let package = Package(
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
-        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "PolicyRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
+        .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),
         .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
     ],
     swiftLanguageModes: [.v6]

@@ -84,6 +84,10 @@ public struct BenchReport {
         // Simulation: environment stream throughput per domain, one core.
         report.figures["environment_stream_samples_per_second"] = try bench.environmentStreamSamplesPerSecond(progress: progress)
 
+        // Production runtime: `decide` latency on the default network shape.
+        progress("policy runtime decide latency")
+        report.figures["policy_runtime_decide"] = bench.decideLatency()
+
         if let script = referenceScript {
             progress("reference: River and numpy on the same data (\(script))")
             let reference = try runReference(script: script, stream: stream, values: values)

@@ -6,7 +6,13 @@ public struct DriftTuneCommand: ParsableCommand {
         commandName: "drifttune",
         abstract: "Learn how to keep an online learner healthy under drift.",
         version: DriftTuneVersion.current,
-        subcommands: [DetectCommand.self, BenchCommand.self, EnvsCommand.self, SimulateCommand.self, TrainCommand.self, EvaluateCommand.self, SweepCommand.self, MergeCommand.self, CompareCommand.self, ReportCommand.self]
+        subcommands: [
+            EnvsCommand.self, SimulateCommand.self, StreamCommand.self,
+            TrainCommand.self, EvaluateCommand.self, ExportCommand.self,
+            SweepCommand.self, MergeCommand.self, CompareCommand.self, ReportCommand.self,
+            LearnCommand.self, RegistryCommand.self,
+            DetectCommand.self, BenchCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,5 +1,6 @@
 import Foundation
 import Linalg
+import PolicyRuntime
 
 /// Stable identities of sweep jobs, derived from what determines their results (environment spec
 /// bytes and overrides, method, seeds, settings), never from their position in a queue. The same
@@ -39,5 +40,5 @@ public enum RunIdentity {
         Int((UInt64(id.prefix(16), radix: 16) ?? 0) % UInt64(max(count, 1)))
     }
 
-    static func digest(_ text: String) -> String { String(SHA256.hex(text).prefix(20)) }
+    static func digest(_ text: String) -> String { String(SHA256.hex(of: Array(text.utf8)).prefix(20)) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 import Simulation
 import Yams
 
@@ -14,7 +15,7 @@ extension Scenario {
         let catalog = EnvironmentCatalog(directory: environmentsDirectory,
                                          currentDirectory: dir.isEmpty ? FileManager.default.currentDirectoryPath : dir)
         var s = try parse(yaml: text, file: path, catalog: catalog)
-        s.contentHash = SHA256.hex(bytes: data)
+        s.contentHash = SHA256.hex(of: data)
         return s
     }
 
@@ -96,7 +97,7 @@ extension Scenario {
         }
         guard !environments.isEmpty else { throw m.error("environments", "expected at least one environment") }
         try m.finish()
-        return Scenario(name: name, description: description, file: file, contentHash: SHA256.hex(yaml),
+        return Scenario(name: name, description: description, file: file, contentHash: SHA256.hex(of: Array(yaml.utf8)),
                         environments: environments, trainSeeds: trainSeeds, testSeeds: testSeeds, training: training,
                         agent: agent, methods: methods, metrics: metrics, statistics: statistics)
     }
@@ -167,7 +168,7 @@ extension Scenario {
                 let path = try catalog.path(of: n)
                 let spec = try EnvironmentSpec.load(file: path)
                 let bytes = FileManager.default.contents(atPath: path) ?? Data()
-                return (spec, SHA256.hex(bytes: bytes))
+                return (spec, SHA256.hex(of: bytes))
             } catch {
                 let mark = e.node(key)?.mark ?? e.mark
                 throw .environment(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, field: e.field(key),

@@ -60,7 +60,9 @@ public struct TuningEnvironmentAdapter: RestorableEnvironment, Sendable {
     }
 
     public func savedState() throws -> Data {
-        try JSONEncoder().encode(Saved(environment: environment.spec.name, seed: episodeSeed, actions: episodeActions))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]    // byte-stable: equal states give equal checkpoints
+        return try encoder.encode(Saved(environment: environment.spec.name, seed: episodeSeed, actions: episodeActions))
     }
 
     public mutating func restore(from state: Data) throws {

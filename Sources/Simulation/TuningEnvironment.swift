@@ -2,6 +2,8 @@ import DriftDetection
 import Foundation
 import Learners
 import Linalg
+import PolicyRuntime
+import ProductionLearner
 
 /// What the environment builds its learner and detectors from. `standard` uses the production
 /// learners and detectors; tests may substitute their own.
@@ -62,20 +64,15 @@ public struct TuningEnvironment: Sendable {
     public let defaultAction: TuningAction
 
     private var generator: DomainGenerator
-    private var learner: any OnlineLearner
-    private var monitor: Monitor
-    private var retrainRNG = RandomSource(seed: 0)
-    // Stream history: the last `capacity` samples, oldest first; the current period is at the end.
-    private var history: [Float] = []
-    private var historyLabels: [Int32] = []
-    private var count = 0
-    private var capacity = 0
-    private var pending = 0            // first sample not yet learned from
-    private var probabilities: [Float] = []
+    /// The production learner's loop (learner, window, monitor): the same code `drifttune learn` runs.
+    private var runner: PeriodRunner
+    // The period being generated.
+    private var periodFeatures: [Float] = []
+    private var periodLabels: [Int32] = []
     // Episode state
     public private(set) var period = 0
-    public private(set) var computeUsed = 0.0
-    public private(set) var periodsSinceRetrain = 0
+    public var computeUsed: Double { runner.computeUsed }
+    public var periodsSinceRetrain: Int { runner.periodsSinceRetrain }
     public private(set) var done = true
     /// Monitor figures of the last simulated period.
     public private(set) var lastReading = MonitorReading()
@@ -91,9 +88,10 @@ public struct TuningEnvironment: Sendable {
         featureCount = g.featureCount
         classCount = g.classCount
         generator = g
-        learner = try components.makeLearner(spec, featureCount, classCount, 0)
-        monitor = Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric,
-                          detectors: components.makeDetectors())
+        runner = PeriodRunner(learner: try components.makeLearner(spec, featureCount, classCount, 0),
+                              monitor: Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric,
+                                               detectors: components.makeDetectors()),
+                              settings: Self.loopSettings(spec: spec, actions: actionSchema), rng: RandomSource(seed: 0))
         defaultAction = TuningAction(learningRateBin: actionSchema.nearestLearningRateBin(spec.learner.learningRate),
                                      batchSizeBin: actionSchema.nearestBatchSizeBin(spec.learner.batchSize))
     }
@@ -124,21 +122,19 @@ public struct TuningEnvironment: Sendable {
     private mutating func resetBody(seed: UInt64) -> [Float] {
         let root = RandomSource(seed: seed)
         generator = DomainGenerator(spec: spec, rng: root.split("generator"))
-        retrainRNG = root.split("retrain")
         var learnerSeed = root.split("learner")
         // Only fails for a configuration `init` already built once.
-        learner = (try? components.makeLearner(spec, featureCount, classCount, learnerSeed.next())) ?? learner
-        monitor = Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric,
-                          detectors: components.makeDetectors())
+        let learner = (try? components.makeLearner(spec, featureCount, classCount, learnerSeed.next())) ?? runner.learner
+        runner = PeriodRunner(learner: learner,
+                              monitor: Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric,
+                                               detectors: components.makeDetectors()),
+                              settings: Self.loopSettings(spec: spec, actions: actionSchema), rng: root.split("retrain"))
         let p = spec.periodLength, f = featureCount
-        capacity = spec.learner.window + p
-        history = [Float](repeating: 0, count: capacity * f)
-        historyLabels = [Int32](repeating: 0, count: capacity)
-        probabilities = [Float](repeating: 0, count: p * classCount)
+        periodFeatures = [Float](repeating: 0, count: p * f)
+        periodLabels = [Int32](repeating: 0, count: p)
         learningRateBin = defaultAction.learningRateBin
         batchSizeBin = defaultAction.batchSizeBin
-        learner.learningRate = actionSchema.learningRates[learningRateBin]
-        learner.batchSize = actionSchema.batchSizes[batchSizeBin]
+        runner.configure(learningRate: actionSchema.learningRates[learningRateBin], batchSize: actionSchema.batchSizes[batchSizeBin])
 
         // Warm-up: pre-drift data, trained for `retrain_epochs` passes; its tail seeds the window.
         let warm = spec.warmupPeriods * p
@@ -148,18 +144,10 @@ public struct TuningEnvironment: Sendable {
             wy.withUnsafeMutableBufferPointer { py in
                 generator.generate(start: -Double(spec.warmupPeriods), samplesPerPeriod: p, count: warm,
                                    features: px.baseAddress!, labels: py.baseAddress!)
-                Training.retrain(&learner, px.baseAddress!, py.baseAddress!, rows: warm,
-                                 epochs: spec.learner.retrainEpochs, rng: &retrainRNG)
+                runner.warmStart(px.baseAddress!, labels: py.baseAddress!, rows: warm)
             }
         }
-        let keep = min(warm, spec.learner.window)
-        history.replaceSubrange(0..<(keep * f), with: wx[((warm - keep) * f)...])
-        historyLabels.replaceSubrange(0..<keep, with: wy[(warm - keep)...])
-        count = keep
-        pending = keep
         period = 0
-        computeUsed = 0
-        periodsSinceRetrain = 0
         done = false
         let (obs, _, _) = runPeriod(learnOnline: true)
         return obs
@@ -175,22 +163,17 @@ public struct TuningEnvironment: Sendable {
         period += 1
         learningRateBin = min(max(action.learningRateBin, 0), actionSchema.learningRates.count - 1)
         batchSizeBin = min(max(action.batchSizeBin, 0), actionSchema.batchSizes.count - 1)
-        learner.learningRate = actionSchema.learningRates[learningRateBin]
-        learner.batchSize = actionSchema.batchSizes[batchSizeBin]
+        runner.configure(learningRate: actionSchema.learningRates[learningRateBin], batchSize: actionSchema.batchSizes[batchSizeBin])
 
-        var compute = 0.0
+        var compute = runner.retrain(RetrainDecision(rawValue: action.retrain.rawValue)!)
         var cost = 0.0
         if action.retrain != .none {
-            compute += retrain(action.retrain)
             cost += action.retrain == .fineTune ? spec.costs.fineTunePrice : spec.costs.retrainPrice
-            periodsSinceRetrain = 0
-            monitor.markRetrained()
-        } else {
-            periodsSinceRetrain += 1
         }
         let (obs, reading, online) = runPeriod(learnOnline: action.learnOnline, computeSoFar: compute)
         compute += online
         cost += spec.costs.computePrice * compute
+        let learner = runner.learner
         var info = StepInfo(period: period, metric: reading.metric, compute: compute, retrain: action.retrain,
                             learningRate: learner.learningRate, batchSize: learner.batchSize,
                             activeEvents: spec.drift.filter { $0.isActive(inPeriod: period) }.map(\.name),
@@ -211,126 +194,28 @@ public struct TuningEnvironment: Sendable {
         return StepResult(observation: obs, reward: reading.metric - cost, done: done, info: info)
     }
 
-    /// Retrains on the labelled window; returns compute units.
-    private mutating func retrain(_ choice: RetrainChoice) -> Double {
-        let labelled = max(0, count - spec.labels.delay)
-        let rows = min(labelled, spec.learner.window)
-        guard rows > 0 else { return 0 }
-        let epochs = choice == .fineTune ? spec.learner.fineTuneEpochs : spec.learner.retrainEpochs
-        if choice == .fullRetrain { learner.reinitialize(using: &retrainRNG) }
-        let f = featureCount
-        history.withUnsafeBufferPointer { px in
-            historyLabels.withUnsafeBufferPointer { py in
-                let first = labelled - rows
-                Training.retrain(&learner, px.baseAddress! + first * f, py.baseAddress! + first, rows: rows,
-                                 epochs: epochs, rng: &retrainRNG)
-            }
-        }
-        let b = learner.batchSize
-        let updates = epochs * ((rows + b - 1) / b)
-        return (Double(epochs * rows) + Double(updates) * spec.costs.updateOverhead) / Double(spec.periodLength)
-    }
-
-    /// Generates the next period into the history, predicts and learns prequentially, and observes.
+    /// Generates the next period, runs it through the learner loop and observes.
     /// Returns the observation, the monitor reading and the compute units of online learning.
     private mutating func runPeriod(learnOnline: Bool, computeSoFar: Double = 0) -> ([Float], MonitorReading, Double) {
-        let p = spec.periodLength, f = featureCount, k = classCount, delay = spec.labels.delay
-        // Make room: drop the oldest samples.
-        if count + p > capacity {
-            let drop = count + p - capacity
-            history.withUnsafeMutableBufferPointer { h in
-                let base = h.baseAddress!
-                base.update(from: base + drop * f, count: (count - drop) * f)
-            }
-            historyLabels.withUnsafeMutableBufferPointer { h in
-                let base = h.baseAddress!
-                base.update(from: base + drop, count: count - drop)
-            }
-            count -= drop
-            pending = max(0, pending - drop)
-        }
-        let base = count
-        history.withUnsafeMutableBufferPointer { px in
-            historyLabels.withUnsafeMutableBufferPointer { py in
+        let p = spec.periodLength
+        let outcome = periodFeatures.withUnsafeMutableBufferPointer { px in
+            periodLabels.withUnsafeMutableBufferPointer { py in
                 generator.generate(start: Double(period), samplesPerPeriod: p, count: p,
-                                   features: px.baseAddress! + base * f, labels: py.baseAddress! + base)
+                                   features: px.baseAddress!, labels: py.baseAddress!)
+                return runner.runPeriod(px.baseAddress!, labels: py.baseAddress!, learnOnline: learnOnline, extraCompute: computeSoFar)
             }
         }
-        count += p
-        if !learnOnline { pending = count }     // a frozen learner never learns these samples
-        var trained = 0, updates = 0
-        let b = learner.batchSize
-        history.withUnsafeBufferPointer { px in
-            historyLabels.withUnsafeBufferPointer { py in
-                probabilities.withUnsafeMutableBufferPointer { pp in
-                    let x = px.baseAddress!, y = py.baseAddress!, prob = pp.baseAddress!
-                    var s = 0
-                    while s < p {
-                        let n = min(b, p - s)
-                        learner.predictProbabilities(x + (base + s) * f, rows: n, into: prob + s * k)
-                        s += n
-                        guard learnOnline else { continue }
-                        // Learn full minibatches of samples whose labels have arrived by now.
-                        let arrived = base + s - delay
-                        while arrived - pending >= b {
-                            learner.partialFit(x + pending * f, labels: y + pending, rows: b)
-                            pending += b
-                            trained += b
-                            updates += 1
-                        }
-                    }
-                }
-            }
-        }
-        let online = (Double(trained) + Double(updates) * spec.costs.updateOverhead) / Double(p)
-        computeUsed += computeSoFar + online
-        let control = ControlState(
-            learningRate: learner.learningRate, batchSize: learner.batchSize,
-            learningRateRange: actionSchema.learningRates.first!...actionSchema.learningRates.last!,
-            batchSizeRange: actionSchema.batchSizes.first!...actionSchema.batchSizes.last!,
-            periodsSinceRetrain: periodsSinceRetrain, computeUsed: computeUsed, computeBudget: spec.costs.computeBudget,
-            period: period, episodeLength: spec.episodeLength)
-        let result = history.withUnsafeBufferPointer { px in
-            historyLabels.withUnsafeBufferPointer { py in
-                probabilities.withUnsafeBufferPointer { pp in
-                    monitor.observe(features: px.baseAddress! + base * f, probabilities: pp.baseAddress!,
-                                    labels: py.baseAddress! + base, rows: p, labelsArrived: p - delay, control: control)
-                }
-            }
-        }
-        lastReading = result.reading
-        return (result.observation, result.reading, online)
+        lastReading = outcome.reading
+        return (outcome.observation, outcome.reading, outcome.onlineCompute)
     }
-}
 
-/// Window training shared by warm-up and retraining.
-enum Training {
-    /// `epochs` passes over `rows` samples in shuffled minibatches of the learner's batch size.
-    static func retrain(_ learner: inout any OnlineLearner, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Int32>,
-                        rows: Int, epochs: Int, rng: inout RandomSource) {
-        guard rows > 0, epochs > 0 else { return }
-        let d = learner.featureCount
-        let b = min(learner.batchSize, rows)
-        var order = Array(0..<rows)
-        var xb = [Float](repeating: 0, count: b * d)
-        var yb = [Int32](repeating: 0, count: b)
-        for _ in 0..<epochs {
-            rng.shuffle(&order)
-            var start = 0
-            while start < rows {
-                let n = min(b, rows - start)
-                xb.withUnsafeMutableBufferPointer { pxb in
-                    yb.withUnsafeMutableBufferPointer { pyb in
-                        for j in 0..<n {
-                            let i = order[start + j]
-                            (pxb.baseAddress! + j * d).update(from: x + i * d, count: d)
-                            pyb[j] = y[i]
-                        }
-                        learner.partialFit(pxb.baseAddress!, labels: pyb.baseAddress!, rows: n)
-                    }
-                }
-                start += n
-            }
-        }
+    /// The learner loop a spec describes.
+    static func loopSettings(spec: EnvironmentSpec, actions: ActionSchema) -> LoopSettings {
+        LoopSettings(periodLength: spec.periodLength, window: spec.learner.window, labelDelay: spec.labels.delay,
+                     fineTuneEpochs: spec.learner.fineTuneEpochs, retrainEpochs: spec.learner.retrainEpochs,
+                     updateOverhead: spec.costs.updateOverhead, computeBudget: spec.costs.computeBudget,
+                     expectedPeriods: spec.episodeLength,
+                     learningRateRange: actions.learningRates.first!...actions.learningRates.last!,
+                     batchSizeRange: actions.batchSizes.first!...actions.batchSizes.last!)
     }
 }

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import PolicyGradient
+import PolicyRuntime
+import Simulation
+
+/// `drifttune export`: a training checkpoint → the policy file a production learner loads.
+public struct ExportCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a trained policy to a versioned policy file (docs/policy-format.md).",
+        discussion: """
+            The file holds the observation schema, frozen normalization statistics, the environment's
+            action bins and learner loop, the actor network, and provenance: environment, algorithm,
+            seed, git commit, tool version and a greedy evaluation on the run's evaluation seeds.
+            """)
+
+    @Argument(help: "A checkpoint.json written by `drifttune train`, or its run directory.") var checkpoint: String
+    @Option(help: "Output policy file.") var out: String
+    @Option(help: "Environment (default: the one the checkpoint was trained on).") var env: String?
+    @Option(help: "Scenario name recorded in the provenance.") var scenario = ""
+    @Flag(help: "Skip the evaluation recorded in the provenance.") var noEvaluation = false
+    @OptionGroup var location: EnvironmentOptions
+
+    public init() {}
+
+    public func run() throws {
+        try reportingUserErrors {
+            var url = URL(fileURLWithPath: checkpoint)
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                url = url.appendingPathComponent(TrainingCheckpoint.fileName)
+            }
+            var saved = try TrainingCheckpoint.read(from: url)
+            saved.trainer.config.environmentWorkers = ProcessInfo.processInfo.activeProcessorCount
+            let base = try TuningEnvironment(spec: location.catalog().load(env ?? saved.environment), components: .standard)
+            var provenance = PolicyDocument.Provenance(
+                environment: base.spec.name, scenario: scenario, algorithm: saved.settings.config.algorithm.rawValue,
+                seeds: [saved.trainer.seed], gitCommit: GitRevision.current() ?? "", toolVersion: DriftTuneVersion.current)
+            if !noEvaluation {
+                let seeds = saved.settings.evaluationSeeds
+                let result = try PPOTrainer(checkpoint: saved.trainer, environmentFactory: { _ in TuningEnvironmentAdapter(base) })
+                    .evaluate(seeds: seeds)
+                provenance.evaluationMeanReward = result.meanReturn
+                provenance.evaluationStdReward = result.stdReturn
+                provenance.evaluationEpisodes = seeds.count
+            }
+            let document = try PolicyExport.document(checkpoint: saved, spec: base.spec, provenance: provenance)
+            try PolicyFile.write(document, to: out)
+            let digest = SHA256.hex(of: try PolicyFile.encode(document))
+            print("wrote \(out): \(base.spec.name) policy, sha256 \(digest.prefix(16))…"
+                  + (provenance.evaluationMeanReward.map { String(format: ", evaluation mean reward %.4f", $0) } ?? ""))
+        }
+    }
+}
+
+/// The commit of the working tree, when run inside a git checkout.
+enum GitRevision {
+    static func current() -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "rev-parse", "HEAD"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

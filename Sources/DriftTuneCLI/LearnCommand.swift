@@ -1,0 +1,132 @@
+import ArgumentParser
+import DriftDetection
+import Foundation
+import Learners
+import PolicyRegistry
+import PolicyRuntime
+import ProductionLearner
+
+/// `drifttune learn`: the production learner on a real stream, following a policy.
+public struct LearnCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "learn",
+        abstract: "Run the production learner prequentially on a CSV stream, following a policy every period.",
+        discussion: """
+            The learner predicts every sample before it learns from it. Every period the monitor's
+            observation goes to the policy, whose decision (learning rate, batch size, retrain) is
+            applied before the next period. --policy takes a policy file, registry:NAME@production
+            (or @canary), or a hand-written rule: none, periodic:K, adwin, ddm. Settings default to
+            those recorded in the policy file, else to the values below.
+            """)
+
+    @Option(help: "A policy file, registry:NAME@CHANNEL, none, periodic:K, adwin or ddm.") var policy: String
+    @Option(help: "The registry file for registry: policies.") var registry = "policies.sqlite"
+    @Option(help: "CSV stream with a header (- for standard input).") var data: String = "-"
+    @Option(help: "Label column (class indices 0, 1, …).") var label: String
+    @Option(help: "Learner: logistic, softmax, mlp or fm.") var model: String?
+    @Option(help: "Samples per period (one decision per period).") var period: Int?
+    @Option(help: "Periods used to train the initial model before the stream is scored.") var warmup: Int?
+    @Option(help: "Default learning rate (hand-written rules, and the first period).") var lr: Float?
+    @Option(help: "Default batch size.") var batch: Int?
+    @Option(help: "Task metric: accuracy, macro_f1 or auc.") var metric: String?
+    @Option(help: "Write one JSON line per period here.") var log: String?
+    @Flag(help: "Skip malformed rows (each reported by line) instead of refusing the stream.") var skipBadRows = false
+    @Option(help: "Seed for initialization and retraining shuffles.") var seed: UInt64 = 0
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    public init() {}
+
+    public func run() throws {
+        try reportingUserErrors {
+            let setup = try LearnSetup.make(policy: policy, registry: registry, model: model, period: period, warmup: warmup,
+                                            lr: lr, batch: batch, metric: metric, seed: seed)
+            let stream = try LabelledCSV.read(path: data, labelColumn: label, skipBadRows: skipBadRows)
+            for (line, reason) in stream.skipped {
+                FileHandle.standardError.write(Data("drifttune: skipped \(data == "-" ? "<stdin>" : data):\(line): \(reason)\n".utf8))
+            }
+            let logHandle = try log.map { path -> FileHandle in
+                FileManager.default.createFile(atPath: path, contents: nil)
+                guard let h = FileHandle(forWritingAtPath: path) else { throw UserError("\(path): cannot write the log") }
+                return h
+            }
+            defer { try? logHandle?.close() }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let summary = try setup.run.run(stream, controller: setup.controller) { entry in
+                if let logHandle { logHandle.write(try encoder.encode(entry) + Data("\n".utf8)) }
+            }
+            if json {
+                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            } else {
+                print(LearnSetup.describe(summary))
+            }
+        }
+    }
+}
+
+/// Resolves `learn`'s options into a run and a controller (reachable from tests and the registry's replay).
+public struct LearnSetup {
+    public var run: ProductionRun
+    public var controller: Controller
+
+    public static func make(policy: String, registry: String, model: String?, period: Int?, warmup: Int?, lr: Float?,
+                            batch: Int?, metric: String?, seed: UInt64) throws -> LearnSetup {
+        var controller: Controller
+        var loaded: TunedPolicy?
+        if let rule = Controller.handWritten(policy) {
+            controller = rule
+        } else if policy.hasPrefix("registry:") {
+            loaded = try PolicyRegistry(path: registry).policy(reference: String(policy.dropFirst("registry:".count)))
+            controller = .policy(loaded!)
+        } else {
+            loaded = try TunedPolicy.load(policy, expectingSchema: ObservationSchema.v1.version,
+                                          expectingFeatures: ObservationSchema.v1.features.map(\.name))
+            controller = .policy(loaded!)
+        }
+        return LearnSetup(run: try makeRun(policy: loaded, model: model, period: period, warmup: warmup, lr: lr, batch: batch,
+                                           metric: metric, seed: seed), controller: controller)
+    }
+
+    static func makeRun(policy: TunedPolicy?, model: String?, period: Int?, warmup: Int?, lr: Float?, batch: Int?,
+                        metric: String?, seed: UInt64) throws -> ProductionRun {
+        let loop = policy?.document.loop
+        let actions = policy?.document.actions
+        let modelName = model ?? loop?.model ?? "logistic"
+        guard let kind = LearnerKind(rawValue: modelName) else {
+            throw UserError("--model \(modelName): expected one of \(LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let periodLength = period ?? loop?.periodLength ?? 1000
+        guard periodLength >= 1 else { throw UserError("--period \(periodLength): must be at least 1") }
+        let fallback = policy?.document.fallback
+        let learningRate = lr ?? fallback.map { actions!.learningRates[$0.learningRateBin] } ?? 0.05
+        let batchSize = batch ?? fallback.map { actions!.batchSizes[$0.batchSizeBin] } ?? 32
+        guard learningRate.isFinite, learningRate > 0 else { throw UserError("--lr \(learningRate): must be a positive number") }
+        guard batchSize >= 1 else { throw UserError("--batch \(batchSize): must be at least 1") }
+        let metricName = metric ?? (kind == .fm ? "auc" : "accuracy")
+        guard let taskMetric = TaskMetric(rawValue: metricName) else {
+            throw UserError("--metric \(metricName): expected accuracy, macro_f1 or auc")
+        }
+        let lrs = actions?.learningRates ?? [learningRate]
+        let batches = actions?.batchSizes ?? [batchSize]
+        let settings = LoopSettings(
+            periodLength: periodLength, window: loop?.window ?? 4 * periodLength, labelDelay: loop?.labelDelay ?? 0,
+            fineTuneEpochs: loop?.fineTuneEpochs ?? 1, retrainEpochs: loop?.retrainEpochs ?? 3,
+            updateOverhead: loop?.updateOverhead ?? 0, computeBudget: loop?.computeBudget ?? 100,
+            expectedPeriods: loop?.episodeLength ?? 100,
+            learningRateRange: lrs.min()!...lrs.max()!, batchSizeRange: batches.min()!...batches.max()!)
+        return ProductionRun(model: kind, metric: taskMetric, settings: settings, warmupPeriods: warmup ?? loop?.warmupPeriods ?? 1,
+                             defaults: Decision(learningRate: learningRate, batchSize: batchSize), seed: seed)
+    }
+
+    /// The human-readable summary.
+    public static func describe(_ s: RunSummary) -> String {
+        var lines = [
+            "controller \(s.controller), model \(s.model), \(s.samples) samples, \(s.periods) periods",
+            String(format: "mean %@ %.4f, full retrains %d, fine-tunes %d, compute %.2f units", s.metric, s.meanMetric, s.retrains, s.fineTunes, s.compute),
+        ]
+        if s.skippedRows > 0 { lines.append("skipped \(s.skippedRows) malformed rows (listed above)") }
+        if !s.fallbacks.isEmpty { lines.append("guardrail fallbacks: \(s.fallbacks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))") }
+        if let stop = s.stoppedEarly { lines.append("stopped early: \(stop)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,83 @@
+/// Structural checks on a decoded policy: every shape agrees with its neighbours, every weight
+/// and statistic is finite, every bin value makes sense. A document that passes can be evaluated
+/// without a bounds check failing.
+enum PolicyValidation {
+    static func validate(_ d: PolicyDocument, file: String) throws {
+        let features = d.observationSchema.features
+        guard d.observationSchema.version >= 1 else {
+            throw PolicyFileError.invalidValue(file: file, field: "observation_schema.version", reason: "must be at least 1")
+        }
+        guard !features.isEmpty else {
+            throw PolicyFileError.invalidValue(file: file, field: "observation_schema.features", reason: "empty")
+        }
+        for (i, f) in features.enumerated() where !(f.lower.isFinite && f.upper.isFinite && f.lower <= f.upper) {
+            throw PolicyFileError.invalidValue(file: file, field: "observation_schema.features[\(i)]",
+                                               reason: "range [\(f.lower), \(f.upper)] is not a finite interval")
+        }
+        let n = features.count
+        let norm = d.normalization
+        try expectCount("normalization.mean", norm.mean.count, n, file)
+        try expectCount("normalization.variance", norm.variance.count, n, file)
+        try finite("normalization.mean", norm.mean, file)
+        try finite("normalization.variance", norm.variance, file)
+        if let i = norm.variance.firstIndex(where: { $0 < 0 }) {
+            throw PolicyFileError.invalidValue(file: file, field: "normalization.variance[\(i)]", reason: "negative")
+        }
+        guard norm.epsilon.isFinite, norm.epsilon >= 0, norm.clip.isFinite, norm.clip > 0 else {
+            throw PolicyFileError.invalidValue(file: file, field: "normalization", reason: "epsilon must be ≥ 0 and clip > 0, both finite")
+        }
+
+        let a = d.actions
+        guard !a.learningRates.isEmpty, !a.batchSizes.isEmpty, !a.retrainChoices.isEmpty else {
+            throw PolicyFileError.invalidValue(file: file, field: "actions", reason: "every head needs at least one bin")
+        }
+        if let i = a.learningRates.firstIndex(where: { !($0.isFinite && $0 > 0) }) {
+            throw PolicyFileError.invalidValue(file: file, field: "actions.learning_rates[\(i)]", reason: "must be a positive finite number")
+        }
+        if let i = a.batchSizes.firstIndex(where: { $0 < 1 }) {
+            throw PolicyFileError.invalidValue(file: file, field: "actions.batch_sizes[\(i)]", reason: "must be at least 1")
+        }
+
+        guard ["tanh", "relu"].contains(d.network.activation) else {
+            throw PolicyFileError.invalidValue(file: file, field: "network.activation",
+                                               reason: "\"\(d.network.activation)\" is not tanh or relu")
+        }
+        var width = n
+        for (i, layer) in d.network.hidden.enumerated() {
+            try check(layer, field: "network.hidden[\(i)]", inputs: width, file: file)
+            width = layer.outputs
+        }
+        try check(d.network.heads, field: "network.heads", inputs: width, file: file)
+        try expectCount("network.heads.outputs", d.network.heads.outputs, a.headSizes.reduce(0, +), file)
+
+        if let loop = d.loop, loop.periodLength < 1 || loop.window < 1 || loop.labelDelay < 0 || loop.fineTuneEpochs < 0
+            || loop.retrainEpochs < 0 || loop.episodeLength < 1 || loop.warmupPeriods < 0 || !(loop.computeBudget > 0)
+            || !(loop.updateOverhead >= 0) {
+            throw PolicyFileError.invalidValue(file: file, field: "loop", reason: "period_length, window, episode_length ≥ 1; "
+                                               + "delay, epochs, warm-up, overhead ≥ 0; compute_budget > 0")
+        }
+        for (head, (bin, size)) in zip(["learning_rate_bin", "batch_size_bin", "retrain_bin"], zip(d.fallback.bins, a.headSizes))
+        where !(0..<size).contains(bin) {
+            throw PolicyFileError.invalidValue(file: file, field: "fallback.\(head)", reason: "bin \(bin) is outside 0..<\(size)")
+        }
+    }
+
+    private static func check(_ layer: PolicyDocument.Layer, field: String, inputs: Int, file: String) throws {
+        try expectCount("\(field).inputs", layer.inputs, inputs, file)
+        guard layer.outputs >= 1 else {
+            throw PolicyFileError.invalidValue(file: file, field: "\(field).outputs", reason: "must be at least 1")
+        }
+        try expectCount("\(field).weights", layer.weights.count, layer.inputs * layer.outputs, file)
+        try expectCount("\(field).bias", layer.bias.count, layer.outputs, file)
+        try finite("\(field).weights", layer.weights, file)
+        try finite("\(field).bias", layer.bias, file)
+    }
+
+    private static func expectCount(_ field: String, _ found: Int, _ expected: Int, _ file: String) throws {
+        guard found == expected else { throw PolicyFileError.shape(file: file, field: field, expected: expected, found: found) }
+    }
+
+    private static func finite<T: BinaryFloatingPoint>(_ field: String, _ values: [T], _ file: String) throws {
+        if let i = values.firstIndex(where: { !$0.isFinite }) { throw PolicyFileError.nonFinite(file: file, field: field, index: i) }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// A loaded, validated policy that turns observations into concrete decisions. This is what a
+/// production learner links: it depends on nothing but the standard library and Foundation.
+///
+///     var policy = try TunedPolicy.load("network.policy", expectingSchema: 1)
+///     let d = policy.decide(observation)    // d.learningRate, d.batchSize, d.retrain
+///
+/// Guardrails: an observation of the wrong length, or with a NaN, infinite or out-of-range value,
+/// never reaches the network; the policy answers with the file's fallback decision and counts it
+/// in `fallbackCounts`.
+public struct TunedPolicy: Sendable {
+    public let document: PolicyDocument
+    /// Decisions made so far, fallbacks included.
+    public private(set) var decisionCount = 0
+    /// How often each guardrail fired.
+    public private(set) var fallbackCounts: [FallbackReason: Int] = [:]
+
+    private let scale: [Float]
+    private let shift: [Float]
+    private let tolerance: Float = 1e-4
+    private var rng: SplitMix64
+
+    /// Wraps a validated document. `seed` drives sampled decisions only.
+    public init(document: PolicyDocument, seed: UInt64 = 0) {
+        self.document = document
+        let norm = document.normalization
+        // Same arithmetic as the trainer's normalizer, so inputs match it bit for bit.
+        let inverseStd = norm.variance.map { 1 / ($0 + norm.epsilon).squareRoot() }
+        scale = inverseStd.map { Float($0) }
+        shift = zip(norm.mean, inverseStd).map { mean, s in Float(-mean * s) }
+        rng = SplitMix64(seed: seed)
+    }
+
+    /// Reads, verifies and validates the file at `path`. With `expectingSchema`, refuses a policy
+    /// whose observation schema version differs from the one the caller produces; with
+    /// `expectingFeatures`, also refuses different feature names or order.
+    public static func load(_ path: String, expectingSchema version: Int? = nil, expectingFeatures names: [String]? = nil,
+                            seed: UInt64 = 0) throws -> TunedPolicy {
+        let document = try PolicyFile.read(path)
+        let schema = document.observationSchema
+        if let version, schema.version != version {
+            throw PolicyFileError.schemaVersionMismatch(file: path, policy: schema.version, expected: version)
+        }
+        if let names {
+            for i in 0..<max(names.count, schema.features.count) {
+                let policyName = i < schema.features.count ? schema.features[i].name : "(none)"
+                let expected = i < names.count ? names[i] : "(none)"
+                if policyName != expected {
+                    throw PolicyFileError.schemaFeatureMismatch(file: path, index: i, policy: policyName, expected: expected)
+                }
+            }
+        }
+        return TunedPolicy(document: document, seed: seed)
+    }
+
+    /// Observation features in the order `decide` expects them.
+    public var featureNames: [String] { document.observationSchema.features.map(\.name) }
+
+    /// The decision for one observation (in schema order). Greedy (most probable bin per head)
+    /// unless `sample` is true, in which case each head's bin is drawn from its distribution.
+    public mutating func decide(_ observation: [Float], sample: Bool = false) -> PolicyDecision {
+        decisionCount += 1
+        if let reason = problem(with: observation) {
+            fallbackCounts[reason, default: 0] += 1
+            return decision(bins: document.fallback.bins, fallback: reason)
+        }
+        let logits = self.logits(normalized(observation))
+        var bins: [Int] = []
+        var offset = 0
+        for size in document.actions.headSizes {
+            let head = Array(logits[offset..<(offset + size)])
+            bins.append(sample ? draw(from: head) : Self.argmax(head))
+            offset += size
+        }
+        return decision(bins: bins, fallback: nil)
+    }
+
+    /// The decision for an observation given by feature name; a missing name is a fallback.
+    public mutating func decide(named values: [String: Double], sample: Bool = false) -> PolicyDecision {
+        var observation: [Float] = []
+        for name in featureNames {
+            guard let v = values[name] else {
+                decisionCount += 1
+                fallbackCounts[.missingValue, default: 0] += 1
+                return decision(bins: document.fallback.bins, fallback: .missingValue)
+            }
+            observation.append(Float(v))
+        }
+        return decide(observation, sample: sample)
+    }
+
+    /// Every head's logits for an observation already known to be valid (in `Double`).
+    public func logits(forValid observation: [Float]) -> [Double] { logits(normalized(observation)) }
+
+    private func problem(with observation: [Float]) -> FallbackReason? {
+        let features = document.observationSchema.features
+        guard observation.count == features.count else { return .wrongLength }
+        for (x, f) in zip(observation, features) {
+            guard x.isFinite else { return .nonFinite }
+            if x < f.lower - tolerance || x > f.upper + tolerance { return .outOfRange }
+        }
+        return nil
+    }
+
+    private func normalized(_ x: [Float]) -> [Float] {
+        let c = document.normalization.clip
+        return (0..<x.count).map { j in min(max(x[j] * scale[j] + shift[j], -c), c) }
+    }
+
+    private func logits(_ input: [Float]) -> [Double] {
+        var x = input.map(Double.init)
+        let relu = document.network.activation == "relu"
+        for layer in document.network.hidden {
+            x = affine(layer, x).map { relu ? max($0, 0) : tanh($0) }
+        }
+        return affine(document.network.heads, x)
+    }
+
+    private func affine(_ layer: PolicyDocument.Layer, _ x: [Double]) -> [Double] {
+        var y = layer.bias.map(Double.init)
+        for i in 0..<layer.inputs where x[i] != 0 {
+            let xi = x[i], row = i * layer.outputs
+            for o in 0..<layer.outputs { y[o] += xi * Double(layer.weights[row + o]) }
+        }
+        return y
+    }
+
+    /// Index of the largest value; the first of equal maxima.
+    private static func argmax(_ values: [Double]) -> Int {
+        var best = 0
+        for i in values.indices where values[i] > values[best] { best = i }
+        return best
+    }
+
+    private mutating func draw(from logits: [Double]) -> Int {
+        let top = logits.max()!
+        let weights = logits.map { exp($0 - top) }
+        var u = rng.nextUnit() * weights.reduce(0, +)
+        for (i, w) in weights.enumerated() {
+            u -= w
+            if u < 0 { return i }
+        }
+        return weights.count - 1
+    }
+
+    private func decision(bins: [Int], fallback: FallbackReason?) -> PolicyDecision {
+        let a = document.actions
+        return PolicyDecision(learningRateBin: bins[0], batchSizeBin: bins[1], retrainBin: bins[2],
+                              learningRate: a.learningRates[bins[0]], batchSize: a.batchSizes[bins[1]],
+                              retrain: a.retrainChoices[bins[2]], fallback: fallback)
+    }
+}
+
+/// A concrete decision: the bins the policy chose and the values behind them.
+public struct PolicyDecision: Sendable, Equatable {
+    public var learningRateBin: Int
+    public var batchSizeBin: Int
+    public var retrainBin: Int
+    public var learningRate: Float
+    public var batchSize: Int
+    public var retrain: RetrainDecision
+    /// Why the fallback decision was used, or nil when the network decided.
+    public var fallback: FallbackReason?
+}
+
+/// Why an observation was not trusted.
+public enum FallbackReason: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    case wrongLength = "wrong_length"
+    case missingValue = "missing_value"
+    case nonFinite = "non_finite"
+    case outOfRange = "out_of_range"
+    public var description: String { rawValue }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): the sampler's tiny seeded generator.
+struct SplitMix64: Sendable {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1) with 53 bits.
+    mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+}

@@ -1,0 +1,192 @@
+import DriftDetection
+import Learners
+import Linalg
+import PolicyRuntime
+
+/// How a learner is run period by period: window, label delay, retraining passes, compute prices.
+public struct LoopSettings: Sendable, Equatable {
+    /// Stream samples per decision.
+    public var periodLength: Int
+    /// Most recent labelled samples kept for fine-tuning and retraining.
+    public var window: Int
+    /// Samples whose label has not arrived yet (learned from only once it has).
+    public var labelDelay: Int
+    public var fineTuneEpochs: Int
+    public var retrainEpochs: Int
+    /// Compute units charged per minibatch update, in sample-gradients (a fixed cost per update).
+    public var updateOverhead: Double
+    /// The compute budget that `compute_used` in the observation is measured against.
+    public var computeBudget: Double
+    /// Periods expected in total (for `episode_progress`).
+    public var expectedPeriods: Int
+    /// Smallest and largest learning rate and batch size on offer (for `log_lr`, `log2_batch`).
+    public var learningRateRange: ClosedRange<Float>
+    public var batchSizeRange: ClosedRange<Int>
+
+    public init(periodLength: Int, window: Int, labelDelay: Int = 0, fineTuneEpochs: Int = 1, retrainEpochs: Int = 3,
+                updateOverhead: Double = 0, computeBudget: Double, expectedPeriods: Int,
+                learningRateRange: ClosedRange<Float>, batchSizeRange: ClosedRange<Int>) {
+        self.periodLength = periodLength
+        self.window = window
+        self.labelDelay = labelDelay
+        self.fineTuneEpochs = fineTuneEpochs
+        self.retrainEpochs = retrainEpochs
+        self.updateOverhead = updateOverhead
+        self.computeBudget = computeBudget
+        self.expectedPeriods = expectedPeriods
+        self.learningRateRange = learningRateRange
+        self.batchSizeRange = batchSizeRange
+    }
+}
+
+/// What one period produced.
+public struct PeriodOutcome: Sendable {
+    public var observation: [Float]
+    public var reading: MonitorReading
+    /// Compute units of online learning in the period (1 unit = one period of sample gradients).
+    public var onlineCompute: Double
+}
+
+/// The production learner's loop, shared by the simulator and `drifttune learn`: within a period
+/// the learner predicts every sample before it learns from it (prequential), in minibatches of
+/// the current batch size, learning only from samples whose label has arrived; retraining uses
+/// the most recent labelled window; the monitor turns the period into an observation.
+///
+///     var runner = PeriodRunner(learner: l, monitor: m, settings: s, rng: RandomSource(seed: 1))
+///     runner.warmStart(x, labels: y, rows: n)
+///     let compute = runner.retrain(.fineTune)
+///     let out = runner.runPeriod(x, labels: y, learnOnline: true)
+public struct PeriodRunner: Sendable {
+    public private(set) var learner: any OnlineLearner
+    public private(set) var monitor: Monitor
+    public let settings: LoopSettings
+    public private(set) var period = 0
+    public private(set) var periodsSinceRetrain = 0
+    public private(set) var computeUsed = 0.0
+    private var retrainRNG: RandomSource
+    private var history: [Float]
+    private var historyLabels: [Int32]
+    private var probabilities: [Float]
+    private var count = 0      // samples in the history
+    private var pending = 0    // first history sample not yet learned from
+    private let capacity: Int
+
+    public init(learner: any OnlineLearner, monitor: Monitor, settings: LoopSettings, rng: RandomSource) {
+        self.learner = learner
+        self.monitor = monitor
+        self.settings = settings
+        retrainRNG = rng
+        capacity = settings.window + settings.periodLength
+        history = [Float](repeating: 0, count: capacity * learner.featureCount)
+        historyLabels = [Int32](repeating: 0, count: capacity)
+        probabilities = [Float](repeating: 0, count: settings.periodLength * learner.classCount)
+    }
+
+    /// Sets the learning rate and batch size for what follows.
+    public mutating func configure(learningRate: Float, batchSize: Int) {
+        learner.learningRate = learningRate
+        learner.batchSize = batchSize
+    }
+
+    /// Trains on pre-deployment data for `retrainEpochs` passes; its tail seeds the window.
+    public mutating func warmStart(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, rows: Int) {
+        Self.train(&learner, x, y, rows: rows, epochs: settings.retrainEpochs, rng: &retrainRNG)
+        let f = learner.featureCount
+        let keep = min(rows, settings.window)
+        history.withUnsafeMutableBufferPointer { h in (h.baseAddress!).update(from: x + (rows - keep) * f, count: keep * f) }
+        historyLabels.withUnsafeMutableBufferPointer { h in (h.baseAddress!).update(from: y + (rows - keep), count: keep) }
+        count = keep
+        pending = keep
+    }
+
+    /// Fine-tunes or fully retrains on the labelled window; returns the compute units spent.
+    /// Counts as a retrain for `periods_since_retrain` and renews the monitor's reference.
+    public mutating func retrain(_ choice: RetrainDecision) -> Double {
+        guard choice != .none else {
+            periodsSinceRetrain += 1
+            return 0
+        }
+        periodsSinceRetrain = 0
+        monitor.markRetrained()
+        let labelled = max(0, count - settings.labelDelay)
+        let rows = min(labelled, settings.window)
+        guard rows > 0 else { return 0 }
+        let epochs = choice == .fineTune ? settings.fineTuneEpochs : settings.retrainEpochs
+        if choice == .fullRetrain { learner.reinitialize(using: &retrainRNG) }
+        let f = learner.featureCount
+        history.withUnsafeBufferPointer { px in
+            historyLabels.withUnsafeBufferPointer { py in
+                let first = labelled - rows
+                Self.train(&learner, px.baseAddress! + first * f, py.baseAddress! + first, rows: rows, epochs: epochs, rng: &retrainRNG)
+            }
+        }
+        let b = learner.batchSize
+        let updates = epochs * ((rows + b - 1) / b)
+        return (Double(epochs * rows) + Double(updates) * settings.updateOverhead) / Double(settings.periodLength)
+    }
+
+    /// Runs one period of `periodLength` samples: predict, then learn, in minibatches; observe.
+    /// `extraCompute` (e.g. this period's retraining) is added to the compute used before observing.
+    public mutating func runPeriod(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, learnOnline: Bool,
+                                   extraCompute: Double = 0) -> PeriodOutcome {
+        let p = settings.periodLength, f = learner.featureCount, k = learner.classCount, delay = settings.labelDelay
+        if count + p > capacity {  // make room: drop the oldest samples
+            let drop = count + p - capacity
+            history.withUnsafeMutableBufferPointer { h in h.baseAddress!.update(from: h.baseAddress! + drop * f, count: (count - drop) * f) }
+            historyLabels.withUnsafeMutableBufferPointer { h in h.baseAddress!.update(from: h.baseAddress! + drop, count: count - drop) }
+            count -= drop
+            pending = max(0, pending - drop)
+        }
+        let base = count
+        history.withUnsafeMutableBufferPointer { h in (h.baseAddress! + base * f).update(from: x, count: p * f) }
+        historyLabels.withUnsafeMutableBufferPointer { h in (h.baseAddress! + base).update(from: y, count: p) }
+        count += p
+        if !learnOnline { pending = count }  // a frozen learner never learns these samples
+        var trained = 0, updates = 0
+        let b = learner.batchSize
+        history.withUnsafeBufferPointer { px in
+            historyLabels.withUnsafeBufferPointer { py in
+                probabilities.withUnsafeMutableBufferPointer { pp in
+                    let hx = px.baseAddress!, hy = py.baseAddress!, prob = pp.baseAddress!
+                    var s = 0
+                    while s < p {
+                        let n = min(b, p - s)
+                        learner.predictProbabilities(hx + (base + s) * f, rows: n, into: prob + s * k)
+                        s += n
+                        guard learnOnline else { continue }
+                        let arrived = base + s - delay  // learn full minibatches whose labels have arrived
+                        while arrived - pending >= b {
+                            learner.partialFit(hx + pending * f, labels: hy + pending, rows: b)
+                            pending += b
+                            trained += b
+                            updates += 1
+                        }
+                    }
+                }
+            }
+        }
+        let online = (Double(trained) + Double(updates) * settings.updateOverhead) / Double(p)
+        computeUsed += extraCompute + online
+        let control = ControlState(
+            learningRate: learner.learningRate, batchSize: learner.batchSize,
+            learningRateRange: settings.learningRateRange, batchSizeRange: settings.batchSizeRange,
+            periodsSinceRetrain: periodsSinceRetrain, computeUsed: computeUsed, computeBudget: settings.computeBudget,
+            period: period, episodeLength: settings.expectedPeriods)
+        let result = history.withUnsafeBufferPointer { px in
+            historyLabels.withUnsafeBufferPointer { py in
+                probabilities.withUnsafeBufferPointer { pp in
+                    monitor.observe(features: px.baseAddress! + base * f, probabilities: pp.baseAddress!,
+                                    labels: py.baseAddress! + base, rows: p, labelsArrived: p - delay, control: control)
+                }
+            }
+        }
+        period += 1
+        return PeriodOutcome(observation: result.observation, reading: result.reading, onlineCompute: online)
+    }
+
+    /// `epochs` passes over `rows` samples in shuffled minibatches of the learner's batch size.
+    static func train(_ learner: inout any OnlineLearner, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Int32>,
+                      rows: Int, epochs: Int, rng: inout RandomSource) {
+        learner.retrain(x, labels: y, rows: rows, epochs: epochs, rng: &rng)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// A small separable binary stream as CSV; `bad` inserts a malformed row at line 5.
+private func csv(rows: Int, bad: Bool = false) -> String {
+    var lines = ["a,b,label"]
+    for i in 0..<rows {
+        let a = Double((i * 37) % 101) / 50 - 1, b = Double((i * 53) % 97) / 48 - 1
+        lines.append("\(a),\(b),\(a + 0.5 * b > 0 ? 1 : 0)")
+        if bad && i == 2 { lines.append("0.1,oops,1") }
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+@Test func learnRunsHandWrittenRulesAndLogsEachPeriod() throws {
+    let data = try CLIProcess.temporaryFile(csv(rows: 1_200), name: "s.csv")
+    let log = data.deletingLastPathComponent().appendingPathComponent("log.jsonl").path
+    let r = try CLIProcess.run(["learn", "--policy", "periodic:2", "--data", data.path, "--label", "label", "--period", "200",
+                                "--warmup", "1", "--lr", "0.1", "--log", log, "--json"])
+    #expect(r.status == 0)
+    let summary = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    #expect(summary["periods"] as? Int == 5)
+    #expect(summary["retrains"] as? Int == 2)
+    #expect((summary["mean_metric"] as? Double ?? 0) > 0.8)
+    let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 5)
+    #expect(lines[2].contains("\"retrain\":\"full_retrain\""))
+}
+
+@Test func learnReportsMalformedRowsByLine() throws {
+    let data = try CLIProcess.temporaryFile(csv(rows: 600, bad: true), name: "bad.csv")
+    let refused = try CLIProcess.run(["learn", "--policy", "none", "--data", data.path, "--label", "label", "--period", "100"])
+    #expect(refused.status == 2)
+    #expect(refused.stderr == "drifttune: error: \(data.path):5: column b: expected a number, found \"oops\"\n")
+    let skipped = try CLIProcess.run(["learn", "--policy", "none", "--data", data.path, "--label", "label", "--period", "100",
+                                      "--skip-bad-rows"])
+    #expect(skipped.status == 0)
+    #expect(skipped.stderr.contains("skipped \(data.path):5: column b: expected a number"))
+    #expect(skipped.stdout.contains("skipped 1 malformed rows"))
+    let unknown = try CLIProcess.run(["learn", "--policy", "sometimes", "--data", data.path, "--label", "label"])
+    #expect(unknown.status == 2 && unknown.stderr.contains("sometimes: cannot read: no such file"))
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import PolicyRuntime
+
+/// An independent forward pass (plain loops, no shared code) for the greedy decision.
+private func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
+    let n = doc.normalization
+    var h: [Double] = x.indices.map { j in
+        let r = 1 / (n.variance[j] + n.epsilon).squareRoot()
+        let s = Float(r), t = Float(-n.mean[j] * r)
+        return Double(min(max(x[j] * s + t, -n.clip), n.clip))
+    }
+    func affine(_ layer: PolicyDocument.Layer, _ h: [Double]) -> [Double] {
+        (0..<layer.outputs).map { o in
+            (0..<layer.inputs).reduce(Double(layer.bias[o])) { $0 + h[$1] * Double(layer.weights[$1 * layer.outputs + o]) }
+        }
+    }
+    for layer in doc.network.hidden { h = affine(layer, h).map(tanh) }
+    h = affine(doc.network.heads, h)
+    var bins: [Int] = []
+    var offset = 0
+    for size in doc.actions.headSizes {
+        let head = h[offset..<(offset + size)]
+        bins.append(head.firstIndex(of: head.max()!)! - offset)
+        offset += size
+    }
+    return bins
+}
+
+@Test func greedyDecisionsFollowTheNetwork() {
+    let doc = samplePolicy()
+    var policy = TunedPolicy(document: doc)
+    var seen = Set<[Int]>()
+    for x in sampleObservations(2_000, for: doc) {
+        let d = policy.decide(x)
+        let bins = [d.learningRateBin, d.batchSizeBin, d.retrainBin]
+        #expect(bins == referenceBins(doc, x))
+        #expect(d.fallback == nil)
+        #expect(d.learningRate == doc.actions.learningRates[bins[0]] && d.batchSize == doc.actions.batchSizes[bins[1]])
+        seen.insert(bins)
+    }
+    // A constant policy would pass the equality above trivially; this network really varies.
+    #expect(seen.count > 5)
+    #expect(policy.decisionCount == 2_000 && policy.fallbackCounts.isEmpty)
+}
+
+@Test func untrustworthyObservationsFallBackAndAreCounted() {
+    let doc = samplePolicy()
+    var policy = TunedPolicy(document: doc)
+    let good = sampleObservations(1, for: doc)[0]
+    var nan = good; nan[3] = .nan
+    var inf = good; inf[0] = -.infinity
+    var high = good; high[5] = 1.5
+    let fallback = PolicyDecision(learningRateBin: 2, batchSizeBin: 1, retrainBin: 0, learningRate: 0.01, batchSize: 32,
+                                  retrain: .none, fallback: nil)
+    for (x, reason) in [(nan, FallbackReason.nonFinite), (inf, .nonFinite), (high, .outOfRange), (Array(good.prefix(5)), .wrongLength), ([], .wrongLength)] {
+        var expected = fallback
+        expected.fallback = reason
+        #expect(policy.decide(x) == expected)
+        #expect(policy.decide(x, sample: true) == expected)
+    }
+    var named = Dictionary(uniqueKeysWithValues: zip(policy.featureNames, good.map(Double.init)))
+    #expect(policy.decide(named: named).fallback == nil)
+    named["ks_scores"] = nil
+    #expect(policy.decide(named: named).fallback == .missingValue)
+    #expect(policy.fallbackCounts == [.nonFinite: 4, .outOfRange: 2, .wrongLength: 4, .missingValue: 1])
+    #expect(policy.decisionCount == 12)
+}
+
+@Test func sampledDecisionsAreSeededAndInRange() {
+    let doc = samplePolicy()
+    let xs = sampleObservations(500, for: doc)
+    func run(_ seed: UInt64) -> [PolicyDecision] {
+        var p = TunedPolicy(document: doc, seed: seed)
+        return xs.map { p.decide($0, sample: true) }
+    }
+    let a = run(5), b = run(5), c = run(6)
+    #expect(a == b)
+    #expect(a != c)
+    for d in a {
+        #expect(doc.actions.learningRates.indices.contains(d.learningRateBin))
+        #expect(doc.actions.batchSizes.indices.contains(d.batchSizeBin))
+        #expect(doc.actions.retrainChoices.indices.contains(d.retrainBin))
+    }
+}
+
+@Test func reluNetworksDecideToo() {
+    let doc = samplePolicy(seed: 9, hidden: [8], activation: "relu")
+    var policy = TunedPolicy(document: doc)
+    let xs = sampleObservations(50, for: doc)
+    #expect(Set(xs.map { x in let d = policy.decide(x); return [d.learningRateBin, d.batchSizeBin, d.retrainBin] }).count > 1)
+}

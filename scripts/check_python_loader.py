@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""CI check: the Python reference loader reproduces the Swift runtime's decisions.
+
+Loads Tests/PolicyRuntimeTests/Fixtures/reference.policy, decides on observations.csv, and compares
+with decisions.csv, which the Swift runtime produced and its own test reproduces. Also checks that
+a flipped byte is refused. Needs numpy only.
+"""
+import csv
+import os
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "python"))
+from drifttune_policy import Policy, PolicyFileError  # noqa: E402
+
+FIXTURES = os.path.join(ROOT, "Tests", "PolicyRuntimeTests", "Fixtures")
+
+
+def main():
+    policy = Policy.load(os.path.join(FIXTURES, "reference.policy"), expecting_schema=1)
+    with open(os.path.join(FIXTURES, "observations.csv")) as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == policy.feature_names, "observation columns differ from the policy's schema"
+    observations = [[float(v) for v in row] for row in rows[1:]]
+    with open(os.path.join(FIXTURES, "decisions.csv")) as f:
+        expected = list(csv.reader(f))[1:]
+    mismatches = 0
+    for x, want in zip(observations, expected):
+        d = policy.decide(x)
+        got = [str(b) for b in d["bins"]] + [d["fallback"] or ""]
+        mismatches += got != want
+    total = len(expected)
+    assert len(observations) == total, "observation and decision counts differ"
+    with open(os.path.join(FIXTURES, "reference.policy"), "rb") as f:
+        data = bytearray(f.read())
+    data[-100] ^= 1
+    with tempfile.NamedTemporaryFile(suffix=".policy", delete=False) as f:
+        f.write(data)
+    try:
+        Policy.load(f.name)
+        refused = False
+    except PolicyFileError as e:
+        refused = "SHA-256 mismatch" in str(e)
+    finally:
+        os.unlink(f.name)
+    print(f"python loader: {total - mismatches} of {total} decisions equal the Swift runtime's; "
+          f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}")
+    if mismatches or not refused:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
