@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "DriftDetection", "PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The files of one results folder: `runs/<id>.json`, `train/<id>.json`, the tables and the
+/// The files of one results folder: `runs/<id>.json`, `train/<id>.json`, the tables, the
+/// exported policies (`policies/<environment>.policy`) and the
 /// manifest. Every file is written atomically (temporary file, then rename), so an interrupted
 /// sweep leaves either a whole file or none.
 public struct ResultStore: Sendable {
@@ -14,7 +15,7 @@ public struct ResultStore: Sendable {
 
     /// Creates the folder and its subfolders.
     public func prepare() throws {
-        for sub in ["", "runs", "train"] {
+        for sub in ["", "runs", "train", "policies"] {
             do {
                 try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
             } catch {
@@ -70,7 +71,7 @@ public struct ResultStore: Sendable {
 
     /// Removes leftover temporary files of interrupted writes.
     func removeTemporaries() {
-        for sub in ["", "runs", "train"] {
+        for sub in ["", "runs", "train", "policies"] {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: path(sub))) ?? []
             for f in files where f.contains(".tmp-") { try? FileManager.default.removeItem(atPath: path(sub.isEmpty ? f : "\(sub)/\(f)")) }
         }

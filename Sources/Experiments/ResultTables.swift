@@ -1,4 +1,6 @@
 import Foundation
+import PolicyGradient
+import PolicyRuntime
 
 /// Builds the tables of a finished plan and writes `summary.csv`, `curves.csv`, `summary.md`,
 /// `report.html` and `manifest.json`.
@@ -66,7 +68,31 @@ public enum ResultTables {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .prettyPrinted]
         try store.writeAtomically(try enc.encode(manifest), to: "manifest.json")
+        try writePolicies(plan: plan, store: store, gitCommit: manifest.gitCommit)
         try writeReports(directory: store.directory)
+    }
+
+    /// Exports each environment's trained agent as a policy file, `policies/<environment>.policy`
+    /// (docs/policy-format.md), with the scenario, training seeds, commit and the agent's
+    /// episode reward on the held-out seeds as provenance.
+    static func writePolicies(plan: SweepPlan, store: ResultStore, gitCommit: String) throws {
+        let s = plan.scenario
+        for (e, env) in s.environments.enumerated() {
+            guard let job = plan.training.first(where: { $0.environment == e && $0.method == .agent }),
+                  let record = store.training(job.id), let data = record.agentPolicy else { continue }
+            let snapshot = try JSONDecoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
+            let rewards = plan.evaluation.filter { $0.environment == e && $0.method == .agent }
+                .compactMap { store.run($0.id)?.value(.episodeReward) }
+            let mean = rewards.reduce(0, +) / Double(max(rewards.count, 1))
+            let std = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(rewards.count, 1))).squareRoot()
+            let provenance = PolicyDocument.Provenance(
+                environment: env.label, scenario: s.name, algorithm: s.agent.algorithm, seeds: s.trainSeeds,
+                gitCommit: gitCommit, toolVersion: toolVersion, evaluationMeanReward: rewards.isEmpty ? nil : mean,
+                evaluationStdReward: rewards.isEmpty ? nil : std, evaluationEpisodes: rewards.count)
+            let document = try PolicyExport.document(architecture: snapshot.architecture, parameters: snapshot.parameters,
+                                                     normalizer: snapshot.normalizer, spec: env.spec, provenance: provenance)
+            try store.writeAtomically(try PolicyFile.encode(document), to: "policies/\(env.label).policy")
+        }
     }
 
     /// Rebuilds `summary.md` and `report.html` from the CSVs (and the manifest's statistics settings).

@@ -115,7 +115,10 @@ public struct Sweep: Sendable {
         var wrote = false
         if full.evaluation.allSatisfy({ store.run($0.id) != nil }) {
             t0 = Date()
-            try ResultTables.write(plan: full, store: store, phaseSeconds: phases, jobs: options.jobs)
+            // A rerun with nothing left to do keeps the timing of the invocation that did the work.
+            let previous = totalJobs == 0 ? try? Manifest.load(directory: store.directory) : nil
+            try ResultTables.write(plan: full, store: store, phaseSeconds: previous?.wallSeconds ?? phases,
+                                   jobs: previous?.jobs ?? options.jobs)
             phases["tables"] = Date().timeIntervalSince(t0)
             wrote = true
         }

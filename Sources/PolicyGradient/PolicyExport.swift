@@ -20,36 +20,43 @@ public enum PolicyExport {
     /// The policy file content for a trainer state of an environment with `spec`.
     public static func document(trainer c: PPOCheckpoint, spec: EnvironmentSpec,
                                 provenance: PolicyDocument.Provenance) throws -> PolicyDocument {
+        try document(architecture: c.architecture, parameters: c.parameters,
+                     normalizer: c.config.normalizeObservations ? c.normalizer : nil, spec: spec, provenance: provenance)
+    }
+
+    /// The policy file content for a network (`architecture`, `parameters`) trained on an
+    /// environment with `spec`; `normalizer` is nil when observations were not normalized.
+    public static func document(architecture: NetworkArchitecture, parameters p: [Float], normalizer: ObservationNormalizer?,
+                                spec: EnvironmentSpec, provenance: PolicyDocument.Provenance) throws -> PolicyDocument {
         let schema = ObservationSchema.v1
         let actions = ActionSchema(spec: spec)
-        guard c.architecture.observationSize == schema.count, c.architecture.actionSizes == actions.headSizes else {
+        guard architecture.observationSize == schema.count, architecture.actionSizes == actions.headSizes else {
             throw CheckpointError.mismatch(what: "policy shape for \(spec.name)",
                                            expected: "\(schema.count) observations, heads \(actions.headSizes)",
-                                           found: "\(c.architecture.observationSize) observations, heads \(c.architecture.actionSizes)")
+                                           found: "\(architecture.observationSize) observations, heads \(architecture.actionSizes)")
         }
         var rng = RandomSource(seed: 0)
-        let network = PolicyNetwork(architecture: c.architecture, rng: &rng)
-        network.parameterVector = c.parameters
-        let p = c.parameters
+        let network = PolicyNetwork(architecture: architecture, rng: &rng)
+        network.parameterVector = p
         func layer(_ l: DenseLayer) -> PolicyDocument.Layer {
             PolicyDocument.Layer(inputs: l.input, outputs: l.output,
                                  weights: Array(p[l.weightOffset..<(l.weightOffset + l.input * l.output)]),
                                  bias: Array(p[l.biasOffset..<(l.biasOffset + l.output)]))
         }
         let n = schema.count
-        let normalization = c.config.normalizeObservations
-            ? PolicyDocument.Normalization(mean: c.normalizer.mean, variance: c.normalizer.variance,
-                                           epsilon: c.normalizer.epsilon, clip: c.normalizer.clip)
+        let normalization = normalizer.map {
+            PolicyDocument.Normalization(mean: $0.mean, variance: $0.variance, epsilon: $0.epsilon, clip: $0.clip)
+        }
             // Identity: x·1 + (−0) = x, and no clipping within Float's range.
-            : PolicyDocument.Normalization(mean: [Double](repeating: 0, count: n), variance: [Double](repeating: 1, count: n),
-                                           epsilon: 0, clip: .greatestFiniteMagnitude)
+            ?? PolicyDocument.Normalization(mean: [Double](repeating: 0, count: n), variance: [Double](repeating: 1, count: n),
+                                            epsilon: 0, clip: .greatestFiniteMagnitude)
         return PolicyDocument(
             observationSchema: .init(version: schema.version,
                                      features: schema.features.map { .init(name: $0.name, lower: $0.lower, upper: $0.upper) }),
             normalization: normalization,
             actions: .init(learningRates: actions.learningRates, batchSizes: actions.batchSizes,
                            retrainChoices: actions.retrainChoices.map { RetrainDecision(rawValue: $0.rawValue)! }),
-            network: .init(activation: c.architecture.activation.rawValue, hidden: network.actorLayers.map(layer),
+            network: .init(activation: architecture.activation.rawValue, hidden: network.actorLayers.map(layer),
                            heads: layer(network.policyHead)),
             fallback: .init(learningRateBin: actions.nearestLearningRateBin(spec.learner.learningRate),
                             batchSizeBin: actions.nearestBatchSizeBin(spec.learner.batchSize), retrainBin: 0),

@@ -1,4 +1,6 @@
+import DriftDetection
 import Foundation
+import PolicyRuntime
 import Simulation
 import Testing
 @testable import Experiments
@@ -29,6 +31,38 @@ private let agentScenario = """
     #expect(!record.curveSteps.isEmpty && record.curveSteps.count == record.curveValues.count)
     let md = try String(contentsOfFile: a + "/summary.md", encoding: .utf8)
     #expect(md.contains("Agent vs best non-oracle baseline (**default**)"))
+}
+
+/// A policy file followed inside the simulator, as a production learner would follow it.
+private struct FilePolicy: TuningPolicy {
+    var tuned: TunedPolicy
+    var name: String { "file" }
+    mutating func decide(_ observation: [Float], context: PolicyContext) -> TuningAction {
+        let d = tuned.decide(observation)
+        return TuningAction(learningRateBin: d.learningRateBin, batchSizeBin: d.batchSizeBin,
+                            retrain: context.actions.retrainChoices[d.retrainBin])
+    }
+}
+
+@Test func sweepExportsThePolicyItEvaluated() async throws {
+    let s = try loadTiny(agentScenario)
+    let (dir, _) = try await sweepTiny(s, jobs: 1)
+    let file = dir + "/policies/network-diagnosis.policy"
+    let tuned = try TunedPolicy.load(file, expectingSchema: ObservationSchema.v1.version)
+    let p = tuned.document.provenance
+    #expect(p.scenario == "tiny-agent" && p.environment == "network-diagnosis" && p.seeds == [1, 2, 3])
+    #expect(p.evaluationEpisodes == 2 && p.evaluationMeanReward != nil)
+    // Followed in the simulator, the file reproduces the agent's evaluation runs exactly.
+    let plan = SweepPlan(scenario: s)
+    var env = try TuningEnvironment(spec: s.environments[0].spec, components: .standard)
+    for job in plan.evaluation where job.method == .agent {
+        let record = try #require(ResultStore(directory: dir).run(job.id))
+        let episode = env.runEpisode(policy: FilePolicy(tuned: tuned), seed: job.seed)
+        let metric: [Double] = episode.periods.map { $0.metric }
+        let retrain: [Int] = episode.periods.map { $0.retrain == .none ? 0 : ($0.retrain == .fineTune ? 1 : 2) }
+        #expect(metric == record.metric)
+        #expect(retrain == record.retrain)
+    }
 }
 
 @Test func trainingEnvironmentOnlyResetsToTrainingSeeds() throws {
