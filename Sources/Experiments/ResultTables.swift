@@ -91,8 +91,19 @@ public enum ResultTables {
                 evaluationStdReward: rewards.isEmpty ? nil : std, evaluationEpisodes: rewards.count)
             let document = try PolicyExport.document(architecture: snapshot.architecture, parameters: snapshot.parameters,
                                                      normalizer: snapshot.normalizer, spec: env.spec, provenance: provenance)
-            try store.writeAtomically(try PolicyFile.encode(document), to: "policies/\(env.label).policy")
+            try store.writeAtomically(try PolicyFile.encode(document), to: "policies/\(fileName(env.label)).policy")
         }
+    }
+
+    /// A label as a file name: lowercase letters, digits and single hyphens
+    /// ("recommendation (trained on network + intent)" → "recommendation-trained-on-network-intent").
+    static func fileName(_ label: String) -> String {
+        var out = ""
+        for c in label.lowercased() {
+            if c.isLetter && c.isASCII || c.isNumber && c.isASCII { out.append(c) } else if !out.isEmpty && out.last != "-" { out.append("-") }
+        }
+        while out.last == "-" { out.removeLast() }
+        return out.isEmpty ? "policy" : out
     }
 
     /// Rebuilds `summary.md` and `report.html` from the CSVs (and the manifest's statistics settings).

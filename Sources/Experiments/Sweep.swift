@@ -115,10 +115,14 @@ public struct Sweep: Sendable {
         var wrote = false
         if full.evaluation.allSatisfy({ store.run($0.id) != nil }) {
             t0 = Date()
-            // A rerun with nothing left to do keeps the timing of the invocation that did the work.
-            let previous = totalJobs == 0 ? try? Manifest.load(directory: store.directory) : nil
-            try ResultTables.write(plan: full, store: store, phaseSeconds: previous?.wallSeconds ?? phases,
-                                   jobs: previous?.jobs ?? options.jobs)
+            // A phase this invocation had nothing to do in keeps the timing of the one that did it.
+            var recorded = phases, jobs = options.jobs
+            if let previous = try? Manifest.load(directory: store.directory) {
+                if pendingTraining.isEmpty, let t = previous.wallSeconds["training"] { recorded["training"] = t }
+                if pendingRuns.isEmpty, let t = previous.wallSeconds["evaluation"] { recorded["evaluation"] = t }
+                if totalJobs == 0 { jobs = previous.jobs }
+            }
+            try ResultTables.write(plan: full, store: store, phaseSeconds: recorded, jobs: jobs)
             phases["tables"] = Date().timeIntervalSince(t0)
             wrote = true
         }
