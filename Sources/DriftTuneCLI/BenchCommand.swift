@@ -10,8 +10,8 @@ public struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure throughput (sgemm, learners, detectors, environment streams) and print one JSON object.",
         discussion: """
-            Run from a release build (swift run -c release drifttune bench). With --reference, the
-            same data is also run through River and numpy (python3 scripts/bench_reference.py) in
+            Run from a release build (swift run -c release drifttune bench). With --reference, the \
+            same data is also run through River and numpy (python3 scripts/bench_reference.py) in \
             this run, and the JSON gains the reference figures and the ratios against them.
             """
     )

@@ -10,8 +10,8 @@ public struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export a trained policy to a versioned policy file (docs/policy-format.md).",
         discussion: """
-            The file holds the observation schema, frozen normalization statistics, the environment's
-            action bins and learner loop, the actor network, and provenance: environment, algorithm,
+            The file holds the observation schema, frozen normalization statistics, the environment's \
+            action bins and learner loop, the actor network, and provenance: environment, algorithm, \
             seed, git commit, tool version and a greedy evaluation on the run's evaluation seeds.
             """)
 

@@ -12,10 +12,10 @@ public struct LearnCommand: ParsableCommand {
         commandName: "learn",
         abstract: "Run the production learner prequentially on a CSV stream, following a policy every period.",
         discussion: """
-            The learner predicts every sample before it learns from it. Every period the monitor's
-            observation goes to the policy, whose decision (learning rate, batch size, retrain) is
-            applied before the next period. --policy takes a policy file, registry:NAME@production
-            (or @canary), or a hand-written rule: none, periodic:K, adwin, ddm. Settings default to
+            The learner predicts every sample before it learns from it. Every period the monitor's \
+            observation goes to the policy, whose decision (learning rate, batch size, retrain) is \
+            applied before the next period. --policy takes a policy file, registry:NAME@production \
+            (or @canary), or a hand-written rule: none, periodic:K, adwin, ddm. Settings default to \
             those recorded in the policy file, else to the values below.
             """)
 

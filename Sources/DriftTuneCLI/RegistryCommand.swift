@@ -88,8 +88,8 @@ public struct RegistryCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Point the canary or production channel at a version.",
             discussion: """
-                A canary promotion first replays a held-out stream with the candidate and the current
-                production policy side by side (--replay) and is refused when the candidate's mean
+                A canary promotion first replays a held-out stream with the candidate and the current \
+                production policy side by side (--replay) and is refused when the candidate's mean \
                 metric is worse by more than --margin. Production takes only the current canary.
                 """)
         @OptionGroup var location: Location

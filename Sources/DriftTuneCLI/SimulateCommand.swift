@@ -8,10 +8,10 @@ public struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Run a hand-written tuning policy on a drift environment and print its trajectory.",
         discussion: """
-            Prints a per-period table (metric, sparkline, retrains, learning rate, batch size, active drift
-            events) and a summary: mean metric, retrains, compute and recovery time after each drift onset
-            (periods until the metric is within 2 points of its pre-drift level). With several seeds the
-            table shows means over seeds and the retrain column counts seeds. `oracle` is told the drift
+            Prints a per-period table (metric, sparkline, retrains, learning rate, batch size, active drift \
+            events) and a summary: mean metric, retrains, compute and recovery time after each drift onset \
+            (periods until the metric is within 2 points of its pre-drift level). With several seeds the \
+            table shows means over seeds and the retrain column counts seeds. `oracle` is told the drift \
             schedule: an upper reference, not a deployable policy.
             """
     )

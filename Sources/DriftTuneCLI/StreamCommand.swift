@@ -9,8 +9,8 @@ public struct StreamCommand: ParsableCommand {
         commandName: "stream",
         abstract: "Write a simulated environment's labelled stream as CSV (features x0…, then label).",
         discussion: """
-            The stream covers the spec's warm-up periods, then its episode, drawn period by period by
-            the environment's generator for the seed. --drift-shift and --drift-scale make schedule variants that no
+            The stream covers the spec's warm-up periods, then its episode, drawn period by period by \
+            the environment's generator for the seed. --drift-shift and --drift-scale make schedule variants that no \
             scenario uses, to test a policy on drift it never saw.
             """)
 

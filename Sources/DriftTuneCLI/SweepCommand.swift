@@ -9,9 +9,9 @@ public struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run a scenario: train, evaluate every method on the held-out seeds, write the tables.",
         discussion: """
-            Every finished run is written to its own file named by its identity, so rerunning the same
-            command after an interruption skips what is done and ends with the same results. Results do
-            not depend on --jobs. With --shard I/N only that part of the runs is done; join the shard
+            Every finished run is written to its own file named by its identity, so rerunning the same \
+            command after an interruption skips what is done and ends with the same results. Results do \
+            not depend on --jobs. With --shard I/N only that part of the runs is done; join the shard \
             folders with drifttune merge.
             """
     )
