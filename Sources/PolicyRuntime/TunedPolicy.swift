@@ -20,6 +20,10 @@ public struct TunedPolicy: Sendable {
     private let shift: [Float]
     private let tolerance: Float = 1e-4
     private var rng: SplitMix64
+    /// The network's layers (hidden, then heads) with weights widened to `Double` once.
+    private let layers: [WideLayer]
+    private let relu: Bool
+    private let headSizes: [Int]
 
     /// Wraps a validated document. `seed` drives sampled decisions only.
     public init(document: PolicyDocument, seed: UInt64 = 0) {
@@ -30,6 +34,9 @@ public struct TunedPolicy: Sendable {
         scale = inverseStd.map { Float($0) }
         shift = zip(norm.mean, inverseStd).map { mean, s in Float(-mean * s) }
         rng = SplitMix64(seed: seed)
+        layers = (document.network.hidden + [document.network.heads]).map(WideLayer.init)
+        relu = document.network.activation == "relu"
+        headSizes = document.actions.headSizes
     }
 
     /// Reads, verifies and validates the file at `path`. With `expectingSchema`, refuses a policy
@@ -66,11 +73,10 @@ public struct TunedPolicy: Sendable {
             return decision(bins: document.fallback.bins, fallback: reason)
         }
         let logits = self.logits(normalized(observation))
-        var bins: [Int] = []
+        var bins = [0, 0, 0]
         var offset = 0
-        for size in document.actions.headSizes {
-            let head = Array(logits[offset..<(offset + size)])
-            bins.append(sample ? draw(from: head) : Self.argmax(head))
+        for (h, size) in headSizes.enumerated() {
+            bins[h] = sample ? draw(from: Array(logits[offset..<(offset + size)])) : Self.argmax(logits, offset, size)
             offset += size
         }
         return decision(bins: bins, fallback: nil)
@@ -110,26 +116,19 @@ public struct TunedPolicy: Sendable {
 
     private func logits(_ input: [Float]) -> [Double] {
         var x = input.map(Double.init)
-        let relu = document.network.activation == "relu"
-        for layer in document.network.hidden {
-            x = affine(layer, x).map { relu ? max($0, 0) : tanh($0) }
+        for (l, layer) in layers.enumerated() {
+            x = layer.apply(x)
+            if l < layers.count - 1 {
+                for j in x.indices { x[j] = relu ? max(x[j], 0) : tanh(x[j]) }
+            }
         }
-        return affine(document.network.heads, x)
+        return x
     }
 
-    private func affine(_ layer: PolicyDocument.Layer, _ x: [Double]) -> [Double] {
-        var y = layer.bias.map(Double.init)
-        for i in 0..<layer.inputs where x[i] != 0 {
-            let xi = x[i], row = i * layer.outputs
-            for o in 0..<layer.outputs { y[o] += xi * Double(layer.weights[row + o]) }
-        }
-        return y
-    }
-
-    /// Index of the largest value; the first of equal maxima.
-    private static func argmax(_ values: [Double]) -> Int {
+    /// Index of the largest of `values[offset..<offset+count]`, relative to `offset`; the first of equal maxima.
+    private static func argmax(_ values: [Double], _ offset: Int, _ count: Int) -> Int {
         var best = 0
-        for i in values.indices where values[i] > values[best] { best = i }
+        for i in 1..<count where values[offset + i] > values[offset + best] { best = i }
         return best
     }
 
@@ -186,4 +185,39 @@ struct SplitMix64: Sendable {
     }
     /// Uniform in [0, 1) with 53 bits.
     mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
+}
+
+/// A dense layer with `Double` weights: y = b + Σᵢ xᵢ·W[i, :], summed in input order (the order the
+/// reference loader and the fixtures use).
+private struct WideLayer: Sendable {
+    let inputs: Int
+    let outputs: Int
+    let weights: [Double]
+    let bias: [Double]
+
+    init(_ layer: PolicyDocument.Layer) {
+        inputs = layer.inputs
+        outputs = layer.outputs
+        weights = layer.weights.map(Double.init)
+        bias = layer.bias.map(Double.init)
+        precondition(inputs >= 0 && outputs >= 0 && weights.count == inputs * outputs && bias.count == outputs,
+                     "policy layer shape: validate the document first (PolicyFile.read / decode)")
+    }
+
+    func apply(_ x: [Double]) -> [Double] {
+        precondition(x.count == inputs, "policy layer input: \(x.count) values for \(inputs) inputs")
+        var y = bias
+        let n = outputs
+        y.withUnsafeMutableBufferPointer { py in
+            weights.withUnsafeBufferPointer { pw in
+                x.withUnsafeBufferPointer { px in
+                    for i in 0..<inputs where px[i] != 0 {
+                        let xi = px[i], row = pw.baseAddress! + i * n
+                        for o in 0..<n { py[o] += xi * row[o] }
+                    }
+                }
+            }
+        }
+        return y
+    }
 }
