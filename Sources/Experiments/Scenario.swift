@@ -1,3 +1,4 @@
+import PolicyGradient
 import Simulation
 
 /// A sweep: which environments (with overrides), training seeds and disjoint held-out test seeds,
@@ -59,10 +60,16 @@ public struct AgentSettings: Sendable, Equatable, Codable {
     public var gamma: Double
     public var gaeLambda: Double
 
-    /// PolicyGradient's defaults for 50-period tuning episodes (one episode per environment per rollout, γ = 0.95, Adam 1e-3).
-    public static let defaults = AgentSettings(algorithm: "ppo", hiddenSizes: [64, 64], learningRate: 1e-3, numEnvs: 8,
-                                               numSteps: 50, updateEpochs: 4, numMinibatches: 4,
-                                               entropyCoefficient: 0.01, gamma: 0.95, gaeLambda: 0.95)
+    /// PolicyGradient's defaults for 50-period tuning episodes (`TrainingSettings.tuning`).
+    public static let defaults: AgentSettings = {
+        let c = TrainingSettings.tuning(episodeLength: 50).config
+        // The shortest decimal of each Float (0.001, not 0.0010000000474974513), as a YAML file would give it.
+        func decimal(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
+        return AgentSettings(algorithm: "ppo", hiddenSizes: c.hiddenSizes, learningRate: decimal(c.learningRate),
+                             numEnvs: c.numEnvs, numSteps: c.numSteps, updateEpochs: c.updateEpochs,
+                             numMinibatches: c.numMinibatches, entropyCoefficient: decimal(c.entropyCoefficient),
+                             gamma: c.gamma, gaeLambda: c.gaeLambda)
+    }()
 }
 
 /// Statistics of the tables.
