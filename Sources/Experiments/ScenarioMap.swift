@@ -1,3 +1,4 @@
+import Simulation
 import Yams
 
 /// A YAML mapping read field by field, remembering where each value sits so errors name file, line
@@ -164,16 +165,5 @@ struct ScenarioMap {
         .invalid(file: file, line: n.mark?.line ?? 0, column: n.mark?.column ?? 0, field: field, problem: problem)
     }
 
-    static func describe(_ n: Node) -> String {
-        switch n {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case .scalar(let s):
-            if n.int != nil { return "integer \(s.string)" }
-            if n.float != nil { return "number \(s.string)" }
-            if n.bool != nil { return "boolean \(s.string)" }
-            return "string '\(s.string)'"
-        }
-    }
+    static func describe(_ n: Node) -> String { YAMLNodes.describe(n) }
 }

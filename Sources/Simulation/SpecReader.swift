@@ -167,18 +167,7 @@ struct SpecMap {
                    expected: expected, found: describe(n))
     }
 
-    static func describe(_ n: Node) -> String {
-        switch n {
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
-        case .scalar(let s):
-            if n.int != nil { return "integer \(s.string)" }
-            if n.float != nil { return "number \(s.string)" }
-            if n.bool != nil { return "boolean \(s.string)" }
-            return "string '\(s.string)'"
-        }
-    }
+    static func describe(_ n: Node) -> String { YAMLNodes.describe(n) }
 
     static func format(_ r: ClosedRange<Double>) -> String {
         func f(_ x: Double) -> String {
@@ -191,5 +180,22 @@ struct SpecMap {
         let n = node(key)
         return .invalid(file: file, line: n?.mark?.line ?? mark?.line ?? 0, column: n?.mark?.column ?? mark?.column ?? 0,
                         field: field(key), problem: problem)
+    }
+}
+
+/// Wording shared by the YAML readers (environment specs here, scenarios in Experiments).
+public enum YAMLNodes {
+    /// What a node is, for "wrong type" messages: "a mapping", "integer 3", "string 'x'".
+    public static func describe(_ n: Node) -> String {
+        switch n {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar(let s):
+            if n.int != nil { return "integer \(s.string)" }
+            if n.float != nil { return "number \(s.string)" }
+            if n.bool != nil { return "boolean \(s.string)" }
+            return "string '\(s.string)'"
+        }
     }
 }
