@@ -17,6 +17,7 @@ struct AgentProvider: MethodProvider {
         config.updateEpochs = a.updateEpochs
         config.numMinibatches = a.numMinibatches
         config.entropyCoefficient = Float(a.entropyCoefficient)
+        config.firstBinPrior = a.firstBinPrior.isEmpty ? nil : a.firstBinPrior.map(Float.init)
         config.gamma = a.gamma
         config.gaeLambda = a.gaeLambda
         config.hiddenSizes = a.hiddenSizes

@@ -127,6 +127,14 @@ extension Scenario {
         a.entropyCoefficient = try g.double("entropy_coefficient", in: 0...10, default: a.entropyCoefficient)
         a.gamma = try g.double("gamma", in: 0...1, default: a.gamma)
         a.gaeLambda = try g.double("gae_lambda", in: 0...1, default: a.gaeLambda)
+        if let prior = try g.optionalList("first_bin_prior") {
+            var out: [Double] = []
+            for item in prior { out.append(try ScenarioMap.double(item.node, file: g.file, field: item.field, in: -20...20)) }
+            guard out.isEmpty || out.count == 3 else {
+                throw g.error("first_bin_prior", "expected one value per action head (learning rate, batch size, retrain), or []")
+            }
+            a.firstBinPrior = out
+        }
         try g.finish()
         return a
     }

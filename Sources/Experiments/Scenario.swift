@@ -59,6 +59,8 @@ public struct AgentSettings: Sendable, Equatable, Codable {
     public var entropyCoefficient: Double
     public var gamma: Double
     public var gaeLambda: Double
+    /// Added at initialization to each action head's first-bin logit (see `PPOConfig.firstBinPrior`).
+    public var firstBinPrior: [Double]
 
     /// PolicyGradient's defaults for 50-period tuning episodes (`TrainingSettings.tuning`).
     public static let defaults: AgentSettings = {
@@ -68,7 +70,8 @@ public struct AgentSettings: Sendable, Equatable, Codable {
         return AgentSettings(algorithm: "ppo", hiddenSizes: c.hiddenSizes, learningRate: decimal(c.learningRate),
                              numEnvs: c.numEnvs, numSteps: c.numSteps, updateEpochs: c.updateEpochs,
                              numMinibatches: c.numMinibatches, entropyCoefficient: decimal(c.entropyCoefficient),
-                             gamma: c.gamma, gaeLambda: c.gaeLambda)
+                             gamma: c.gamma, gaeLambda: c.gaeLambda,
+                             firstBinPrior: (c.firstBinPrior ?? []).map(decimal))
     }()
 }
 

@@ -25,6 +25,8 @@ extension PPOConfig {
         try check(observationClip > 0, "observation_clip", observationClip, "a positive number")
         try check(hiddenSizes.allSatisfy { (1...4_096).contains($0) } && hiddenSizes.count <= 8, "hidden_sizes",
                   hiddenSizes, "up to 8 layer widths in 1…4096")
+        try check(firstBinPrior.map { !$0.isEmpty && $0.count <= 16 && $0.allSatisfy { $0.isFinite && abs($0) <= 20 } } ?? true,
+                  "first_bin_prior", firstBinPrior as Any, "one finite value in [-20, 20] per action head, or null")
         try check(environmentWorkers >= 1, "environment_workers", environmentWorkers, "at least 1")
     }
 }

@@ -51,6 +51,11 @@ public struct PPOConfig: Codable, Sendable, Equatable {
     public var hiddenSizes: [Int] = [64, 64]
     public var activation: Activation = .tanh
     public var sharedTrunk: Bool = false
+    /// One value per action head, added at initialization to the logit of that head's first bin
+    /// (nil: none). With `[0, 0, 2]` a drift tuning agent starts out mostly not retraining (the
+    /// retrain head's first bin is "none") and learns when a retrain pays, instead of starting
+    /// from retraining a third of the time.
+    public var firstBinPrior: [Float]? = nil
     /// Threads that step environments (1: serial). Results do not depend on it.
     public var environmentWorkers: Int = 1
 

@@ -58,6 +58,13 @@ public final class PPOTrainer<Env: RLEnvironment> {
             hiddenSizes: config.hiddenSizes, activation: config.activation, sharedTrunk: config.sharedTrunk)
         var initSource = root.split("initialization")
         network = PolicyNetwork(architecture: architecture, rng: &initSource)
+        // A prior of the wrong length is refused by `TrainingRun`; here (e.g. a checkpoint about to
+        // be checked against another environment) it is skipped.
+        if let prior = config.firstBinPrior, prior.count == architecture.actionSizes.count {
+            var p = network.parameterVector
+            for (offset, value) in zip(architecture.headOffsets, prior) { p[network.policyHead.biasOffset + offset] += value }
+            network.parameterVector = p
+        }
         optimizer = Adam(parameterCount: network.parameterCount, epsilon: config.adamEpsilon)
         normalizer = ObservationNormalizer(size: architecture.observationSize, clip: config.observationClip)
         actionSource = root.split("actions")

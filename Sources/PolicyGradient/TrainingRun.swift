@@ -39,6 +39,13 @@ public final class TrainingRun<Env: RLEnvironment> {
     public init(environment: String, settings: TrainingSettings, seed: UInt64, directory: URL,
                 environmentFactory: @escaping (Int) -> Env) throws {
         try settings.validate()
+        if let prior = settings.config.firstBinPrior {
+            let heads = environmentFactory(0).actionSizes.count
+            guard prior.count == heads else {
+                throw TrainingConfigError.invalid(file: nil, line: nil, key: "first_bin_prior", value: "\(prior)",
+                                                  expected: "one value per action head (\(heads) for \(environment))")
+            }
+        }
         self.environment = environment
         self.settings = settings
         self.directory = directory

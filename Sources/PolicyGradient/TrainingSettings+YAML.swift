@@ -9,7 +9,7 @@ extension TrainingSettings {
         "gae_lambda", "num_minibatches", "update_epochs", "normalize_advantages", "clip_coefficient",
         "clip_value_loss", "entropy_coefficient", "value_coefficient", "max_grad_norm", "target_kl", "adam_epsilon",
         "bootstrap_truncation", "normalize_observations", "observation_clip", "hidden_sizes", "activation",
-        "shared_trunk", "environment_workers", "checkpoint_interval", "evaluation_episodes", "evaluation_seed_start",
+        "shared_trunk", "first_bin_prior", "environment_workers", "checkpoint_interval", "evaluation_episodes", "evaluation_seed_start",
     ]
 
     /// Reads the YAML file at `path` over these settings (keys it does not mention keep their value).
@@ -74,6 +74,10 @@ extension TrainingSettings {
                 guard let a = Activation(rawValue: try v.string()) else { throw v.wrong("tanh or relu") }
                 s.config.activation = a
             case "shared_trunk": s.config.sharedTrunk = try v.bool()
+            case "first_bin_prior":
+                if v.isNull { s.config.firstBinPrior = nil; break }
+                guard let items = value.sequence else { throw v.wrong("a list with one number per action head, e.g. [0, 0, 2]") }
+                s.config.firstBinPrior = try items.map { Float(try YAMLValue(node: $0, file: file, line: line, key: key).double()) }
             case "environment_workers": s.config.environmentWorkers = try v.int()
             case "checkpoint_interval": s.checkpointInterval = try v.int()
             case "evaluation_episodes": s.evaluationEpisodes = try v.int()

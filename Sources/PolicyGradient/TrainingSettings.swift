@@ -48,6 +48,7 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         c.numMinibatches = algorithm == .ppo ? 4 : 1
         c.updateEpochs = algorithm == .ppo ? 10 : 1
         c.entropyCoefficient = 0.001
+        c.firstBinPrior = [0, 0, 2]      // heads: learning rate, batch size, retrain (first bin: none)
         c.environmentWorkers = max(1, workers)
         if c.batchSize % c.numMinibatches != 0 { c.numMinibatches = 1 }
         var s = TrainingSettings(config: c, evaluationEpisodes: 10)

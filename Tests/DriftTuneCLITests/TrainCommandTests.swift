@@ -85,3 +85,11 @@ import Testing
     let bad = try CLIProcess.run(["evaluate", dir.path, "--env", "cartpole", "--seeds", "1..2"])
     #expect(bad.status == 2 && bad.stderr.contains("mismatch"))
 }
+
+@Test func firstBinPriorOfTheWrongLengthIsAOneLineError() throws {
+    let config = try CLIProcess.temporaryFile("first_bin_prior: [0, 0, 2]\n", name: "prior.yaml")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drifttune-prior-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let r = try CLIProcess.run(["train", "--env", "cartpole", "--steps", "512", "--config", config.path, "--out", dir.path])
+    #expect(r.status == 2 && r.stderr.contains("first_bin_prior") && r.stderr.contains("one value per action head"), "\(r.stderr)")
+}

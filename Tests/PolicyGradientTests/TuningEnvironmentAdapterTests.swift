@@ -107,3 +107,22 @@ private func tuningConfig(workers: Int) -> PPOConfig {
     #expect(abs((ci.upper - ci.mean) - 3.182 * (1.6666666666666667 / 4).squareRoot()) < 1e-12)
     #expect(ConfidenceInterval([5]).lower == 5)
 }
+
+@Test func firstBinPriorMakesTheUntrainedAgentMostlyKeepItsModel() throws {
+    let env = try smallTuningEnvironment()
+    var config = tuningConfig(workers: 1)
+    #expect(config.firstBinPrior == [0, 0, 2])
+    var adapter = TuningEnvironmentAdapter(env)
+    let observation = adapter.reset(seed: 3)
+    func noneProbability(_ c: PPOConfig) -> Float {
+        let trainer = PPOTrainer(config: c, environmentFactory: { _ in TuningEnvironmentAdapter(env) }, seed: 5)
+        trainer.network.forward(observation, batch: 1)
+        let a = trainer.network.architecture
+        return trainer.network.probabilities[a.headOffsets[2]]
+    }
+    let withPrior = noneProbability(config)
+    config.firstBinPrior = nil
+    let without = noneProbability(config)
+    // exp(2) / (exp(2) + 2) ≈ 0.79 with near-zero initial head weights, against ≈ 1/3 without.
+    #expect(withPrior > 0.7 && without < 0.4, "\(withPrior) \(without)")
+}
