@@ -107,15 +107,18 @@ public enum ResultTables {
     }
 
     /// Rebuilds `summary.md` and `report.html` from the CSVs (and the manifest's statistics settings).
+    /// Refuses a folder without `curves.csv` rather than writing a report without its plots.
     public static func writeReports(directory: String) throws {
-        let set = try load(directory: directory)
+        let set = try load(directory: directory, requireCurves: true)
         let store = ResultStore(directory: directory)
         try store.writeAtomically(SummaryMarkdown.render(set), to: "summary.md")
         try store.writeAtomically(ReportHTML.render(set), to: "report.html")
     }
 
     /// Reads `summary.csv`, `curves.csv` and (if present) the manifest's statistics settings.
-    public static func load(directory: String) throws -> ResultSet {
+    /// Without `curves.csv` (not committed for the shipped scenarios; a rerun of the sweep writes
+    /// it) the curves are empty, unless `requireCurves`.
+    public static func load(directory: String, requireCurves: Bool = false) throws -> ResultSet {
         let store = ResultStore(directory: directory)
         func read(_ name: String) throws -> [[String]] {
             guard let d = FileManager.default.contents(atPath: store.path(name)) else {
@@ -124,7 +127,12 @@ public enum ResultTables {
             return CSV.parse(String(decoding: d, as: UTF8.self))
         }
         let summaryRows = try read("summary.csv")
-        let curveRows = (try? read("curves.csv")) ?? [["scenario"]]
+        let curvesPath = store.path("curves.csv")
+        if requireCurves && !FileManager.default.fileExists(atPath: curvesPath) {
+            throw ScenarioError.missingResults(path: curvesPath, problem: "not found; rerun `drifttune sweep SCENARIO --out "
+                                               + "\(directory)` to write it (finished training is reused, the tables come out the same)")
+        }
+        let curveRows = try FileManager.default.fileExists(atPath: curvesPath) ? read("curves.csv") : [["scenario"]]
         var summary: [SummaryRow] = []
         for (i, f) in summaryRows.dropFirst().enumerated() {
             guard f.count == 6, let seed = UInt64(f[3]), let v = Double(f[5]) else {

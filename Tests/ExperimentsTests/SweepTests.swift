@@ -89,6 +89,14 @@ func sweepTiny(_ scenario: Scenario, jobs: Int, into dir: String? = nil, shard: 
         try FileManager.default.removeItem(atPath: dir + "/report.html")
         try ResultTables.writeReports(directory: dir)
         #expect(snapshot(dir) == before)
+        // Without curves.csv the report is refused, never rewritten without its plots; a rerun of
+        // the sweep writes the CSV again, byte for byte.
+        let curves = try #require(FileManager.default.contents(atPath: dir + "/curves.csv"))
+        try FileManager.default.removeItem(atPath: dir + "/curves.csv")
+        #expect(throws: ScenarioError.self) { try ResultTables.writeReports(directory: dir) }
+        #expect(FileManager.default.contents(atPath: dir + "/report.html") == before["report.html"])
+        _ = try await sweepTiny(s, jobs: 1, into: dir)
+        #expect(FileManager.default.contents(atPath: dir + "/curves.csv") == curves)
     }
 
     @Test func compareIsPairedOnEqualSeedsAndSaysWhenTheyDiffer() async throws {
