@@ -33,11 +33,7 @@ public struct EvaluateCommand: ParsableCommand {
     public func run() throws {
         try reportingUserErrors {
             let seedList = try SeedRange.parse(seeds)
-            var url = URL(fileURLWithPath: checkpoint)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                url = url.appendingPathComponent(TrainingCheckpoint.fileName)
-            }
+            let url = TrainingCheckpoint.location(fileOrRunDirectory: checkpoint)
             var saved = try TrainingCheckpoint.read(from: url)
             saved.trainer.config.environmentWorkers = ProcessInfo.processInfo.activeProcessorCount
             let result: EvaluationResult

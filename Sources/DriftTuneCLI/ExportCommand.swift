@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import PolicyGradient
 import PolicyRuntime
@@ -26,17 +27,12 @@ public struct ExportCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
-            var url = URL(fileURLWithPath: checkpoint)
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                url = url.appendingPathComponent(TrainingCheckpoint.fileName)
-            }
-            var saved = try TrainingCheckpoint.read(from: url)
+            var saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
             saved.trainer.config.environmentWorkers = ProcessInfo.processInfo.activeProcessorCount
             let base = try TuningEnvironment(spec: location.catalog().load(env ?? saved.environment), components: .standard)
             var provenance = PolicyDocument.Provenance(
                 environment: base.spec.name, scenario: scenario, algorithm: saved.settings.config.algorithm.rawValue,
-                seeds: [saved.trainer.seed], gitCommit: GitRevision.current() ?? "", toolVersion: DriftTuneVersion.current)
+                seeds: [saved.trainer.seed], gitCommit: Manifest.gitCommit(), toolVersion: DriftTuneVersion.current)
             if !noEvaluation {
                 let seeds = saved.settings.evaluationSeeds
                 let result = try PPOTrainer(checkpoint: saved.trainer, environmentFactory: { _ in TuningEnvironmentAdapter(base) })
@@ -54,19 +50,3 @@ public struct ExportCommand: ParsableCommand {
     }
 }
 
-/// The commit of the working tree, when run inside a git checkout.
-enum GitRevision {
-    static func current() -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "rev-parse", "HEAD"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}

@@ -18,6 +18,21 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
         try encoder.encode(self).write(to: url, options: .atomic)
     }
 
+    /// The checkpoint file `path` names: `path` itself, or `path/checkpoint.json` for a run directory.
+    public static func location(fileOrRunDirectory path: String) -> URL {
+        let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return url.appendingPathComponent(fileName)
+        }
+        return url
+    }
+
+    /// Reads the checkpoint at `path`, or in the run directory `path`.
+    public static func read(fileOrRunDirectory path: String) throws -> TrainingCheckpoint {
+        try read(from: location(fileOrRunDirectory: path))
+    }
+
     /// Reads a checkpoint written by `write(to:)`.
     /// - Throws: `CheckpointError.unreadable` when the file is missing or not a training checkpoint.
     public static func read(from url: URL) throws -> TrainingCheckpoint {
