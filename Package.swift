@@ -35,7 +35,8 @@ let package = Package(
             name: "Simulation",
             dependencies: ["Linalg", "Learners", "DriftDetection", "ProductionLearner", "PolicyRuntime", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "PolicyGradient", dependencies: ["Linalg", "DriftDetection", "Simulation", "PolicyRuntime"]),
+        // The agent: depends on nothing domain-specific (the glue to tuning environments is in Experiments).
+        .target(name: "PolicyGradient", dependencies: ["Linalg", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Experiments",
             dependencies: [
@@ -61,13 +62,13 @@ let package = Package(
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "DriftDetection", "PolicyRuntime"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "PolicyRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyRuntime"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "PolicyGradient", "PolicyRuntime", "Linalg"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
         .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),
-        .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
+        .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI", "Experiments", "PolicyRuntime", "ProductionLearner", "Simulation"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,4 @@
-"""Reference loader for DriftTune policy files (format version 1), numpy only.
+"""Reference loader for DriftTune policy files (format version 2), numpy only.
 
 For production stacks outside Swift. It mirrors the Swift PolicyRuntime: the same checks on load
 (header, payload length, SHA-256, shapes, finite values, schema version) and the same decisions,
@@ -13,7 +13,7 @@ import json
 import numpy as np
 
 FORMAT_NAME = "drifttune-policy"
-SUPPORTED_VERSIONS = (1,)
+SUPPORTED_VERSIONS = (2,)
 TOLERANCE = np.float32(1e-4)
 
 
@@ -52,7 +52,9 @@ class Policy:
         self.retrain_choices = actions["retrain_choices"]
         self.head_sizes = [len(self.learning_rates), len(self.batch_sizes), len(self.retrain_choices)]
         fb = document["fallback"]
-        self.fallback_bins = [fb["learning_rate_bin"], fb["batch_size_bin"], fb["retrain_bin"]]
+        if fb["retrain"] not in self.retrain_choices:
+            raise PolicyFileError(f"fallback.retrain: {fb['retrain']!r} is not one of actions.retrain_choices")
+        self.fallback_bins = [fb["learning_rate_bin"], fb["batch_size_bin"], self.retrain_choices.index(fb["retrain"])]
         self.fallback_counts = {}
         self.decision_count = 0
 

@@ -8,50 +8,6 @@ public enum TaskMetric: String, Sendable, Equatable, CaseIterable, Codable {
     case auc
 }
 
-/// The observation a tuning policy sees after each period: a fixed, versioned list of named
-/// features, each scaled to a documented range. Shared by all domains, by the simulator and by the
-/// production learner loop, so a policy trained in simulation reads real streams the same way.
-public struct ObservationSchema: Sendable, Equatable, Codable {
-    public struct Feature: Sendable, Equatable, Codable {
-        public var name: String
-        public var meaning: String
-        /// Inclusive range of the scaled value.
-        public var lower: Float
-        public var upper: Float
-    }
-
-    /// Bumped whenever a feature is added, removed, reordered or rescaled.
-    public var version: Int
-    public var features: [Feature]
-
-    public var count: Int { features.count }
-
-    /// Index of a feature by name.
-    public func index(of name: String) -> Int? { features.firstIndex { $0.name == name } }
-
-    /// Version 1 (18 features).
-    public static let v1 = ObservationSchema(version: 1, features: [
-        .init(name: "metric", meaning: "task metric of the period (accuracy, macro-F1 or AUC)", lower: 0, upper: 1),
-        .init(name: "metric_change", meaning: "metric minus the previous period's, clipped", lower: -1, upper: 1),
-        .init(name: "gap_to_best", meaning: "best period metric since the last retrain minus this one", lower: 0, upper: 1),
-        .init(name: "loss", meaning: "mean log-loss L of the period scaled as L / (L + ln K), K classes", lower: 0, upper: 1),
-        .init(name: "loss_trend", meaning: "(L − EMA₀.₇ of previous L) / ln K, clipped", lower: -1, upper: 1),
-        .init(name: "adwin_change", meaning: "1 if ADWIN on the per-sample error signalled change in the period", lower: 0, upper: 1),
-        .init(name: "ddm_state", meaning: "DDM on the per-sample error: 0 in control, 0.5 warning, 1 drift", lower: 0, upper: 1),
-        .init(name: "page_hinkley", meaning: "Page-Hinkley statistic of the per-sample loss over its threshold λ, clipped", lower: 0, upper: 1),
-        .init(name: "max_psi", meaning: "largest per-feature PSI vs the reference period, as PSI / (PSI + 0.25)", lower: 0, upper: 1),
-        .init(name: "ks_scores", meaning: "two-sample KS statistic of prediction scores vs the reference period", lower: 0, upper: 1),
-        .init(name: "confidence", meaning: "mean largest predicted class probability", lower: 0, upper: 1),
-        .init(name: "entropy", meaning: "mean predictive entropy / ln K", lower: 0, upper: 1),
-        .init(name: "label_rate", meaning: "labels that arrived in the period / samples in the period", lower: 0, upper: 1),
-        .init(name: "periods_since_retrain", meaning: "periods since the last fine-tune or retrain, / 50, clipped", lower: 0, upper: 1),
-        .init(name: "log_lr", meaning: "ln(lr) scaled linearly from the smallest to the largest learning-rate bin", lower: 0, upper: 1),
-        .init(name: "log2_batch", meaning: "log2(batch) scaled linearly from the smallest to the largest batch bin", lower: 0, upper: 1),
-        .init(name: "compute_used", meaning: "compute units used so far / the episode's compute budget, clipped", lower: 0, upper: 1),
-        .init(name: "episode_progress", meaning: "periods done / episode length", lower: 0, upper: 1),
-    ])
-}
-
 /// The detectors a monitor feeds with the per-sample error stream (0 correct, 1 wrong).
 public struct MonitorDetectors: Sendable {
     public var adwin: any DriftDetector
@@ -64,6 +20,12 @@ public struct MonitorDetectors: Sendable {
         self.adwin = adwin
         self.ddm = ddm
         self.ddmWarning = ddmWarning
+    }
+
+    /// ADWIN and DDM with River's defaults, DDM reporting its warning level: what the simulator and
+    /// `drifttune learn` both use.
+    public static var standard: MonitorDetectors {
+        MonitorDetectors(adwin: ADWIN(), ddm: DDM(), ddmWarning: { ($0 as? DDM)?.warningDetected ?? false })
     }
 }
 
@@ -114,7 +76,8 @@ public struct MonitorReading: Sendable, Equatable {
     public init() {}
 }
 
-/// Turns a period's predictions, labels and features into an `ObservationSchema.v1` vector.
+/// Turns a period's predictions, labels and features into the observation vector (PolicyRuntime's
+/// `ObservationSchema`, version 1).
 ///
 /// Learner-independent: it sees class probabilities, labels and inputs only, so the simulator and
 /// the production learner loop share it.
@@ -126,7 +89,9 @@ public struct Monitor: Sendable {
     public let featureCount: Int
     public let classCount: Int
     public let metric: TaskMetric
-    public let schema = ObservationSchema.v1
+    /// Length of the observation vector, in the order of PolicyRuntime's `ObservationSchema.current`
+    /// (the production learner's tests check the two agree).
+    public static let observationCount = 18
     /// Page-Hinkley tolerance δ and threshold λ (on per-sample log-loss).
     public var pageHinkleyDelta: Double = 0.005
     public var pageHinkleyLambda: Double = 50
@@ -214,7 +179,7 @@ public struct Monitor: Sendable {
             r.ksScores = ksStatistic()
         }
 
-        var o = [Float](repeating: 0, count: schema.count)
+        var o = [Float](repeating: 0, count: Monitor.observationCount)
         func clip(_ x: Double, _ lo: Double, _ hi: Double) -> Float { Float(min(max(x, lo), hi)) }
         o[0] = clip(r.metric, 0, 1)
         o[1] = clip(r.metric - (previousMetric ?? r.metric), -1, 1)

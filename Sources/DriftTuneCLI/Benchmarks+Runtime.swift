@@ -9,7 +9,7 @@ extension Benchmarks {
     /// one call per observation, guardrails included.
     public func decideLatency(observations count: Int = 2_000) -> [String: Any] {
         var rng = RandomSource(seed: 5)
-        let features = ObservationSchema.v1.features
+        let features = ObservationSchema.current.features
         let heads = [6, 4, 3]
         func layer(_ inputs: Int, _ outputs: Int) -> PolicyDocument.Layer {
             let scale = 1 / Float(inputs).squareRoot()
@@ -18,14 +18,13 @@ extension Benchmarks {
                          bias: [Float](repeating: 0, count: outputs))
         }
         let document = PolicyDocument(
-            observationSchema: .init(version: ObservationSchema.v1.version,
-                                     features: features.map { .init(name: $0.name, lower: $0.lower, upper: $0.upper) }),
+            observationSchema: .current,
             normalization: .init(mean: [Double](repeating: 0.3, count: features.count),
                                  variance: [Double](repeating: 0.1, count: features.count), epsilon: 1e-8, clip: 10),
             actions: .init(learningRates: [0.003, 0.01, 0.03, 0.1, 0.3, 1], batchSizes: [8, 32, 128, 512],
                            retrainChoices: RetrainDecision.allCases),
             network: .init(activation: "tanh", hidden: [layer(features.count, 64), layer(64, 64)], heads: layer(64, heads.reduce(0, +))),
-            fallback: .init(learningRateBin: 2, batchSizeBin: 1, retrainBin: 0), provenance: .init(environment: "bench"))
+            fallback: .init(learningRateBin: 2, batchSizeBin: 1), provenance: .init(environment: "bench"))
         let observations = (0..<count).map { _ in features.map { $0.lower + rng.nextFloat() * ($0.upper - $0.lower) } }
         let latency = DecisionLatency.measure(TunedPolicy(document: document), observations: observations, rounds: 5)
         return ["network": "18-64-64-(6+4+3), tanh", "calls": latency.calls,

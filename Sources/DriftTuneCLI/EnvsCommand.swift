@@ -1,6 +1,7 @@
 import ArgumentParser
 import DriftDetection
 import Foundation
+import PolicyRuntime
 import Simulation
 
 /// `drifttune envs`: list, describe and compare the simulated drift environments.
@@ -125,7 +126,7 @@ public enum EnvironmentDescription {
         out.append("drift events:")
         for e in s.drift { out.append("  " + describe(e)) }
         out.append("")
-        let schema = ObservationSchema.v1
+        let schema = ObservationSchema.current
         out.append("observation schema v\(schema.version) (\(schema.count) features):")
         let w = schema.features.map(\.name.count).max() ?? 0
         for (i, f) in schema.features.enumerated() {
@@ -133,7 +134,7 @@ public enum EnvironmentDescription {
                        + "  [\(format(f.lower)), \(format(f.upper))]  \(f.meaning)")
         }
         out.append("")
-        let a = ActionSchema(spec: s)
+        let a = s.actionBins
         out.append("action schema (factored, \(a.headSizes.map(String.init).joined(separator: " × ")) choices):")
         out.append("  learning rate (per minibatch update): " + a.learningRates.map { String(format: "%.3g", $0) }.joined(separator: ", "))
         out.append("  batch size: " + a.batchSizes.map(String.init).joined(separator: ", "))

@@ -5,6 +5,7 @@ import Learners
 import PolicyRegistry
 import PolicyRuntime
 import ProductionLearner
+import Simulation
 
 /// `drifttune learn`: the production learner on a real stream, following a policy.
 public struct LearnCommand: ParsableCommand {
@@ -13,21 +14,26 @@ public struct LearnCommand: ParsableCommand {
         abstract: "Run the production learner prequentially on a CSV stream, following a policy every period.",
         discussion: """
             The learner predicts every sample before it learns from it. Every period the monitor's \
-            observation goes to the policy, whose decision (learning rate, batch size, retrain) is \
-            applied before the next period. --policy takes a policy file, registry:NAME@production \
-            (or @canary), or a hand-written rule: none, periodic:K, adwin, ddm. Settings default to \
-            those recorded in the policy file, else to the values below.
+            observation goes to the policy, whose action (learning rate, batch size, retrain) is \
+            applied before the next period, through the same loop the simulator runs. --policy takes a \
+            policy file, registry:NAME@production (or @canary), or a hand-written rule: \
+            \(HandWrittenRule.help). Loop settings, action bins and the default action come from the \
+            policy file, else from --env's spec, else from the values below; the options override them. \
+            With --env and --seed equal to a `drifttune stream` seed, learn reproduces `drifttune \
+            simulate` period for period.
             """)
 
-    @Option(help: "A policy file, registry:NAME@CHANNEL, none, periodic:K, adwin or ddm.") var policy: String
+    @OptionGroup var location: EnvironmentOptions
+    @Option(help: "A policy file, registry:NAME@CHANNEL, or a rule: \(HandWrittenRule.help).") var policy: String
     @Option(help: "The registry file for registry: policies.") var registry = "policies.sqlite"
+    @Option(help: "Take loop settings, action bins, default action and metric from this environment's spec.") var env: String?
     @Option(help: "CSV stream with a header (- for standard input).") var data: String = "-"
     @Option(help: "Label column (class indices 0, 1, …).") var label: String
     @Option(help: "Learner: logistic, softmax, mlp or fm.") var model: String?
     @Option(help: "Samples per period (one decision per period).") var period: Int?
     @Option(help: "Periods used to train the initial model before the stream is scored.") var warmup: Int?
-    @Option(help: "Default learning rate (hand-written rules, and the first period).") var lr: Float?
-    @Option(help: "Default batch size.") var batch: Int?
+    @Option(help: "Default learning rate (nearest bin when the bins come from a policy or --env).") var lr: Float?
+    @Option(help: "Default batch size (nearest bin when the bins come from a policy or --env).") var batch: Int?
     @Option(help: "Task metric: accuracy, macro_f1 or auc.") var metric: String?
     @Option(help: "Write one JSON line per period here.") var log: String?
     @Flag(help: "Skip malformed rows (each reported by line) instead of refusing the stream.") var skipBadRows = false
@@ -38,8 +44,9 @@ public struct LearnCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
-            let setup = try LearnSetup.make(policy: policy, registry: registry, model: model, period: period, warmup: warmup,
-                                            lr: lr, batch: batch, metric: metric, seed: seed)
+            let spec = try env.map { try location.catalog().load($0) }
+            let setup = try LearnSetup.make(policy: policy, registry: registry, spec: spec, model: model, period: period,
+                                            warmup: warmup, lr: lr, batch: batch, metric: metric, seed: seed)
             let stream = try LabelledCSV.read(path: data, labelColumn: label, skipBadRows: skipBadRows)
             for (line, reason) in stream.skipped {
                 FileHandle.standardError.write(Data("drifttune: skipped \(data == "-" ? "<stdin>" : data):\(line): \(reason)\n".utf8))
@@ -52,7 +59,7 @@ public struct LearnCommand: ParsableCommand {
             defer { try? logHandle?.close() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let summary = try setup.run.run(stream, controller: setup.controller) { entry in
+            let summary = try setup.run.run(stream, policy: setup.policy) { entry in
                 if let logHandle { logHandle.write(try encoder.encode(entry) + Data("\n".utf8)) }
             }
             if json {
@@ -64,58 +71,81 @@ public struct LearnCommand: ParsableCommand {
     }
 }
 
-/// Resolves `learn`'s options into a run and a controller (reachable from tests and the registry's replay).
+/// Resolves `learn`'s options into a run and a policy (reachable from tests and the registry's replay).
 public struct LearnSetup {
     public var run: ProductionRun
-    public var controller: Controller
+    public var policy: any TuningPolicy
 
-    public static func make(policy: String, registry: String, model: String?, period: Int?, warmup: Int?, lr: Float?,
-                            batch: Int?, metric: String?, seed: UInt64) throws -> LearnSetup {
-        var controller: Controller
-        var loaded: TunedPolicy?
-        if let rule = Controller.handWritten(policy) {
-            controller = rule
-        } else if policy.hasPrefix("registry:") {
-            loaded = try PolicyRegistry(path: registry).policy(reference: String(policy.dropFirst("registry:".count)))
-            controller = .policy(loaded!)
-        } else {
-            loaded = try TunedPolicy.load(policy, expectingSchema: ObservationSchema.v1.version,
-                                          expectingFeatures: ObservationSchema.v1.features.map(\.name))
-            controller = .policy(loaded!)
+    public static func make(policy name: String, registry: String, spec: EnvironmentSpec? = nil, model: String? = nil,
+                            period: Int? = nil, warmup: Int? = nil, lr: Float? = nil, batch: Int? = nil, metric: String? = nil,
+                            seed: UInt64 = 0) throws -> LearnSetup {
+        if name == "oracle" {
+            throw UserError("--policy oracle: the oracle is told the drift schedule, which only `drifttune simulate` knows")
         }
-        return LearnSetup(run: try makeRun(policy: loaded, model: model, period: period, warmup: warmup, lr: lr, batch: batch,
-                                           metric: metric, seed: seed), controller: controller)
+        var loaded: TunedPolicy?
+        let policy: any TuningPolicy
+        if let rule = HandWrittenRule.parse(name) {
+            policy = rule
+        } else if name.hasPrefix("registry:") {
+            let p = try PolicyRegistry(path: registry).policy(reference: String(name.dropFirst("registry:".count)))
+            loaded = p
+            policy = p
+        } else {
+            guard FileManager.default.fileExists(atPath: name) else {
+                throw UserError("--policy \(name): expected a policy file, registry:NAME@CHANNEL or a rule (\(HandWrittenRule.help))")
+            }
+            let p = try TunedPolicy.load(name, expectingSchema: ObservationSchema.current.version,
+                                         expectingFeatures: ObservationSchema.current.names)
+            loaded = p
+            policy = p
+        }
+        return LearnSetup(run: try makeRun(policy: loaded, spec: spec, model: model, period: period, warmup: warmup, lr: lr,
+                                           batch: batch, metric: metric, seed: seed), policy: policy)
     }
 
-    static func makeRun(policy: TunedPolicy?, model: String?, period: Int?, warmup: Int?, lr: Float?, batch: Int?,
-                        metric: String?, seed: UInt64) throws -> ProductionRun {
-        let loop = policy?.document.loop
-        let actions = policy?.document.actions
-        let modelName = model ?? loop?.model ?? "logistic"
-        guard let kind = LearnerKind(rawValue: modelName) else {
-            throw UserError("--model \(modelName): expected one of \(LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+    /// The run: loop settings, bins and default action from the policy file, else the spec, else
+    /// defaults (logistic, 1,000-sample periods, window 4 periods, one warm-up period, lr 0.05,
+    /// batch 32); the options override them.
+    static func makeRun(policy: TunedPolicy?, spec: EnvironmentSpec? = nil, model: String? = nil, period: Int? = nil,
+                        warmup: Int? = nil, lr: Float? = nil, batch: Int? = nil, metric: String? = nil,
+                        seed: UInt64) throws -> ProductionRun {
+        if let lr { guard lr.isFinite, lr > 0 else { throw UserError("--lr \(lr): must be a positive number") } }
+        if let batch { guard batch >= 1 else { throw UserError("--batch \(batch): must be at least 1") } }
+        var loop = policy?.document.loop ?? spec?.loopSettings
+            ?? LoopSettings(model: "logistic", periodLength: 1000, window: 4000, computeBudget: 100, episodeLength: 100,
+                            warmupPeriods: 1)
+        if let model { loop.model = model }
+        guard let kind = LearnerKind(rawValue: loop.model) else {
+            throw UserError("--model \(loop.model): expected one of \(LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let periodLength = period ?? loop?.periodLength ?? 1000
-        guard periodLength >= 1 else { throw UserError("--period \(periodLength): must be at least 1") }
-        let fallback = policy?.document.fallback
-        let learningRate = lr ?? fallback.map { actions!.learningRates[$0.learningRateBin] } ?? 0.05
-        let batchSize = batch ?? fallback.map { actions!.batchSizes[$0.batchSizeBin] } ?? 32
-        guard learningRate.isFinite, learningRate > 0 else { throw UserError("--lr \(learningRate): must be a positive number") }
-        guard batchSize >= 1 else { throw UserError("--batch \(batchSize): must be at least 1") }
-        let metricName = metric ?? (kind == .fm ? "auc" : "accuracy")
+        if let period {
+            guard period >= 1 else { throw UserError("--period \(period): must be at least 1") }
+            if policy?.document.loop == nil && spec == nil { loop.window = 4 * period }
+            loop.periodLength = period
+        }
+        if let warmup {
+            guard warmup >= 0 else { throw UserError("--warmup \(warmup): must be at least 0") }
+            loop.warmupPeriods = warmup
+        }
+        var actions: ActionBins
+        var defaultAction: TuningAction
+        if let bins = policy?.document.actions ?? spec?.actionBins {
+            actions = bins
+            defaultAction = policy?.document.fallback ?? spec?.defaultAction ?? TuningAction(learningRateBin: 0, batchSizeBin: 0)
+            defaultAction.retrain = .none
+            defaultAction.learnOnline = true
+            if let lr { defaultAction.learningRateBin = bins.nearestLearningRateBin(Double(lr)) }
+            if let batch { defaultAction.batchSizeBin = bins.nearestBatchSizeBin(batch) }
+        } else {
+            actions = ActionBins(learningRates: [lr ?? 0.05], batchSizes: [batch ?? 32])
+            defaultAction = TuningAction(learningRateBin: 0, batchSizeBin: 0)
+        }
+        let metricName = metric ?? spec?.metric.rawValue ?? (kind == .fm ? "auc" : "accuracy")
         guard let taskMetric = TaskMetric(rawValue: metricName) else {
             throw UserError("--metric \(metricName): expected accuracy, macro_f1 or auc")
         }
-        let lrs = actions?.learningRates ?? [learningRate]
-        let batches = actions?.batchSizes ?? [batchSize]
-        let settings = LoopSettings(
-            periodLength: periodLength, window: loop?.window ?? 4 * periodLength, labelDelay: loop?.labelDelay ?? 0,
-            fineTuneEpochs: loop?.fineTuneEpochs ?? 1, retrainEpochs: loop?.retrainEpochs ?? 3,
-            updateOverhead: loop?.updateOverhead ?? 0, computeBudget: loop?.computeBudget ?? 100,
-            expectedPeriods: loop?.episodeLength ?? 100,
-            learningRateRange: lrs.min()!...lrs.max()!, batchSizeRange: batches.min()!...batches.max()!)
-        return ProductionRun(model: kind, metric: taskMetric, settings: settings, warmupPeriods: warmup ?? loop?.warmupPeriods ?? 1,
-                             defaults: Decision(learningRate: learningRate, batchSize: batchSize), seed: seed)
+        return ProductionRun(model: kind, metric: taskMetric, settings: loop, actions: actions, defaultAction: defaultAction,
+                             seed: seed)
     }
 
     /// The human-readable summary.

@@ -27,9 +27,9 @@ struct ReplayOptions: ParsableArguments {
 public enum CanaryReplay {
     public static func verdict(candidate: TunedPolicy, production: TunedPolicy?, stream: LabelledCSV, margin: Double,
                                seed: UInt64) throws -> CanaryVerdict {
-        let run = try LearnSetup.makeRun(policy: candidate, model: nil, period: nil, warmup: nil, lr: nil, batch: nil, metric: nil, seed: seed)
-        let c = try run.run(stream, controller: .policy(candidate))
-        let p = try production.map { try run.run(stream, controller: .policy($0)) }
+        let run = try LearnSetup.makeRun(policy: candidate, seed: seed)
+        let c = try run.run(stream, policy: candidate)
+        let p = try production.map { try run.run(stream, policy: $0) }
         return CanaryVerdict(candidate: c.meanMetric, production: p?.meanMetric, margin: margin)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PolicyRuntime
 import Simulation
 
 /// `drifttune simulate`: run a hand-written policy on a simulated drift environment.
@@ -21,7 +22,7 @@ public struct SimulateCommand: ParsableCommand {
     @Option(help: "Environment name, or a path to a spec file (.yaml).")
     var env: String
 
-    @Option(help: "Policy: \(PolicyName.help).")
+    @Option(help: "Policy: \(PolicyName.help), or a policy file (whose action bins must be the environment's).")
     var policy = "fixed"
 
     @Option(help: "Learning rate (nearest bin) for fixed, periodic and alarm policies.")
@@ -59,10 +60,20 @@ public enum SimulationRun {
                            seeds: [UInt64]) throws -> EpisodeSummary {
         if let lr = learningRate, !(lr > 0 && lr.isFinite) { throw UserError("--lr \(lr): expected a positive number") }
         if let b = batchSize, b < 1 { throw UserError("--batch \(b): expected a positive integer") }
-        let actions = ActionSchema(spec: spec)
-        guard let policy = PolicyName.parse(name, learningRateBin: learningRate.map(actions.nearestLearningRateBin),
-                                            batchSizeBin: batchSize.map(actions.nearestBatchSizeBin)) else {
-            throw UserError("--policy \(name): expected one of \(PolicyName.help)")
+        let actions = spec.actionBins
+        let policy: any TuningPolicy
+        if let rule = PolicyName.parse(name, spec: spec, learningRateBin: learningRate.map(actions.nearestLearningRateBin),
+                                       batchSizeBin: batchSize.map(actions.nearestBatchSizeBin)) {
+            policy = rule
+        } else if FileManager.default.fileExists(atPath: name) {
+            let loaded = try TunedPolicy.load(name, expectingSchema: ObservationSchema.current.version,
+                                              expectingFeatures: ObservationSchema.current.names)
+            guard loaded.document.actions == actions else {
+                throw UserError("--policy \(name): its action bins differ from \(spec.name)'s; the simulator runs a policy in its own environment's bins")
+            }
+            policy = loaded
+        } else {
+            throw UserError("--policy \(name): expected one of \(PolicyName.help), or a policy file (no such file)")
         }
         var envs = try VectorizedEnvironment(spec: spec, count: seeds.count, components: .standard)
         let episodes = envs.runEpisodes(policy: policy, seeds: seeds)

@@ -9,8 +9,9 @@ public struct StreamCommand: ParsableCommand {
         commandName: "stream",
         abstract: "Write a simulated environment's labelled stream as CSV (features x0…, then label).",
         discussion: """
-            The stream covers the spec's warm-up periods, then its episode, drawn period by period by \
-            the environment's generator for the seed. --drift-shift and --drift-scale make schedule variants that no \
+            The stream covers the spec's warm-up periods, then the episode's periods 0 through \
+            episode_length (what the simulator runs), drawn exactly as the simulator draws them for the \
+            seed. --drift-shift and --drift-scale make schedule variants that no \
             scenario uses, to test a policy on drift it never saw.
             """)
 
@@ -33,7 +34,7 @@ public struct StreamCommand: ParsableCommand {
             let text = StreamExport.csv(spec: spec, seed: seed)
             if let out {
                 try text.write(toFile: out, atomically: true, encoding: .utf8)
-                FileHandle.standardError.write(Data("drifttune: wrote \(out) (\(spec.warmupPeriods + spec.episodeLength) periods of \(spec.periodLength))\n".utf8))
+                FileHandle.standardError.write(Data("drifttune: wrote \(out) (\(spec.warmupPeriods + spec.episodeLength + 1) periods of \(spec.periodLength))\n".utf8))
             } else {
                 print(text, terminator: "")
             }
@@ -55,20 +56,26 @@ public enum StreamExport {
         return s
     }
 
-    /// Warm-up plus episode periods of the stream for `seed`, generated period by period.
+    /// Warm-up plus episode periods (0 through `episodeLength`) of the stream for `seed`, drawn
+    /// exactly as the simulator draws them.
     public static func csv(spec: EnvironmentSpec, seed: UInt64) -> String {
         var generator = DomainGenerator(spec: spec, rng: RandomSource(seed: seed).split("generator"))
         let f = generator.featureCount, p = spec.periodLength
         var lines = [((0..<f).map { "x\($0)" } + ["label"]).joined(separator: ",")]
-        var x = [Float](repeating: 0, count: p * f)
-        var y = [Int32](repeating: 0, count: p)
-        for period in -spec.warmupPeriods..<spec.episodeLength {
+        // Exactly the simulator's draws: the warm-up in one call, then one call per period.
+        var calls: [(start: Int, periods: Int)] = spec.warmupPeriods > 0 ? [(-spec.warmupPeriods, spec.warmupPeriods)] : []
+        calls += (0...spec.episodeLength).map { ($0, 1) }
+        for call in calls {
+            let n = call.periods * p
+            var x = [Float](repeating: 0, count: n * f)
+            var y = [Int32](repeating: 0, count: n)
             x.withUnsafeMutableBufferPointer { px in
                 y.withUnsafeMutableBufferPointer { py in
-                    generator.generate(start: Double(period), samplesPerPeriod: p, count: p, features: px.baseAddress!, labels: py.baseAddress!)
+                    generator.generate(start: Double(call.start), samplesPerPeriod: p, count: n, features: px.baseAddress!,
+                                       labels: py.baseAddress!)
                 }
             }
-            for i in 0..<p {
+            for i in 0..<n {
                 lines.append((x[(i * f)..<((i + 1) * f)].map { "\($0)" } + ["\(y[i])"]).joined(separator: ","))
             }
         }

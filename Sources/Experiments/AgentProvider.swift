@@ -1,10 +1,12 @@
 import Foundation
 import Linalg
 import PolicyGradient
+import PolicyRuntime
 import Simulation
 
 /// The PPO agent (PolicyGradient) as a sweep method: trains on the training specs and training
-/// seeds for the scenario's budget, then acts greedily on the held-out seeds.
+/// seeds for the scenario's budget, then is exported as a policy file and evaluated on the
+/// held-out seeds through `TunedPolicy`, the runtime production loads.
 struct AgentProvider: MethodProvider {
     func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord? {
         let a = scenario.agent
@@ -47,13 +49,29 @@ struct AgentProvider: MethodProvider {
                               curveSteps: steps, curveValues: values, setting: nil, agentPolicy: AgentPolicyData(json: json))
     }
 
-    func policy(training: TrainingRecord?) throws -> any TuningPolicy {
+    func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy {
         guard let data = training?.agentPolicy else {
             throw SweepError.missingTraining(method: Method.agent.description, environment: training?.environment ?? "?")
         }
         let snapshot = try JSONDecoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
-        return AgentPolicy(snapshot: snapshot)
+        let document = try PolicyExport.document(architecture: snapshot.architecture, parameters: snapshot.parameters,
+                                                 normalizer: snapshot.normalizer, spec: spec,
+                                                 provenance: .init(environment: spec.name))
+        // Through the file's bytes: the evaluation runs exactly what `drifttune learn` would load.
+        let bytes = try PolicyFile.encode(document)
+        return NamedPolicy(name: Method.agent.description,
+                           inner: TunedPolicy(document: try PolicyFile.decode(bytes, file: "\(spec.name).policy")))
     }
+}
+
+/// A policy under another name in tables (the exported agent is "agent" there, "policy" in `learn`).
+struct NamedPolicy<Inner: TuningPolicy>: TuningPolicy {
+    var name: String
+    var inner: Inner
+    mutating func decide(_ observation: [Float], context: PolicyContext) -> TuningAction {
+        inner.decide(observation, context: context)
+    }
+    var lastFallback: FallbackReason? { inner.lastFallback }
 }
 
 /// What the evaluation needs of a trained agent: the network and its observation statistics.
@@ -83,34 +101,5 @@ struct TrainingSeedEnvironment: RLEnvironment {
 
     mutating func step(_ action: [Int]) -> (observation: [Float], reward: Double, done: Bool, truncated: Bool) {
         adapter.step(action)
-    }
-}
-
-/// The trained agent acting greedily (most probable bin of every head).
-struct AgentPolicy: TuningPolicy, @unchecked Sendable {
-    // Each evaluation run builds its own policy; the network is never shared between workers.
-    private let network: PolicyNetwork
-    private let normalizer: ObservationNormalizer?
-    var name: String { Method.agent.description }
-
-    init(snapshot: AgentSnapshot) {
-        var rng = RandomSource(seed: 0)
-        network = PolicyNetwork(architecture: snapshot.architecture, rng: &rng)
-        network.parameterVector = snapshot.parameters
-        normalizer = snapshot.normalizer
-    }
-
-    mutating func decide(_ observation: [Float], context: PolicyContext) -> TuningAction {
-        let x = normalizer.map { $0.normalized(observation, rows: 1) } ?? observation
-        network.forward(x, batch: 1)
-        let a = network.architecture
-        var bins: [Int] = []
-        for (offset, n) in zip(a.headOffsets, a.actionSizes) {
-            var best = 0
-            for j in 1..<n where network.logits[offset + j] > network.logits[offset + best] { best = j }
-            bins.append(best)
-        }
-        let choices = context.actions.retrainChoices
-        return TuningAction(learningRateBin: bins[0], batchSizeBin: bins[1], retrain: choices[min(bins[2], choices.count - 1)])
     }
 }

@@ -1,10 +1,11 @@
+import PolicyRuntime
 import Simulation
 
 /// A method of a sweep: the agent or a baseline. Each is a provider that (optionally) trains on the
 /// training seeds and then hands back a `TuningPolicy` evaluated on the held-out seeds.
 public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The environment's default fixed configuration (spec learning rate and batch size, online
-    /// learning, no retraining).
+    /// learning, no retraining): the rule `fixed`.
     case defaultFixed
     /// The learner frozen after warm-up (never updated).
     case never
@@ -25,7 +26,7 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Names as scenarios and tables spell them.
     public var description: String {
         switch self {
-        case .defaultFixed: "default"
+        case .defaultFixed: "fixed"
         case .never: "never"
         case .staticSearch: "static-search"
         case .periodic(let k): "periodic:\(k)"
@@ -36,12 +37,12 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    public static let help = "default | never | static-search | periodic:K | adwin | ddm | ks | cosine-restarts | oracle | agent"
+    public static let help = "fixed | never | static-search | periodic:K | adwin | ddm | ks | cosine-restarts | oracle | agent"
 
     /// Parses a name (inverse of `description`).
     public init?(name: String) {
         switch name {
-        case "default": self = .defaultFixed
+        case "fixed": self = .defaultFixed
         case "never": self = .never
         case "static-search": self = .staticSearch
         case "adwin": self = .alarm(.adwin)
@@ -51,9 +52,7 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
         case "oracle": self = .oracle
         case "agent": self = .agent
         default:
-            guard name.hasPrefix("periodic:"), let k = Int(name.dropFirst("periodic:".count)), (1...1000).contains(k) else {
-                return nil
-            }
+            guard let k = HandWrittenRule.periodicInterval(name) else { return nil }
             self = .periodic(k)
         }
     }
@@ -77,16 +76,10 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
         try c.encode(description)
     }
 
-    /// The policy of an untrained method; nil for trained ones.
-    public var untrainedPolicy: (any TuningPolicy)? {
-        switch self {
-        case .defaultFixed: FixedPolicy()
-        case .never: NeverUpdatePolicy()
-        case .periodic(let k): PeriodicRetrainPolicy(every: k)
-        case .alarm(let s): AlarmRetrainPolicy(signal: s)
-        case .cosine: CosineRestartPolicy()
-        case .oracle: OraclePolicy()
-        case .staticSearch, .agent: nil
-        }
+    /// The policy of an untrained method on an environment with `spec` (the oracle reads its
+    /// drift schedule); nil for trained ones. Rules come from `HandWrittenRule`, the one vocabulary
+    /// `simulate` and `learn` use too.
+    public func untrainedPolicy(spec: EnvironmentSpec) -> (any TuningPolicy)? {
+        isTrained ? nil : PolicyName.parse(description, spec: spec)
     }
 }

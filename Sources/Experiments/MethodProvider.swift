@@ -1,4 +1,5 @@
 import Linalg
+import PolicyRuntime
 import Simulation
 
 /// What a method does in a sweep: optionally train on the training seeds, then hand back the
@@ -7,8 +8,9 @@ public protocol MethodProvider: Sendable {
     /// Trains on `environment.trainSpecs` and the scenario's training seeds with `rng`; nil for
     /// methods that need no training.
     func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord?
-    /// The policy to evaluate, from the training record when the method trained.
-    func policy(training: TrainingRecord?) throws -> any TuningPolicy
+    /// The policy to evaluate on an environment with `spec`, from the training record when the
+    /// method trained.
+    func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy
 }
 
 /// Errors of sweep execution that are not about the scenario file.
@@ -32,7 +34,12 @@ public enum SweepError: Error, Sendable, Equatable, CustomStringConvertible {
 struct FixedMethodProvider: MethodProvider {
     var method: Method
     func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord? { nil }
-    func policy(training: TrainingRecord?) throws -> any TuningPolicy { method.untrainedPolicy! }
+    func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy {
+        guard let policy = method.untrainedPolicy(spec: spec) else {
+            throw SweepError.missingTraining(method: method.description, environment: spec.name)
+        }
+        return policy
+    }
 }
 
 /// Random search for the best static configuration.
@@ -44,7 +51,7 @@ struct StaticSearchProvider: MethodProvider {
         return try search.run(rng: rng)
     }
 
-    func policy(training: TrainingRecord?) throws -> any TuningPolicy {
+    func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy {
         guard let setting = training?.setting else {
             throw SweepError.missingTraining(method: Method.staticSearch.description, environment: training?.environment ?? "?")
         }

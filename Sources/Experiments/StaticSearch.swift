@@ -1,4 +1,5 @@
 import Linalg
+import PolicyRuntime
 import Simulation
 
 /// The best *static* configuration by random search over (learning-rate bin, batch-size bin,
@@ -24,7 +25,7 @@ public struct StaticSearch: Sendable {
 
     /// Runs the search with `rng` (split from the run's identity).
     public func run(rng: RandomSource, components: EnvironmentComponents = .standard) throws -> TrainingRecord {
-        let first = ActionSchema(spec: specs[0])
+        let first = specs[0].actionBins
         var grid: [FixedSetting] = []
         for lr in first.learningRates.indices {
             for b in first.batchSizes.indices {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads and writes policy files: one JSON header line, then the JSON payload (a `PolicyDocument`).
 ///
-///     {"format":"drifttune-policy","format_version":1,"payload_bytes":48213,"sha256":"9f…"}\n
+///     {"format":"drifttune-policy","format_version":2,"payload_bytes":48213,"sha256":"9f…"}\n
 ///     {"actions":{…},"fallback":{…},"network":{…},…}
 ///
 /// The header's SHA-256 covers exactly the payload bytes, so any flipped byte, truncation or edit
@@ -10,7 +10,7 @@ import Foundation
 public enum PolicyFile {
     public static let formatName = "drifttune-policy"
     /// Format versions this runtime reads; `write` produces the last one.
-    public static let supportedVersions = [1]
+    public static let supportedVersions = [2]
 
     struct Header: Codable {
         var format: String?

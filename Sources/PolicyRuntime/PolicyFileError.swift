@@ -24,7 +24,8 @@ public enum PolicyFileError: Error, Equatable, CustomStringConvertible {
         case let .badHeader(file, reason): return "\(file):1: not a DriftTune policy file header: \(reason)"
         case let .unknownFormat(file, found): return "\(file):1: unknown format \"\(found)\" (expected \"\(PolicyFile.formatName)\")"
         case let .unsupportedFormatVersion(file, found, supported):
-            return "\(file):1: format version \(found) is not supported (this runtime reads \(supported.map(String.init).joined(separator: ", ")))"
+            let older = found < (supported.min() ?? found) ? "; it was written by an older DriftTune: export it again from its checkpoint" : ""
+            return "\(file):1: format version \(found) is not supported (this runtime reads \(supported.map(String.init).joined(separator: ", "))\(older))"
         case let .truncated(file, expected, found):
             return "\(file): truncated or padded: the header announces \(expected) payload bytes, found \(found)"
         case let .digestMismatch(file, expected, computed):

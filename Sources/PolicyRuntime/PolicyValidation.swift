@@ -56,9 +56,14 @@ enum PolicyValidation {
             throw PolicyFileError.invalidValue(file: file, field: "loop", reason: "period_length, window, episode_length ≥ 1; "
                                                + "delay, epochs, warm-up, overhead ≥ 0; compute_budget > 0")
         }
-        for (head, (bin, size)) in zip(["learning_rate_bin", "batch_size_bin", "retrain_bin"], zip(d.fallback.bins, a.headSizes))
+        let fb = d.fallback
+        for (head, (bin, size)) in zip(["learning_rate_bin", "batch_size_bin"], zip([fb.learningRateBin, fb.batchSizeBin], a.headSizes))
         where !(0..<size).contains(bin) {
             throw PolicyFileError.invalidValue(file: file, field: "fallback.\(head)", reason: "bin \(bin) is outside 0..<\(size)")
+        }
+        guard a.retrainChoices.contains(fb.retrain) else {
+            throw PolicyFileError.invalidValue(file: file, field: "fallback.retrain",
+                                               reason: "\"\(fb.retrain.rawValue)\" is not one of actions.retrain_choices")
         }
     }
 

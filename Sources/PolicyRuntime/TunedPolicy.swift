@@ -4,13 +4,16 @@ import Foundation
 /// production learner links: it depends on nothing but the standard library and Foundation.
 ///
 ///     var policy = try TunedPolicy.load("network.policy", expectingSchema: 1)
-///     let d = policy.decide(observation)    // d.learningRate, d.batchSize, d.retrain
+///     let a = policy.decide(observation)    // bins of policy.document.actions, and a.retrain
 ///
 /// Guardrails: an observation of the wrong length, or with a NaN, infinite or out-of-range value,
 /// never reaches the network; the policy answers with the file's fallback decision and counts it
 /// in `fallbackCounts`.
-public struct TunedPolicy: Sendable {
+public struct TunedPolicy: TuningPolicy {
     public let document: PolicyDocument
+    public var name: String { "policy" }
+    /// Why the last decision was the fallback, or nil when the network decided.
+    public private(set) var lastFallback: FallbackReason?
     /// Decisions made so far, fallbacks included.
     public private(set) var decisionCount = 0
     /// How often each guardrail fired.
@@ -64,14 +67,17 @@ public struct TunedPolicy: Sendable {
     /// Observation features in the order `decide` expects them.
     public var featureNames: [String] { document.observationSchema.features.map(\.name) }
 
-    /// The decision for one observation (in schema order). Greedy (most probable bin per head)
-    /// unless `sample` is true, in which case each head's bin is drawn from its distribution.
-    public mutating func decide(_ observation: [Float], sample: Bool = false) -> PolicyDecision {
+    /// The action for one observation (in schema order), in bins of `document.actions`. Greedy
+    /// (most probable bin per head) unless `sample` is true, in which case each head's bin is drawn
+    /// from its distribution.
+    public mutating func decide(_ observation: [Float], sample: Bool = false) -> TuningAction {
         decisionCount += 1
         if let reason = problem(with: observation) {
             fallbackCounts[reason, default: 0] += 1
-            return decision(bins: document.fallback.bins, fallback: reason)
+            lastFallback = reason
+            return document.fallback
         }
+        lastFallback = nil
         let logits = self.logits(normalized(observation))
         var bins = [0, 0, 0]
         var offset = 0
@@ -79,17 +85,24 @@ public struct TunedPolicy: Sendable {
             bins[h] = sample ? draw(from: Array(logits[offset..<(offset + size)])) : Self.argmax(logits, offset, size)
             offset += size
         }
-        return decision(bins: bins, fallback: nil)
+        return document.actions.action(bins: bins)
     }
 
-    /// The decision for an observation given by feature name; a missing name is a fallback.
-    public mutating func decide(named values: [String: Double], sample: Bool = false) -> PolicyDecision {
+    /// The decision protocol: greedy. The context's bins must be this policy's (the simulator and
+    /// the production learner run a loaded policy with `document.actions`).
+    public mutating func decide(_ observation: [Float], context: PolicyContext) -> TuningAction {
+        decide(observation)
+    }
+
+    /// The action for an observation given by feature name; a missing name is a fallback.
+    public mutating func decide(named values: [String: Double], sample: Bool = false) -> TuningAction {
         var observation: [Float] = []
         for name in featureNames {
             guard let v = values[name] else {
                 decisionCount += 1
                 fallbackCounts[.missingValue, default: 0] += 1
-                return decision(bins: document.fallback.bins, fallback: .missingValue)
+                lastFallback = .missingValue
+                return document.fallback
             }
             observation.append(Float(v))
         }
@@ -133,7 +146,7 @@ public struct TunedPolicy: Sendable {
     }
 
     private mutating func draw(from logits: [Double]) -> Int {
-        let top = logits.max()!
+        let top = logits.max() ?? 0
         let weights = logits.map { exp($0 - top) }
         var u = rng.nextUnit() * weights.reduce(0, +)
         for (i, w) in weights.enumerated() {
@@ -142,25 +155,6 @@ public struct TunedPolicy: Sendable {
         }
         return weights.count - 1
     }
-
-    private func decision(bins: [Int], fallback: FallbackReason?) -> PolicyDecision {
-        let a = document.actions
-        return PolicyDecision(learningRateBin: bins[0], batchSizeBin: bins[1], retrainBin: bins[2],
-                              learningRate: a.learningRates[bins[0]], batchSize: a.batchSizes[bins[1]],
-                              retrain: a.retrainChoices[bins[2]], fallback: fallback)
-    }
-}
-
-/// A concrete decision: the bins the policy chose and the values behind them.
-public struct PolicyDecision: Sendable, Equatable {
-    public var learningRateBin: Int
-    public var batchSizeBin: Int
-    public var retrainBin: Int
-    public var learningRate: Float
-    public var batchSize: Int
-    public var retrain: RetrainDecision
-    /// Why the fallback decision was used, or nil when the network decided.
-    public var fallback: FallbackReason?
 }
 
 /// Why an observation was not trusted.

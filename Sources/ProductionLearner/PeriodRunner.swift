@@ -3,48 +3,22 @@ import Learners
 import Linalg
 import PolicyRuntime
 
-/// How a learner is run period by period: window, label delay, retraining passes, compute prices.
-public struct LoopSettings: Sendable, Equatable {
-    /// Stream samples per decision.
-    public var periodLength: Int
-    /// Most recent labelled samples kept for fine-tuning and retraining.
-    public var window: Int
-    /// Samples whose label has not arrived yet (learned from only once it has).
-    public var labelDelay: Int
-    public var fineTuneEpochs: Int
-    public var retrainEpochs: Int
-    /// Compute units charged per minibatch update, in sample-gradients (a fixed cost per update).
-    public var updateOverhead: Double
-    /// The compute budget that `compute_used` in the observation is measured against.
-    public var computeBudget: Double
-    /// Periods expected in total (for `episode_progress`).
-    public var expectedPeriods: Int
-    /// Smallest and largest learning rate and batch size on offer (for `log_lr`, `log2_batch`).
-    public var learningRateRange: ClosedRange<Float>
-    public var batchSizeRange: ClosedRange<Int>
-
-    public init(periodLength: Int, window: Int, labelDelay: Int = 0, fineTuneEpochs: Int = 1, retrainEpochs: Int = 3,
-                updateOverhead: Double = 0, computeBudget: Double, expectedPeriods: Int,
-                learningRateRange: ClosedRange<Float>, batchSizeRange: ClosedRange<Int>) {
-        self.periodLength = periodLength
-        self.window = window
-        self.labelDelay = labelDelay
-        self.fineTuneEpochs = fineTuneEpochs
-        self.retrainEpochs = retrainEpochs
-        self.updateOverhead = updateOverhead
-        self.computeBudget = computeBudget
-        self.expectedPeriods = expectedPeriods
-        self.learningRateRange = learningRateRange
-        self.batchSizeRange = batchSizeRange
-    }
-}
-
 /// What one period produced.
 public struct PeriodOutcome: Sendable {
     public var observation: [Float]
     public var reading: MonitorReading
     /// Compute units of online learning in the period (1 unit = one period of sample gradients).
     public var onlineCompute: Double
+    /// Compute units of the retrain or fine-tune before the period (0 without one).
+    public var retrainCompute: Double = 0
+    /// The action the period ran with.
+    public var action: TuningAction
+    /// The learning rate and batch size it ran with.
+    public var learningRate: Float
+    public var batchSize: Int
+
+    /// Online learning plus retraining.
+    public var compute: Double { onlineCompute + retrainCompute }
 }
 
 /// The production learner's loop, shared by the simulator and `drifttune learn`: within a period
@@ -52,14 +26,15 @@ public struct PeriodOutcome: Sendable {
 /// the current batch size, learning only from samples whose label has arrived; retraining uses
 /// the most recent labelled window; the monitor turns the period into an observation.
 ///
-///     var runner = PeriodRunner(learner: l, monitor: m, settings: s, rng: RandomSource(seed: 1))
+///     var runner = PeriodRunner(learner: l, monitor: m, settings: s, actions: bins, rng: RandomSource(seed: 1))
 ///     runner.warmStart(x, labels: y, rows: n)
-///     let compute = runner.retrain(.fineTune)
-///     let out = runner.runPeriod(x, labels: y, learnOnline: true)
+///     let out = runner.step(action, x, labels: y)   // retrain (not in period 0), then the period
 public struct PeriodRunner: Sendable {
     public private(set) var learner: any OnlineLearner
     public private(set) var monitor: Monitor
     public let settings: LoopSettings
+    /// The concrete values behind actions' bins.
+    public let actions: ActionBins
     public private(set) var period = 0
     public private(set) var periodsSinceRetrain = 0
     public private(set) var computeUsed = 0.0
@@ -71,10 +46,11 @@ public struct PeriodRunner: Sendable {
     private var pending = 0    // first history sample not yet learned from
     private let capacity: Int
 
-    public init(learner: any OnlineLearner, monitor: Monitor, settings: LoopSettings, rng: RandomSource) {
+    public init(learner: any OnlineLearner, monitor: Monitor, settings: LoopSettings, actions: ActionBins, rng: RandomSource) {
         self.learner = learner
         self.monitor = monitor
         self.settings = settings
+        self.actions = actions
         retrainRNG = rng
         capacity = settings.window + settings.periodLength
         history = [Float](repeating: 0, count: capacity * learner.featureCount)
@@ -86,6 +62,20 @@ public struct PeriodRunner: Sendable {
     public mutating func configure(learningRate: Float, batchSize: Int) {
         learner.learningRate = learningRate
         learner.batchSize = batchSize
+    }
+
+    /// One period under `action`, the step the simulator and `drifttune learn` share: the action's
+    /// learning rate and batch size, then its retrain or fine-tune (never before period 0), then
+    /// the period's `periodLength` samples at `x`/`y`.
+    public mutating func step(_ action: TuningAction, _ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>) -> PeriodOutcome {
+        let (lr, batch) = actions.values(of: action)
+        configure(learningRate: lr, batchSize: batch)
+        let retrainCompute = period == 0 ? 0 : retrain(action.retrain)
+        var out = runPeriod(x, labels: y, learnOnline: action.learnOnline, extraCompute: retrainCompute)
+        out.retrainCompute = retrainCompute
+        out.action = action
+        if period == 1 { out.action.retrain = .none }
+        return out
     }
 
     /// Trains on pre-deployment data for `retrainEpochs` passes; its tail seeds the window.
@@ -127,8 +117,8 @@ public struct PeriodRunner: Sendable {
 
     /// Runs one period of `periodLength` samples: predict, then learn, in minibatches; observe.
     /// `extraCompute` (e.g. this period's retraining) is added to the compute used before observing.
-    public mutating func runPeriod(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, learnOnline: Bool,
-                                   extraCompute: Double = 0) -> PeriodOutcome {
+    mutating func runPeriod(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, learnOnline: Bool,
+                            extraCompute: Double = 0) -> PeriodOutcome {
         let p = settings.periodLength, f = learner.featureCount, k = learner.classCount, delay = settings.labelDelay
         if count + p > capacity {  // make room: drop the oldest samples
             let drop = count + p - capacity
@@ -169,9 +159,9 @@ public struct PeriodRunner: Sendable {
         computeUsed += extraCompute + online
         let control = ControlState(
             learningRate: learner.learningRate, batchSize: learner.batchSize,
-            learningRateRange: settings.learningRateRange, batchSizeRange: settings.batchSizeRange,
+            learningRateRange: actions.learningRateRange, batchSizeRange: actions.batchSizeRange,
             periodsSinceRetrain: periodsSinceRetrain, computeUsed: computeUsed, computeBudget: settings.computeBudget,
-            period: period, episodeLength: settings.expectedPeriods)
+            period: period, episodeLength: settings.episodeLength)
         let result = history.withUnsafeBufferPointer { px in
             historyLabels.withUnsafeBufferPointer { py in
                 probabilities.withUnsafeBufferPointer { pp in
@@ -181,7 +171,9 @@ public struct PeriodRunner: Sendable {
             }
         }
         period += 1
-        return PeriodOutcome(observation: result.observation, reading: result.reading, onlineCompute: online)
+        return PeriodOutcome(observation: result.observation, reading: result.reading, onlineCompute: online,
+                             action: TuningAction(learningRateBin: 0, batchSizeBin: 0, learnOnline: learnOnline),
+                             learningRate: learner.learningRate, batchSize: learner.batchSize)
     }
 
     /// `epochs` passes over `rows` samples in shuffled minibatches of the learner's batch size.

@@ -7,9 +7,10 @@ import PolicyRuntime
 /// One period of a production run, as written to the JSON-lines log.
 public struct PeriodLog: Sendable, Codable, Equatable {
     public var period: Int
+    /// The action the period ran with (its retrain happened before the period).
+    public var action: TuningAction
     public var learningRate: Float
     public var batchSize: Int
-    public var retrain: String
     public var fallback: String?
     public var metric: Double
     public var loss: Double
@@ -18,12 +19,14 @@ public struct PeriodLog: Sendable, Codable, Equatable {
     public var observation: [Float]
 
     enum CodingKeys: String, CodingKey {
-        case period, learningRate = "learning_rate", batchSize = "batch_size", retrain, fallback, metric, loss, compute
+        case period, action, learningRate = "learning_rate", batchSize = "batch_size", fallback, metric, loss, compute
         case adwinAlarm = "adwin_alarm", observation
     }
 }
 
-/// The figures of a whole production run.
+/// The figures of a whole production run. `meanMetric` and `compute` cover the periods the policy
+/// chose (every scored period after period 0, which runs the default action before the policy has
+/// seen anything), as `drifttune simulate` reports an episode; `periods` counts every scored period.
 public struct RunSummary: Sendable, Codable, Equatable {
     public var controller: String
     public var model: String
@@ -45,31 +48,35 @@ public struct RunSummary: Sendable, Codable, Equatable {
     }
 }
 
-/// `drifttune learn`'s loop: the production learner on a real stream, asking a controller for a
-/// decision every period and applying it, with the same `PeriodRunner` and `Monitor` as the simulator.
+/// `drifttune learn`'s loop: the production learner on a real stream, asking a policy for an
+/// action every period and applying it through the same `PeriodRunner.step` as the simulator.
 public struct ProductionRun {
     public var model: LearnerKind
     public var metric: TaskMetric
     public var settings: LoopSettings
-    public var warmupPeriods: Int
-    public var defaults: Decision
+    /// The bins actions refer to (a policy file's, an environment's, or one bin each for plain rules).
+    public var actions: ActionBins
+    /// The action of period 0 and the default of hand-written rules.
+    public var defaultAction: TuningAction
     public var seed: UInt64
 
-    public init(model: LearnerKind, metric: TaskMetric, settings: LoopSettings, warmupPeriods: Int, defaults: Decision, seed: UInt64) {
+    public init(model: LearnerKind, metric: TaskMetric, settings: LoopSettings, actions: ActionBins,
+                defaultAction: TuningAction, seed: UInt64) {
         self.model = model
         self.metric = metric
         self.settings = settings
-        self.warmupPeriods = warmupPeriods
-        self.defaults = defaults
+        self.actions = actions
+        self.defaultAction = defaultAction
         self.seed = seed
     }
 
-    /// Runs the stream; `log` receives each period as it finishes. Periods are whole: a trailing
-    /// partial period is not scored (its size is reported in the summary's sample count).
-    public func run(_ stream: LabelledCSV, controller: Controller,
+    /// Runs the stream; `log` receives each period as it finishes. The first `warmupPeriods` are
+    /// trained on before anything is scored; periods are whole: a trailing partial period is not
+    /// scored (its size is reported in the summary's sample count).
+    public func run(_ stream: LabelledCSV, policy: any TuningPolicy,
                     log: (PeriodLog) throws -> Void = { _ in }) throws -> RunSummary {
         let p = settings.periodLength, f = stream.featureCount
-        let warm = warmupPeriods * p
+        let warm = settings.warmupPeriods * p
         guard stream.count >= warm + p else { throw StreamError.tooShort(input: "stream", rows: stream.count, needed: warm + p) }
         let classCount = model.isBinary ? 2 : stream.classCount
         if model.isBinary, stream.classCount > 2 {
@@ -78,51 +85,52 @@ public struct ProductionRun {
         }
         let root = RandomSource(seed: seed)
         var learnerSeed = root.split("learner")
+        let (lr, batch) = actions.values(of: defaultAction)
         let learner = try LearnerFactory.make(kind: model, featureCount: f, classCount: classCount,
-                                              learningRate: defaults.learningRate, batchSize: defaults.batchSize, seed: learnerSeed.next())
-        let monitor = Monitor(featureCount: f, classCount: classCount, metric: metric,
-                              detectors: MonitorDetectors(adwin: ADWIN(), ddm: DDM(), ddmWarning: { ($0 as? DDM)?.warningDetected ?? false }))
-        var runner = PeriodRunner(learner: learner, monitor: monitor, settings: settings, rng: root.split("retrain"))
-        var controller = controller
-        var summary = RunSummary(controller: controller.name, model: model.rawValue, metric: metric.rawValue, samples: stream.count,
+                                              learningRate: lr, batchSize: batch, seed: learnerSeed.next())
+        let monitor = Monitor(featureCount: f, classCount: classCount, metric: metric, detectors: .standard)
+        var runner = PeriodRunner(learner: learner, monitor: monitor, settings: settings, actions: actions, rng: root.split("retrain"))
+        var policy = policy
+        var summary = RunSummary(controller: policy.name, model: model.rawValue, metric: metric.rawValue, samples: stream.count,
                                  periods: 0, meanMetric: 0, retrains: 0, fineTunes: 0, compute: 0, skippedRows: stream.skipped.count,
                                  fallbacks: [:], stoppedEarly: nil)
         try stream.features.withUnsafeBufferPointer { px in
             try stream.labels.withUnsafeBufferPointer { py in
-                let x = px.baseAddress!, y = py.baseAddress!
+                guard let x = px.baseAddress, let y = py.baseAddress else { return }
+                runner.configure(learningRate: lr, batchSize: batch)
                 if warm > 0 { runner.warmStart(x, labels: y, rows: warm) }
-                var decision = defaults
-                var metricSum = 0.0
-                var last: PeriodOutcome?
+                var action = defaultAction
+                var fallback: FallbackReason?
+                var metricSum = 0.0, computeSum = 0.0
                 var start = warm
                 while start + p <= stream.count {
-                    if let last {
-                        decision = controller.decide(observation: last.observation, reading: last.reading, period: runner.period,
-                                                     defaults: defaults)
+                    let out = runner.step(action, x + start * f, labels: y + start)
+                    if runner.period > 1 {  // period 0 runs the default action before the policy has seen anything
+                        metricSum += out.reading.metric
+                        computeSum += out.compute
                     }
-                    runner.configure(learningRate: decision.learningRate, batchSize: decision.batchSize)
-                    let retrainCompute = last == nil ? 0 : runner.retrain(decision.retrain)
-                    let out = runner.runPeriod(x + start * f, labels: y + start, learnOnline: true, extraCompute: retrainCompute)
-                    metricSum += out.reading.metric
                     summary.periods += 1
-                    if last != nil { summary.retrains += decision.retrain == .fullRetrain ? 1 : 0 }
-                    if last != nil { summary.fineTunes += decision.retrain == .fineTune ? 1 : 0 }
-                    try log(PeriodLog(period: runner.period - 1, learningRate: decision.learningRate, batchSize: decision.batchSize,
-                                      retrain: last == nil ? "none" : decision.retrain.rawValue, fallback: decision.fallback?.rawValue,
-                                      metric: out.reading.metric, loss: out.reading.loss, compute: out.onlineCompute + retrainCompute,
-                                      adwinAlarm: out.reading.adwinAlarm, observation: out.observation))
+                    summary.retrains += out.action.retrain == .fullRetrain ? 1 : 0
+                    summary.fineTunes += out.action.retrain == .fineTune ? 1 : 0
+                    if let fallback { summary.fallbacks[fallback.rawValue, default: 0] += 1 }
+                    try log(PeriodLog(period: runner.period - 1, action: out.action, learningRate: out.learningRate,
+                                      batchSize: out.batchSize, fallback: fallback?.rawValue, metric: out.reading.metric,
+                                      loss: out.reading.loss, compute: out.compute, adwinAlarm: out.reading.adwinAlarm,
+                                      observation: out.observation))
                     if case .diverged(let reason) = runner.learner.health {
-                        summary.stoppedEarly = "learner diverged in period \(runner.period - 1) (lr \(decision.learningRate), batch \(decision.batchSize)): \(reason)"
+                        summary.stoppedEarly = "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
                         break
                     }
-                    last = out
                     start += p
+                    let context = PolicyContext(actions: actions, defaultAction: defaultAction, nextPeriod: runner.period,
+                                                episodeLength: settings.episodeLength)
+                    action = policy.decide(out.observation, context: context)
+                    fallback = policy.lastFallback
                 }
-                summary.meanMetric = metricSum / Double(max(summary.periods, 1))
-                summary.compute = runner.computeUsed
+                summary.meanMetric = metricSum / Double(max(summary.periods - 1, 1))
+                summary.compute = computeSum
             }
         }
-        summary.fallbacks = Dictionary(uniqueKeysWithValues: controller.fallbackCounts.map { ($0.key.rawValue, $0.value) })
         return summary
     }
 }

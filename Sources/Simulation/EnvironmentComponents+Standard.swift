@@ -17,7 +17,5 @@ extension EnvironmentComponents {
                                            learningRate: Float(spec.learner.learningRate),
                                            batchSize: spec.learner.batchSize, seed: seed)
         },
-        makeDetectors: {
-            MonitorDetectors(adwin: ADWIN(), ddm: DDM(), ddmWarning: { ($0 as? DDM)?.warningDetected ?? false })
-        })
+        makeDetectors: { .standard })
 }

@@ -1,5 +1,6 @@
 import DriftDetection
 import Foundation
+import PolicyRuntime
 
 /// One period of a finished episode.
 public struct PeriodRecord: Sendable, Equatable, Codable {
@@ -7,7 +8,7 @@ public struct PeriodRecord: Sendable, Equatable, Codable {
     public var metric: Double
     public var reward: Double
     public var compute: Double
-    public var retrain: RetrainChoice
+    public var retrain: RetrainDecision
     public var learningRate: Float
     public var batchSize: Int
     public var activeEvents: [String]
@@ -29,7 +30,7 @@ public struct EpisodeResult: Sendable, Equatable, Codable {
     public var policy: String
     public var seed: UInt64
     public var metricName: String
-    /// Period 0 (reset, default action) followed by one record per step.
+    /// Period 0 (reset, default action; its reward is not counted) followed by one record per step.
     public var periods: [PeriodRecord]
     public var terminationReason: String?
 
@@ -76,8 +77,8 @@ func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(
 extension TuningEnvironment {
     /// The context handed to policies before period `nextPeriod`.
     public func policyContext(nextPeriod: Int) -> PolicyContext {
-        PolicyContext(schema: schema, actions: actionSchema, defaultAction: defaultAction, nextPeriod: nextPeriod,
-                      episodeLength: spec.episodeLength, driftEvents: spec.drift)
+        PolicyContext(schema: schema, actions: actions, defaultAction: defaultAction, nextPeriod: nextPeriod,
+                      episodeLength: spec.episodeLength)
     }
 
     /// Runs one episode of `policy` from `seed`.
@@ -85,9 +86,9 @@ extension TuningEnvironment {
         var policy = policy
         var obs = reset(seed: seed)
         let r0 = lastReading
-        var records = [PeriodRecord(period: 0, metric: r0.metric, reward: 0, compute: 0, retrain: .none,
-                                    learningRate: actionSchema.learningRates[defaultAction.learningRateBin],
-                                    batchSize: actionSchema.batchSizes[defaultAction.batchSizeBin], activeEvents: [])]
+        var records = [PeriodRecord(period: 0, metric: r0.metric, reward: 0, compute: lastCompute, retrain: .none,
+                                    learningRate: actions.values(of: defaultAction).learningRate,
+                                    batchSize: actions.values(of: defaultAction).batchSize, activeEvents: [])]
         var reason: String? = nil
         var p = 1
         while true {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PolicyRuntime
 
 /// One hand-set configuration: a fixed learning rate and batch size bin, retraining every
 /// `retrainEvery` periods (0: never).
@@ -21,7 +22,7 @@ public struct FixedSetting: Sendable, Hashable, Codable {
     }
 
     /// E.g. `lr=0.03 b=32 K=5` with the values of `actions`.
-    public func label(_ actions: ActionSchema) -> String {
+    public func label(_ actions: ActionBins) -> String {
         let lr = actions.learningRates[min(learningRateBin, actions.learningRates.count - 1)]
         let b = actions.batchSizes[min(batchSizeBin, actions.batchSizes.count - 1)]
         return String(format: "lr=%.3g b=%d K=%@", lr, b, retrainEvery > 0 ? "\(retrainEvery)" : "never")
@@ -104,8 +105,8 @@ public struct FixedSettingsTable: Sendable, Codable {
         var scores = [[Double]](repeating: [Double](repeating: 0, count: columns.count), count: settings.count)
         for (i, job) in jobs.enumerated() { scores[job.setting][job.column] += rewards[i] / Double(seeds.count) }
         // Concrete values when every spec shares the action bins, bin indices otherwise.
-        let actions = ActionSchema(spec: specs[0])
-        let shared = specs.allSatisfy { ActionSchema(spec: $0) == actions }
+        let actions = specs[0].actionBins
+        let shared = specs.allSatisfy { $0.actionBins == actions }
         let labels = settings.map { s in
             shared ? s.label(actions)
                 : "lr bin \(s.learningRateBin) batch bin \(s.batchSizeBin) K=\(s.retrainEvery > 0 ? "\(s.retrainEvery)" : "never")"

@@ -28,7 +28,7 @@ public struct StepInfo: Sendable, Equatable {
     public var metric: Double
     /// Compute units spent in the step (online learning + retraining); 1 unit = one period of sample gradients.
     public var compute: Double
-    public var retrain: RetrainChoice
+    public var retrain: RetrainDecision
     public var learningRate: Float
     public var batchSize: Int
     /// Names of drift events changing the stream in this period.
@@ -52,11 +52,14 @@ public struct StepResult: Sendable, Equatable {
 ///
 ///     var env = try TuningEnvironment(spec: spec, components: .standard)
 ///     var obs = env.reset(seed: 7)
-///     let r = env.step(TuningAction(learningRateBin: 2, batchSizeBin: 1))
+///     let r = env.step(TuningAction(learningRateBin: 2, batchSizeBin: 1, retrain: .fineTune))
 public struct TuningEnvironment: Sendable {
     public let spec: EnvironmentSpec
-    public let schema = ObservationSchema.v1
-    public let actionSchema: ActionSchema
+    public let schema = ObservationSchema.current
+    /// The action heads' bins (the spec's `actions`).
+    public let actions: ActionBins
+    /// The learner loop (the spec's, through `EnvironmentSpec.loopSettings`).
+    public let loop: LoopSettings
     public let components: EnvironmentComponents
     public let featureCount: Int
     public let classCount: Int
@@ -76,14 +79,15 @@ public struct TuningEnvironment: Sendable {
     public private(set) var done = true
     /// Monitor figures of the last simulated period.
     public private(set) var lastReading = MonitorReading()
-    private var learningRateBin = 0
-    private var batchSizeBin = 0
+    /// Compute units of the last simulated period (online learning plus any retrain before it).
+    public private(set) var lastCompute = 0.0
 
     public init(spec: EnvironmentSpec, components: EnvironmentComponents) throws {
         try spec.validate()
         self.spec = spec
         self.components = components
-        actionSchema = ActionSchema(spec: spec)
+        actions = spec.actionBins
+        loop = spec.loopSettings
         let g = DomainGenerator(spec: spec, rng: RandomSource(seed: 0))
         featureCount = g.featureCount
         classCount = g.classCount
@@ -91,9 +95,8 @@ public struct TuningEnvironment: Sendable {
         runner = PeriodRunner(learner: try components.makeLearner(spec, featureCount, classCount, 0),
                               monitor: Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric,
                                                detectors: components.makeDetectors()),
-                              settings: Self.loopSettings(spec: spec, actions: actionSchema), rng: RandomSource(seed: 0))
-        defaultAction = TuningAction(learningRateBin: actionSchema.nearestLearningRateBin(spec.learner.learningRate),
-                                     batchSizeBin: actionSchema.nearestBatchSizeBin(spec.learner.batchSize))
+                              settings: loop, actions: actions, rng: RandomSource(seed: 0))
+        defaultAction = spec.defaultAction
     }
 
     /// Starts an episode: draws the stream's structure from `seed`, trains the learner on
@@ -128,13 +131,12 @@ public struct TuningEnvironment: Sendable {
         runner = PeriodRunner(learner: learner,
                               monitor: Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric,
                                                detectors: components.makeDetectors()),
-                              settings: Self.loopSettings(spec: spec, actions: actionSchema), rng: root.split("retrain"))
+                              settings: loop, actions: actions, rng: root.split("retrain"))
         let p = spec.periodLength, f = featureCount
         periodFeatures = [Float](repeating: 0, count: p * f)
         periodLabels = [Int32](repeating: 0, count: p)
-        learningRateBin = defaultAction.learningRateBin
-        batchSizeBin = defaultAction.batchSizeBin
-        runner.configure(learningRate: actionSchema.learningRates[learningRateBin], batchSize: actionSchema.batchSizes[batchSizeBin])
+        let (lr, batch) = actions.values(of: defaultAction)
+        runner.configure(learningRate: lr, batchSize: batch)
 
         // Warm-up: pre-drift data, trained for `retrain_epochs` passes; its tail seeds the window.
         let warm = spec.warmupPeriods * p
@@ -149,8 +151,7 @@ public struct TuningEnvironment: Sendable {
         }
         period = 0
         done = false
-        let (obs, _, _) = runPeriod(learnOnline: true)
-        return obs
+        return runPeriod(defaultAction).observation
     }
 
     private mutating func stepBody(_ action: TuningAction) -> StepResult {
@@ -161,20 +162,16 @@ public struct TuningEnvironment: Sendable {
                                              terminationReason: "step after the episode ended"))
         }
         period += 1
-        learningRateBin = min(max(action.learningRateBin, 0), actionSchema.learningRates.count - 1)
-        batchSizeBin = min(max(action.batchSizeBin, 0), actionSchema.batchSizes.count - 1)
-        runner.configure(learningRate: actionSchema.learningRates[learningRateBin], batchSize: actionSchema.batchSizes[batchSizeBin])
-
-        var compute = runner.retrain(RetrainDecision(rawValue: action.retrain.rawValue)!)
-        var cost = 0.0
-        if action.retrain != .none {
-            cost += action.retrain == .fineTune ? spec.costs.fineTunePrice : spec.costs.retrainPrice
+        let out = runPeriod(action)
+        let obs = out.observation, reading = out.reading, compute = out.compute
+        var cost = spec.costs.computePrice * compute
+        switch out.action.retrain {
+        case .none: break
+        case .fineTune: cost += spec.costs.fineTunePrice
+        case .fullRetrain: cost += spec.costs.retrainPrice
         }
-        let (obs, reading, online) = runPeriod(learnOnline: action.learnOnline, computeSoFar: compute)
-        compute += online
-        cost += spec.costs.computePrice * compute
         let learner = runner.learner
-        var info = StepInfo(period: period, metric: reading.metric, compute: compute, retrain: action.retrain,
+        var info = StepInfo(period: period, metric: reading.metric, compute: compute, retrain: out.action.retrain,
                             learningRate: learner.learningRate, batchSize: learner.batchSize,
                             activeEvents: spec.drift.filter { $0.isActive(inPeriod: period) }.map(\.name),
                             reading: reading, terminationReason: nil)
@@ -194,28 +191,18 @@ public struct TuningEnvironment: Sendable {
         return StepResult(observation: obs, reward: reading.metric - cost, done: done, info: info)
     }
 
-    /// Generates the next period, runs it through the learner loop and observes.
-    /// Returns the observation, the monitor reading and the compute units of online learning.
-    private mutating func runPeriod(learnOnline: Bool, computeSoFar: Double = 0) -> ([Float], MonitorReading, Double) {
+    /// Generates the next period and runs it through the learner loop's shared step under `action`.
+    private mutating func runPeriod(_ action: TuningAction) -> PeriodOutcome {
         let p = spec.periodLength
         let outcome = periodFeatures.withUnsafeMutableBufferPointer { px in
             periodLabels.withUnsafeMutableBufferPointer { py in
                 generator.generate(start: Double(period), samplesPerPeriod: p, count: p,
                                    features: px.baseAddress!, labels: py.baseAddress!)
-                return runner.runPeriod(px.baseAddress!, labels: py.baseAddress!, learnOnline: learnOnline, extraCompute: computeSoFar)
+                return runner.step(action, px.baseAddress!, labels: py.baseAddress!)
             }
         }
         lastReading = outcome.reading
-        return (outcome.observation, outcome.reading, outcome.onlineCompute)
-    }
-
-    /// The learner loop a spec describes.
-    static func loopSettings(spec: EnvironmentSpec, actions: ActionSchema) -> LoopSettings {
-        LoopSettings(periodLength: spec.periodLength, window: spec.learner.window, labelDelay: spec.labels.delay,
-                     fineTuneEpochs: spec.learner.fineTuneEpochs, retrainEpochs: spec.learner.retrainEpochs,
-                     updateOverhead: spec.costs.updateOverhead, computeBudget: spec.costs.computeBudget,
-                     expectedPeriods: spec.episodeLength,
-                     learningRateRange: actions.learningRates.first!...actions.learningRates.last!,
-                     batchSizeRange: actions.batchSizes.first!...actions.batchSizes.last!)
+        lastCompute = outcome.compute
+        return outcome
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Linalg
+import PolicyRuntime
 
 /// Many environments stepped together, in parallel across cores. Each environment owns its state
 /// and random streams, and BLAS runs single-threaded inside, so results are bitwise identical to

@@ -8,7 +8,7 @@ import Testing
 
 /// A constant policy: its heads' biases pick (learning-rate bin, batch bin, retrain bin) whatever it observes.
 private func constantPolicy(lr: Int, batch: Int, retrain: Int, tag: Double) -> PolicyDocument {
-    let features = ObservationSchema.v1.features.map { PolicyDocument.Feature(name: $0.name, lower: $0.lower, upper: $0.upper) }
+    let features = ObservationSchema.v1.features.map { ObservationSchema.Feature(name: $0.name, lower: $0.lower, upper: $0.upper) }
     let n = features.count
     var bias = [Float](repeating: 0, count: 3 + 2 + 3)
     bias[lr] = 5; bias[3 + batch] = 5; bias[5 + retrain] = 5
@@ -17,7 +17,7 @@ private func constantPolicy(lr: Int, batch: Int, retrain: Int, tag: Double) -> P
         normalization: .init(mean: [Double](repeating: 0, count: n), variance: [Double](repeating: 1, count: n), epsilon: 1e-8, clip: 10),
         actions: .init(learningRates: [0.0001, 0.01, 0.3], batchSizes: [16, 256], retrainChoices: RetrainDecision.allCases),
         network: .init(activation: "tanh", hidden: [], heads: .init(inputs: n, outputs: 8, weights: [Float](repeating: 0, count: n * 8), bias: bias)),
-        fallback: .init(learningRateBin: 1, batchSizeBin: 0, retrainBin: 0),
+        fallback: .init(learningRateBin: 1, batchSizeBin: 0),
         provenance: .init(environment: "flip", evaluationMeanReward: tag),
         loop: .init(model: "logistic", periodLength: 250, window: 500, labelDelay: 0, fineTuneEpochs: 1, retrainEpochs: 3,
                     updateOverhead: 0, computeBudget: 100, episodeLength: 20, warmupPeriods: 2))

@@ -20,23 +20,30 @@ private func csv(rows: Int, bad: Bool = false) -> String {
     #expect(r.status == 0)
     let summary = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
     #expect(summary["periods"] as? Int == 5)
-    #expect(summary["retrains"] as? Int == 2)
+    // periodic:K retrains before periods 1 + K, 1 + 2K, … (as in `simulate`): here before period 3.
+    #expect(summary["retrains"] as? Int == 1)
     #expect((summary["mean_metric"] as? Double ?? 0) > 0.8)
     let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
     #expect(lines.count == 5)
-    #expect(lines[2].contains("\"retrain\":\"full_retrain\""))
+    #expect(lines[3].contains("\"retrain\":\"full_retrain\""))
+    #expect(lines.enumerated().allSatisfy { $0.offset == 3 || $0.element.contains("\"retrain\":\"none\"") })
 }
 
 @Test func learnReportsMalformedRowsByLine() throws {
     let data = try CLIProcess.temporaryFile(csv(rows: 600, bad: true), name: "bad.csv")
-    let refused = try CLIProcess.run(["learn", "--policy", "none", "--data", data.path, "--label", "label", "--period", "100"])
+    let refused = try CLIProcess.run(["learn", "--policy", "fixed", "--data", data.path, "--label", "label", "--period", "100"])
     #expect(refused.status == 2)
     #expect(refused.stderr == "drifttune: error: \(data.path):5: column b: expected a number, found \"oops\"\n")
-    let skipped = try CLIProcess.run(["learn", "--policy", "none", "--data", data.path, "--label", "label", "--period", "100",
+    let skipped = try CLIProcess.run(["learn", "--policy", "fixed", "--data", data.path, "--label", "label", "--period", "100",
                                       "--skip-bad-rows"])
     #expect(skipped.status == 0)
     #expect(skipped.stderr.contains("skipped \(data.path):5: column b: expected a number"))
     #expect(skipped.stdout.contains("skipped 1 malformed rows"))
     let unknown = try CLIProcess.run(["learn", "--policy", "sometimes", "--data", data.path, "--label", "label"])
-    #expect(unknown.status == 2 && unknown.stderr.contains("sometimes: cannot read: no such file"))
+    #expect(unknown.status == 2 && unknown.stderr.contains("--policy sometimes: expected a policy file, registry:NAME@CHANNEL or a rule"))
+    // The one rule vocabulary: `none` is not a rule (it is `fixed`), `oracle` only exists in the simulator.
+    let none = try CLIProcess.run(["learn", "--policy", "none", "--data", data.path, "--label", "label"])
+    #expect(none.status == 2 && none.stderr.contains("fixed | never | periodic:K"))
+    let oracle = try CLIProcess.run(["learn", "--policy", "oracle", "--data", data.path, "--label", "label"])
+    #expect(oracle.status == 2 && oracle.stderr.contains("only `drifttune simulate` knows"))
 }

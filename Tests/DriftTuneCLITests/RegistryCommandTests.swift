@@ -3,13 +3,13 @@ import PolicyRuntime
 import Testing
 
 private func writePolicy(tag: Double, to url: URL) throws {
-    let features = (0..<2).map { PolicyDocument.Feature(name: "f\($0)", lower: 0, upper: 1) }
+    let features = (0..<2).map { ObservationSchema.Feature(name: "f\($0)", lower: 0, upper: 1) }
     let doc = PolicyDocument(
         observationSchema: .init(version: 1, features: features),
         normalization: .init(mean: [0, 0], variance: [1, 1], epsilon: 1e-8, clip: 10),
         actions: .init(learningRates: [0.01], batchSizes: [32], retrainChoices: [.none]),
         network: .init(activation: "tanh", hidden: [], heads: .init(inputs: 2, outputs: 3, weights: [Float](repeating: 0, count: 6), bias: [0, 0, 0])),
-        fallback: .init(learningRateBin: 0, batchSizeBin: 0, retrainBin: 0),
+        fallback: .init(learningRateBin: 0, batchSizeBin: 0),
         provenance: .init(environment: "demo", evaluationMeanReward: tag))
     try PolicyFile.write(doc, to: url.path)
 }

@@ -12,7 +12,7 @@ private let scenario = """
     train_seeds: [1]
     test_seeds: [21, 22]
     training: {budget_steps: 12}
-    methods: [default, static-search, adwin, oracle]
+    methods: [fixed, static-search, adwin, oracle]
     statistics: {bootstrap_resamples: 200}
 
     """

@@ -14,7 +14,7 @@ private let agentScenario = """
     test_seeds: [11, 12]
     training: {budget_steps: 64}
     agent: {num_envs: 2, num_steps: 8, num_minibatches: 2, update_epochs: 2, hidden_sizes: [16, 16]}
-    methods: [agent, default]
+    methods: [agent, fixed]
     statistics: {bootstrap_resamples: 200}
 
     """
@@ -30,25 +30,14 @@ private let agentScenario = """
     #expect(record.method == "agent" && record.steps == 64 && record.agentPolicy != nil)
     #expect(!record.curveSteps.isEmpty && record.curveSteps.count == record.curveValues.count)
     let md = try String(contentsOfFile: a + "/summary.md", encoding: .utf8)
-    #expect(md.contains("Agent vs best non-oracle baseline (**default**)"))
-}
-
-/// A policy file followed inside the simulator, as a production learner would follow it.
-private struct FilePolicy: TuningPolicy {
-    var tuned: TunedPolicy
-    var name: String { "file" }
-    mutating func decide(_ observation: [Float], context: PolicyContext) -> TuningAction {
-        let d = tuned.decide(observation)
-        return TuningAction(learningRateBin: d.learningRateBin, batchSizeBin: d.batchSizeBin,
-                            retrain: context.actions.retrainChoices[d.retrainBin])
-    }
+    #expect(md.contains("Agent vs best non-oracle baseline (**fixed**)"))
 }
 
 @Test func sweepExportsThePolicyItEvaluated() async throws {
     let s = try loadTiny(agentScenario)
     let (dir, _) = try await sweepTiny(s, jobs: 1)
     let file = dir + "/policies/network-diagnosis.policy"
-    let tuned = try TunedPolicy.load(file, expectingSchema: ObservationSchema.v1.version)
+    let tuned = try TunedPolicy.load(file, expectingSchema: ObservationSchema.current.version)
     let p = tuned.document.provenance
     #expect(p.scenario == "tiny-agent" && p.environment == "network-diagnosis" && p.seeds == [1, 2, 3])
     #expect(p.evaluationEpisodes == 2 && p.evaluationMeanReward != nil)
@@ -57,7 +46,7 @@ private struct FilePolicy: TuningPolicy {
     var env = try TuningEnvironment(spec: s.environments[0].spec, components: .standard)
     for job in plan.evaluation where job.method == .agent {
         let record = try #require(ResultStore(directory: dir).run(job.id))
-        let episode = env.runEpisode(policy: FilePolicy(tuned: tuned), seed: job.seed)
+        let episode = env.runEpisode(policy: tuned, seed: job.seed)
         let metric: [Double] = episode.periods.map { $0.metric }
         let retrain: [Int] = episode.periods.map { $0.retrain == .none ? 0 : ($0.retrain == .fineTune ? 1 : 2) }
         #expect(metric == record.metric)

@@ -7,7 +7,7 @@ import Testing
     #expect(s.environments.map(\.label) == ["network-diagnosis", "recommendation"])
     #expect(s.environments[0].spec.periodLength == 100 && s.environments[0].spec.episodeLength == 8)
     #expect(s.environments[1].spec.labels.delay == 20)
-    #expect(s.methods.map(\.description) == ["default", "static-search", "periodic:3", "adwin", "cosine-restarts", "oracle"])
+    #expect(s.methods.map(\.description) == ["fixed", "static-search", "periodic:3", "adwin", "cosine-restarts", "oracle"])
     #expect(s.trainSeeds == [1, 2] && s.testSeeds == [11, 12, 13])
     #expect(s.training.budgetSteps == 24)
     #expect(s.statistics.resamples == 200 && s.statistics.seed == 9)
@@ -72,6 +72,6 @@ func scenarioError(_ replace: String, with: String) throws -> String {
     #expect(throws: ScenarioError.fileNotFound(path: "/nonexistent/x.yaml")) {
         try Scenario.load(file: "/nonexistent/x.yaml", environmentsDirectory: environmentsDirectory)
     }
-    let m = try scenarioError("methods: [default,", with: "methods: [default,,")
+    let m = try scenarioError("methods: [fixed,", with: "methods: [default,,")
     #expect(m.contains("tiny.yaml:11:"), "\(m)")
 }

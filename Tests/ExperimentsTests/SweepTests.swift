@@ -24,7 +24,7 @@ func sweepTiny(_ scenario: Scenario, jobs: Int, into dir: String? = nil, shard: 
         #expect(sa.keys.count == fileCount, "runs, training records, scenario.txt + 4 tables")
         #expect(sa == sb)
         let summary = String(decoding: sa["summary.csv"]!, as: UTF8.self)
-        #expect(summary.hasPrefix("scenario,environment,method,seed,metric,value\ntiny,network-diagnosis,default,11,episode_reward,"))
+        #expect(summary.hasPrefix("scenario,environment,method,seed,metric,value\ntiny,network-diagnosis,fixed,11,episode_reward,"))
         let lines = summary.split(separator: "\n").count
         #expect(lines == 1 + runCount * 5)
         let md = String(decoding: sa["summary.md"]!, as: UTF8.self)
@@ -121,8 +121,8 @@ func sweepTiny(_ scenario: Scenario, jobs: Int, into dir: String? = nil, shard: 
         #expect(Set(plan.evaluation.map(\.id)).count == plan.evaluation.count)
         // Reordering methods and environments changes no identity.
         let reordered = try loadTiny(tinyScenario.replacingOccurrences(
-            of: "methods: [default, static-search, periodic:3, adwin, cosine-restarts, oracle]",
-            with: "methods: [oracle, adwin, default, cosine-restarts, static-search, periodic:3]"))
+            of: "methods: [fixed, static-search, periodic:3, adwin, cosine-restarts, oracle]",
+            with: "methods: [oracle, adwin, fixed, cosine-restarts, static-search, periodic:3]"))
         #expect(Set(SweepPlan(scenario: reordered).evaluation.map(\.id)) == Set(plan.evaluation.map(\.id)))
         // Changing an override changes the identities of that environment only.
         let changed = try loadTiny(tinyScenario.replacingOccurrences(of: "period_length: 100", with: "period_length: 110"))

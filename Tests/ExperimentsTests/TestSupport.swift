@@ -19,7 +19,7 @@ let tinyScenario = """
     train_seeds: [1, 2]
     test_seeds: [11, 12, 13]
     training: {budget_steps: 24}
-    methods: [default, static-search, periodic:3, adwin, cosine-restarts, oracle]
+    methods: [fixed, static-search, periodic:3, adwin, cosine-restarts, oracle]
     statistics: {bootstrap_resamples: 200, bootstrap_seed: 9}
 
     """

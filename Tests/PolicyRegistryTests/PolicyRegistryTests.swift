@@ -5,14 +5,14 @@ import PolicyRuntime
 
 /// A small valid policy whose heads favour `bias` bins; `tag` makes the content (and digest) distinct.
 private func policyData(tag: Double) throws -> Data {
-    let features = (0..<3).map { PolicyDocument.Feature(name: "f\($0)", lower: 0, upper: 1) }
+    let features = (0..<3).map { ObservationSchema.Feature(name: "f\($0)", lower: 0, upper: 1) }
     let heads = PolicyDocument.Layer(inputs: 3, outputs: 7, weights: [Float](repeating: 0.1, count: 21), bias: [Float](repeating: 0, count: 7))
     let doc = PolicyDocument(
         observationSchema: .init(version: 1, features: features),
         normalization: .init(mean: [0, 0, 0], variance: [1, 1, 1], epsilon: 1e-8, clip: 10),
         actions: .init(learningRates: [0.01, 0.1], batchSizes: [16, 64], retrainChoices: RetrainDecision.allCases),
         network: .init(activation: "tanh", hidden: [], heads: heads),
-        fallback: .init(learningRateBin: 0, batchSizeBin: 0, retrainBin: 0),
+        fallback: .init(learningRateBin: 0, batchSizeBin: 0),
         provenance: .init(environment: "network-diagnosis", evaluationMeanReward: tag))
     return try PolicyFile.encode(doc)
 }

@@ -19,7 +19,7 @@ private func resealed(_ doc: PolicyDocument, edit: (inout [String: Any]) -> Void
     var payload = try JSONSerialization.jsonObject(with: data[(newline + 1)...]) as! [String: Any]
     edit(&payload)
     let bytes = try JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys])
-    let header = "{\"format\":\"drifttune-policy\",\"format_version\":1,\"payload_bytes\":\(bytes.count),\"sha256\":\"\(SHA256.hex(of: bytes))\"}\n"
+    let header = "{\"format\":\"drifttune-policy\",\"format_version\":2,\"payload_bytes\":\(bytes.count),\"sha256\":\"\(SHA256.hex(of: bytes))\"}\n"
     return Data(header.utf8) + bytes
 }
 
@@ -82,8 +82,11 @@ private func message(_ data: Data) -> String {
     let data = try PolicyFile.encode(samplePolicy())
     let newline = data.firstIndex(of: 0x0A)!
     let header = String(decoding: data[..<newline], as: UTF8.self)
-    let future = Data(header.replacingOccurrences(of: "\"format_version\":1", with: "\"format_version\":7").utf8) + data[newline...]
-    #expect(message(future) == "p.policy:1: format version 7 is not supported (this runtime reads 1)")
+    let future = Data(header.replacingOccurrences(of: "\"format_version\":2", with: "\"format_version\":7").utf8) + data[newline...]
+    #expect(message(future) == "p.policy:1: format version 7 is not supported (this runtime reads 2)")
+    // A version-1 file (before the action vocabulary became one) says how to get a current one.
+    let older = Data(header.replacingOccurrences(of: "\"format_version\":2", with: "\"format_version\":1").utf8) + data[newline...]
+    #expect(message(older) == "p.policy:1: format version 1 is not supported (this runtime reads 2; it was written by an older DriftTune: export it again from its checkpoint)")
     let other = Data(header.replacingOccurrences(of: "drifttune-policy", with: "onnx").utf8) + data[newline...]
     #expect(message(other) == "p.policy:1: unknown format \"onnx\" (expected \"drifttune-policy\")")
 }

@@ -10,7 +10,7 @@ func samplePolicy(seed: UInt64 = 1, hidden: [Int] = [16, 16], activation: String
                  "page_hinkley", "max_psi", "ks_scores", "confidence", "entropy", "label_rate",
                  "periods_since_retrain", "log_lr", "log2_batch", "compute_used", "episode_progress"]
     let signed: Set = ["metric_change", "loss_trend"]
-    let features = names.map { PolicyDocument.Feature(name: $0, lower: signed.contains($0) ? -1 : 0, upper: 1) }
+    let features = names.map { ObservationSchema.Feature(name: $0, lower: signed.contains($0) ? -1 : 0, upper: 1) }
     let n = features.count
     var layers: [PolicyDocument.Layer] = []
     var width = n
@@ -19,8 +19,8 @@ func samplePolicy(seed: UInt64 = 1, hidden: [Int] = [16, 16], activation: String
                             bias: (0..<h).map { _ in uniform(0.1) }))
         width = h
     }
-    let actions = PolicyDocument.ActionBins(learningRates: [0.001, 0.003, 0.01, 0.03, 0.1], batchSizes: [8, 32, 128, 512],
-                                            retrainChoices: RetrainDecision.allCases)
+    let actions = ActionBins(learningRates: [0.001, 0.003, 0.01, 0.03, 0.1], batchSizes: [8, 32, 128, 512],
+                              retrainChoices: RetrainDecision.allCases)
     let outputs = actions.headSizes.reduce(0, +)
     let heads = PolicyDocument.Layer(inputs: width, outputs: outputs, weights: (0..<(width * outputs)).map { _ in uniform(1) },
                                      bias: (0..<outputs).map { _ in uniform(0.2) })
@@ -30,7 +30,7 @@ func samplePolicy(seed: UInt64 = 1, hidden: [Int] = [16, 16], activation: String
                              epsilon: 1e-8, clip: 10),
         actions: actions,
         network: .init(activation: activation, hidden: layers, heads: heads),
-        fallback: .init(learningRateBin: 2, batchSizeBin: 1, retrainBin: 0),
+        fallback: .init(learningRateBin: 2, batchSizeBin: 1),
         provenance: .init(environment: "network-diagnosis", scenario: "test", algorithm: "ppo", seeds: [1, 2],
                           gitCommit: "0000000", toolVersion: "0.1.0", evaluationMeanReward: 0.8, evaluationStdReward: 0.01,
                           evaluationEpisodes: 10))

@@ -31,8 +31,8 @@ private func format(_ x: Float) -> String { x.isNaN ? "nan" : "\(x)" }
     try ([header] + rows.map { $0.map(format).joined(separator: ",") }).joined(separator: "\n").appending("\n")
         .write(to: dir.appendingPathComponent("observations.csv"), atomically: true, encoding: .utf8)
     let decisions = rows.map { x -> String in
-        let d = policy.decide(x)
-        return "\(d.learningRateBin),\(d.batchSizeBin),\(d.retrainBin),\(d.fallback?.rawValue ?? "")"
+        let bins = doc.actions.bins(of: policy.decide(x))
+        return "\(bins[0]),\(bins[1]),\(bins[2]),\(policy.lastFallback?.rawValue ?? "")"
     }
     try (["learning_rate_bin,batch_size_bin,retrain_bin,fallback"] + decisions).joined(separator: "\n").appending("\n")
         .write(to: dir.appendingPathComponent("decisions.csv"), atomically: true, encoding: .utf8)
@@ -45,8 +45,8 @@ private func format(_ x: Float) -> String { x.isNaN ? "nan" : "\(x)" }
     let expected = try String(contentsOf: fixtureURL("decisions.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
     #expect(observations.count == 1_000 && expected.count == 1_000)
     for (x, line) in zip(observations, expected) {
-        let d = policy.decide(x)
-        #expect("\(d.learningRateBin),\(d.batchSizeBin),\(d.retrainBin),\(d.fallback?.rawValue ?? "")" == String(line))
+        let bins = policy.document.actions.bins(of: policy.decide(x))
+        #expect("\(bins[0]),\(bins[1]),\(bins[2]),\(policy.lastFallback?.rawValue ?? "")" == String(line))
     }
     #expect(policy.fallbackCounts == [.nonFinite: 1, .outOfRange: 2])
 }

@@ -33,10 +33,10 @@ private func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
     var seen = Set<[Int]>()
     for x in sampleObservations(2_000, for: doc) {
         let d = policy.decide(x)
-        let bins = [d.learningRateBin, d.batchSizeBin, d.retrainBin]
+        let bins = doc.actions.bins(of: d)
         #expect(bins == referenceBins(doc, x))
-        #expect(d.fallback == nil)
-        #expect(d.learningRate == doc.actions.learningRates[bins[0]] && d.batchSize == doc.actions.batchSizes[bins[1]])
+        #expect(policy.lastFallback == nil)
+        #expect(d.retrain == doc.actions.retrainChoices[bins[2]])
         seen.insert(bins)
     }
     // A constant policy would pass the equality above trivially; this network really varies.
@@ -51,18 +51,19 @@ private func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
     var nan = good; nan[3] = .nan
     var inf = good; inf[0] = -.infinity
     var high = good; high[5] = 1.5
-    let fallback = PolicyDecision(learningRateBin: 2, batchSizeBin: 1, retrainBin: 0, learningRate: 0.01, batchSize: 32,
-                                  retrain: .none, fallback: nil)
+    let fallback = TuningAction(learningRateBin: 2, batchSizeBin: 1, retrain: .none)
     for (x, reason) in [(nan, FallbackReason.nonFinite), (inf, .nonFinite), (high, .outOfRange), (Array(good.prefix(5)), .wrongLength), ([], .wrongLength)] {
-        var expected = fallback
-        expected.fallback = reason
-        #expect(policy.decide(x) == expected)
-        #expect(policy.decide(x, sample: true) == expected)
+        #expect(policy.decide(x) == fallback)
+        #expect(policy.lastFallback == reason)
+        #expect(policy.decide(x, sample: true) == fallback)
+        #expect(policy.lastFallback == reason)
     }
     var named = Dictionary(uniqueKeysWithValues: zip(policy.featureNames, good.map(Double.init)))
-    #expect(policy.decide(named: named).fallback == nil)
+    _ = policy.decide(named: named)
+    #expect(policy.lastFallback == nil)
     named["ks_scores"] = nil
-    #expect(policy.decide(named: named).fallback == .missingValue)
+    #expect(policy.decide(named: named) == fallback)
+    #expect(policy.lastFallback == .missingValue)
     #expect(policy.fallbackCounts == [.nonFinite: 4, .outOfRange: 2, .wrongLength: 4, .missingValue: 1])
     #expect(policy.decisionCount == 12)
 }
@@ -70,7 +71,7 @@ private func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
 @Test func sampledDecisionsAreSeededAndInRange() {
     let doc = samplePolicy()
     let xs = sampleObservations(500, for: doc)
-    func run(_ seed: UInt64) -> [PolicyDecision] {
+    func run(_ seed: UInt64) -> [TuningAction] {
         var p = TunedPolicy(document: doc, seed: seed)
         return xs.map { p.decide($0, sample: true) }
     }
@@ -80,7 +81,7 @@ private func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
     for d in a {
         #expect(doc.actions.learningRates.indices.contains(d.learningRateBin))
         #expect(doc.actions.batchSizes.indices.contains(d.batchSizeBin))
-        #expect(doc.actions.retrainChoices.indices.contains(d.retrainBin))
+        #expect(doc.actions.retrainChoices.contains(d.retrain))
     }
 }
 
@@ -88,5 +89,5 @@ private func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
     let doc = samplePolicy(seed: 9, hidden: [8], activation: "relu")
     var policy = TunedPolicy(document: doc)
     let xs = sampleObservations(50, for: doc)
-    #expect(Set(xs.map { x in let d = policy.decide(x); return [d.learningRateBin, d.batchSizeBin, d.retrainBin] }).count > 1)
+    #expect(Set(xs.map { x in doc.actions.bins(of: policy.decide(x)) }).count > 1)
 }

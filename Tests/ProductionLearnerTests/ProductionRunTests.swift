@@ -21,19 +21,20 @@ private func flippingStream(rows: Int, flipAt: Int, seed: UInt64 = 3) -> Labelle
     return LabelledCSV(featureNames: ["a", "b", "c", "d"], features: x, labels: y, skipped: [])
 }
 
-private func run(seed: UInt64 = 1) -> ProductionRun {
-    let settings = LoopSettings(periodLength: 500, window: 1000, computeBudget: 60, expectedPeriods: 30,
-                                learningRateRange: 0.01...0.3, batchSizeRange: 8...128)
-    return ProductionRun(model: .logistic, metric: .accuracy, settings: settings, warmupPeriods: 2,
-                         defaults: Decision(learningRate: 0.001, batchSize: 32), seed: seed)
+/// A run at a slow default rate (0.001, batch 32) in single-bin heads, or in `actions` from `default`.
+private func run(seed: UInt64 = 1, actions: ActionBins = ActionBins(learningRates: [0.001], batchSizes: [32]),
+                 default action: TuningAction = TuningAction(learningRateBin: 0, batchSizeBin: 0)) -> ProductionRun {
+    let settings = LoopSettings(model: "logistic", periodLength: 500, window: 1000, computeBudget: 60, episodeLength: 30,
+                                warmupPeriods: 2)
+    return ProductionRun(model: .logistic, metric: .accuracy, settings: settings, actions: actions, defaultAction: action, seed: seed)
 }
 
 @Test func retrainingRecoversFromAConceptFlipThatAFrozenRateCannot() throws {
     let stream = flippingStream(rows: 15_000, flipAt: 6_000)
     var logs: [PeriodLog] = []
-    let none = try run().run(stream, controller: .none) { logs.append($0) }
-    let adwin = try run().run(stream, controller: .adwin)
-    let periodic = try run().run(stream, controller: .periodic(5))
+    let none = try run().run(stream, policy: FixedPolicy()) { logs.append($0) }
+    let adwin = try run().run(stream, policy: AlarmRetrainPolicy(signal: .adwin))
+    let periodic = try run().run(stream, policy: PeriodicRetrainPolicy(every: 5))
     #expect(none.periods == 28 && logs.count == 28)
     // Before the flip (period 10) the learner is accurate; after it, the slow rate stays wrong for long.
     #expect(logs[0].metric > 0.9)
@@ -47,30 +48,36 @@ private func run(seed: UInt64 = 1) -> ProductionRun {
 @Test func sameSeedSameRun() throws {
     let stream = flippingStream(rows: 6_000, flipAt: 3_000)
     var a: [PeriodLog] = [], b: [PeriodLog] = []
-    _ = try run(seed: 4).run(stream, controller: .adwin) { a.append($0) }
-    _ = try run(seed: 4).run(stream, controller: .adwin) { b.append($0) }
+    _ = try run(seed: 4).run(stream, policy: AlarmRetrainPolicy(signal: .adwin)) { a.append($0) }
+    _ = try run(seed: 4).run(stream, policy: AlarmRetrainPolicy(signal: .adwin)) { b.append($0) }
     #expect(a == b)
+}
+
+@Test func monitorObservationMatchesTheSchema() {
+    #expect(Monitor.observationCount == ObservationSchema.current.count)
 }
 
 @Test func tooShortStreamIsAnError() {
     #expect(throws: StreamError.tooShort(input: "stream", rows: 1_000, needed: 1_500)) {
-        try run().run(flippingStream(rows: 1_000, flipAt: 500), controller: .none)
+        try run().run(flippingStream(rows: 1_000, flipAt: 500), policy: FixedPolicy())
     }
 }
 
 @Test func policyControllerAppliesItsDecisions() throws {
-    // A policy whose heads always pick learning rate bin 1 (0.3), batch bin 0 (8) and fine-tune.
-    let features = ObservationSchema.v1.features.map { PolicyDocument.Feature(name: $0.name, lower: $0.lower, upper: $0.upper) }
-    let n = features.count
+    // A policy whose heads always pick learning rate bin 1 (0.3), batch bin 0 (8) and fine-tune;
+    // period 0 runs the default action (the file's fallback: 0.01, batch 128).
+    let n = ObservationSchema.current.count
     let heads = PolicyDocument.Layer(inputs: n, outputs: 7, weights: [Float](repeating: 0, count: n * 7), bias: [0, 5, 5, 0, 0, 5, 0])
     let doc = PolicyDocument(
-        observationSchema: .init(version: 1, features: features),
+        observationSchema: .current,
         normalization: .init(mean: [Double](repeating: 0, count: n), variance: [Double](repeating: 1, count: n), epsilon: 1e-8, clip: 10),
         actions: .init(learningRates: [0.01, 0.3], batchSizes: [8, 128], retrainChoices: RetrainDecision.allCases),
         network: .init(activation: "tanh", hidden: [], heads: heads),
-        fallback: .init(learningRateBin: 0, batchSizeBin: 1, retrainBin: 0), provenance: .init(environment: "test"))
+        fallback: .init(learningRateBin: 0, batchSizeBin: 1), provenance: .init(environment: "test"))
     var logs: [PeriodLog] = []
-    let summary = try run().run(flippingStream(rows: 6_000, flipAt: 3_000), controller: .policy(TunedPolicy(document: doc))) { logs.append($0) }
-    #expect(logs.dropFirst().allSatisfy { $0.learningRate == 0.3 && $0.batchSize == 8 && $0.retrain == "fine_tune" })
+    let summary = try run(actions: doc.actions, default: doc.fallback)
+        .run(flippingStream(rows: 6_000, flipAt: 3_000), policy: TunedPolicy(document: doc)) { logs.append($0) }
+    #expect(logs[0].learningRate == 0.01 && logs[0].batchSize == 128 && logs[0].action.retrain == .none)
+    #expect(logs.dropFirst().allSatisfy { $0.learningRate == 0.3 && $0.batchSize == 8 && $0.action.retrain == .fineTune })
     #expect(summary.fineTunes == summary.periods - 1 && summary.fallbacks.isEmpty)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 import Testing
 @testable import Simulation
 
@@ -14,7 +15,7 @@ func calibrationProbe() throws {
         for policyName in policies {
             var results: [EpisodeResult] = []
             for s in 0..<seeds {
-                results.append(env.runEpisode(policy: PolicyName.parse(policyName)!, seed: UInt64(s)))
+                results.append(env.runEpisode(policy: PolicyName.parse(policyName, spec: spec)!, seed: UInt64(s)))
             }
             let first = mean(results.map { $0.meanMetric(periods: 1..<11) })
             let last = mean(results.map { $0.meanMetric(periods: (spec.episodeLength - 19)..<(spec.episodeLength + 1)) })

@@ -1,3 +1,4 @@
+import PolicyRuntime
 import Testing
 @testable import Simulation
 
@@ -7,7 +8,7 @@ private func summaries(_ name: String, _ policies: [String], seeds: [UInt64] = [
     let spec = try loadSpec(name)
     let jobs = policies.flatMap { p in seeds.map { (p, $0) } }
     var envs = try VectorizedEnvironment(spec: spec, count: jobs.count, components: .standard)
-    let episodes = envs.map { env, i in env.runEpisode(policy: PolicyName.parse(jobs[i].0)!, seed: jobs[i].1) }
+    let episodes = envs.map { env, i in env.runEpisode(policy: PolicyName.parse(jobs[i].0, spec: spec)!, seed: jobs[i].1) }
     var out: [String: EpisodeSummary] = [:]
     for p in policies {
         out[p] = EpisodeSummary(episodes: zip(jobs, episodes).filter { $0.0.0 == p }.map(\.1), events: spec.drift)

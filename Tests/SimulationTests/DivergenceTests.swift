@@ -1,3 +1,4 @@
+import PolicyRuntime
 import Testing
 @testable import Simulation
 

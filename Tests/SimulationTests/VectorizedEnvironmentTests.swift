@@ -1,3 +1,4 @@
+import PolicyRuntime
 import Testing
 @testable import Simulation
 
@@ -12,7 +13,7 @@ private func shortSpec(_ name: String, periods: Int = 14, periodLength: Int = 30
 
 /// Actions that exercise every head: rates, batch sizes, fine-tunes and full retrains.
 private func scriptedAction(_ step: Int, _ env: Int) -> TuningAction {
-    let retrain: RetrainChoice = step % 5 == 3 ? .fineTune : step % 7 == 6 ? .fullRetrain : .none
+    let retrain: RetrainDecision = step % 5 == 3 ? .fineTune : step % 7 == 6 ? .fullRetrain : .none
     return TuningAction(learningRateBin: (step + env % 3) % 5, batchSizeBin: (step / 2 + env % 3) % 4, retrain: retrain)
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 import Simulation
 
 /// A trained policy against hand-written baselines on the same held-out episodes: the best fixed
@@ -36,7 +37,7 @@ public struct BaselineComparison: Sendable, Codable {
     /// seeds, in order). Baselines run in parallel across cores.
     public static func run(environment: TuningEnvironment, seeds: [UInt64], agentRewards: [Double]) -> BaselineComparison {
         precondition(agentRewards.count == seeds.count, "one agent reward per seed")
-        let actions = environment.actionSchema
+        let actions = environment.actions
         var settings = FixedSettingsTable.grid().filter {
             $0.learningRateBin < actions.learningRates.count && $0.batchSizeBin < actions.batchSizes.count
         }
@@ -52,11 +53,11 @@ public struct BaselineComparison: Sendable, Codable {
         }
         func rewards(_ p: Int) -> [Double] { (0..<seeds.count).map { totals[p * seeds.count + $0] } }
         var candidates: [String: Double] = [:]
-        for (i, s) in settings.enumerated() { candidates[s.label(actions)] = ConfidenceInterval(rewards(i)).mean }
-        let best = settings.indices.max { ConfidenceInterval(rewards($0)).mean < ConfidenceInterval(rewards($1)).mean }!
+        for (i, s) in settings.enumerated() { candidates[s.label(actions)] = ConfidenceInterval.studentT(rewards(i)).estimate }
+        let best = settings.indices.max { ConfidenceInterval.studentT(rewards($0)).estimate < ConfidenceInterval.studentT(rewards($1)).estimate }!
         func row(_ name: String, _ r: [Double]) -> Row {
-            Row(method: name, rewards: r, interval: ConfidenceInterval(r),
-                agentAdvantage: ConfidenceInterval(zip(agentRewards, r).map { $0 - $1 }))
+            Row(method: name, rewards: r, interval: .studentT(r),
+                agentAdvantage: .studentT(zip(agentRewards, r).map { $0 - $1 }))
         }
         var agent = row("agent", agentRewards)
         agent.agentAdvantage = nil
@@ -72,8 +73,8 @@ public struct BaselineComparison: Sendable, Codable {
         var lines = ["| method | mean episode reward [95% CI] | agent − method [95% CI] |", "|---|---:|---:|"]
         for r in rows {
             let i = r.interval
-            let adv = r.agentAdvantage.map { String(format: "%+.3f [%+.3f, %+.3f]", $0.mean, $0.lower, $0.upper) } ?? "–"
-            lines.append(String(format: "| %@ | %.3f [%.3f, %.3f] | %@ |", r.method, i.mean, i.lower, i.upper, adv))
+            let adv = r.agentAdvantage.map { String(format: "%+.3f [%+.3f, %+.3f]", $0.estimate, $0.lower, $0.upper) } ?? "–"
+            lines.append(String(format: "| %@ | %.3f [%.3f, %.3f] | %@ |", r.method, i.estimate, i.lower, i.upper, adv))
         }
         return lines.joined(separator: "\n")
     }

@@ -1,10 +1,10 @@
-import DriftDetection
 import Foundation
 import Linalg
 import PolicyRuntime
 import Simulation
 import Testing
-@testable import PolicyGradient
+import PolicyGradient
+@testable import Experiments
 
 /// Export → file bytes → load → decide gives the trainer's greedy actions.
 @Test func exportedPolicyDecidesLikeTheTrainer() throws {
@@ -17,8 +17,7 @@ import Testing
     _ = trainer.train(until: 48)  // real normalizer statistics and updated weights
     // Spread the heads' logits so that greedy decisions vary across observations.
     var p = trainer.network.parameterVector
-    let head = trainer.network.policyHead
-    for i in head.weightOffset..<(head.weightOffset + head.input * head.output) { p[i] *= 300 }
+    for i in trainer.network.policyHeadWeightRange { p[i] *= 300 }
     trainer.network.parameterVector = p
 
     let document = try PolicyExport.document(trainer: trainer.checkpoint(), spec: env.spec,
@@ -36,7 +35,7 @@ import Testing
             observations.append(adapter.step(action).observation)
         }
     }
-    let features = ObservationSchema.v1.features
+    let features = ObservationSchema.current.features
     while observations.count < 10_000 {
         observations.append(features.map { $0.lower + rng.nextFloat() * ($0.upper - $0.lower) })
     }
@@ -45,13 +44,13 @@ import Testing
     for x in observations {
         let expected = trainer.act(x)
         let d = policy.decide(x)
-        #expect(d.fallback == nil)
-        if [d.learningRateBin, d.batchSizeBin, d.retrainBin] != expected { mismatches += 1 }
+        #expect(policy.lastFallback == nil)
+        if document.actions.bins(of: d) != expected { mismatches += 1 }
         distinct.insert(expected)
     }
     #expect(mismatches == 0)
     #expect(distinct.count > 10)
-    #expect(document.loop?.periodLength == 200 && document.fallback.retrainBin == 0)
+    #expect(document.loop?.periodLength == 200 && document.fallback.retrain == .none)
 }
 
 @Test func exportRefusesAMismatchedSpec() throws {

@@ -1,3 +1,4 @@
+import PolicyGradient
 import Simulation
 
 /// An environment the agent can train on, by name: `cartpole` (the reference control task) or a

@@ -1,13 +1,9 @@
-import DriftDetection
+import Experiments
 import Foundation
 import Learners
 import PolicyGradient
+import PolicyRuntime
 import Simulation
-
-/// The repository's environments directory, found from this file.
-let environmentsDirectory: String = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("environments").path
 
 /// `name` from the repository's environments, shortened to `periods` periods of `periodLength` samples.
 func smallTuningEnvironment(_ name: String = "network-diagnosis", periods: Int = 6, periodLength: Int = 200) throws -> TuningEnvironment {

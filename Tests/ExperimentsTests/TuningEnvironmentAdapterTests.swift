@@ -1,15 +1,16 @@
+import Experiments
 import Foundation
-import DriftDetection
 import Linalg
 import PolicyGradient
+import PolicyRuntime
 import Simulation
 import Testing
 
 @Test func adapterExposesSchemaAndActionHeads() throws {
     let env = try smallTuningEnvironment()
     var adapter = TuningEnvironmentAdapter(env)
-    #expect(adapter.observationSize == ObservationSchema.v1.count)
-    #expect(adapter.actionSizes == env.actionSchema.headSizes)
+    #expect(adapter.observationSize == ObservationSchema.current.count)
+    #expect(adapter.actionSizes == env.actions.headSizes)
     let first = adapter.reset(seed: 3)
     #expect(first.count == adapter.observationSize)
     let s = adapter.step([1, 0, 2])
@@ -95,17 +96,17 @@ private func tuningConfig(workers: Int) -> PPOConfig {
     let fixed = seeds.map { env.runEpisode(policy: FixedPolicy(), seed: $0).totalReward }
     let c = BaselineComparison.run(environment: env, seeds: seeds, agentRewards: fixed)
     #expect(c.rows.map(\.rewards.count) == [3, 3, 3] && c.rows[0].method == "agent")
-    #expect(c.rows[1].interval.mean >= c.fixedCandidates.values.max()! - 1e-12)
+    #expect(c.rows[1].interval.estimate >= c.fixedCandidates.values.max()! - 1e-12)
     // The spec's own fixed setting is among the candidates, so the best is at least as good as the agent here.
-    #expect(c.rows[1].agentAdvantage!.mean <= 1e-12)
+    #expect(c.rows[1].agentAdvantage!.estimate <= 1e-12)
     #expect(c.markdown().contains("| retrain on ADWIN |"))
 }
 
 @Test func confidenceIntervalUsesStudentT() {
-    let ci = ConfidenceInterval([1, 2, 3, 4])
-    #expect(ci.mean == 2.5)
-    #expect(abs((ci.upper - ci.mean) - 3.182 * (1.6666666666666667 / 4).squareRoot()) < 1e-12)
-    #expect(ConfidenceInterval([5]).lower == 5)
+    let ci = ConfidenceInterval.studentT([1, 2, 3, 4])
+    #expect(ci.estimate == 2.5)
+    #expect(abs((ci.upper - ci.estimate) - 3.182 * (1.6666666666666667 / 4).squareRoot()) < 1e-12)
+    #expect(ConfidenceInterval.studentT([5]).lower == 5)
 }
 
 @Test func firstBinPriorMakesTheUntrainedAgentMostlyKeepItsModel() throws {

@@ -1,10 +1,12 @@
 import Foundation
+import PolicyGradient
+import PolicyRuntime
 import Simulation
 
 /// A drift `TuningEnvironment` as an `RLEnvironment` the trainer can learn on.
 ///
-/// The observation is the environment's `ObservationSchema.v1` vector; the action has one
-/// categorical head per factor of its `ActionSchema` (`headSizes`: learning-rate bin, batch-size
+/// The observation is the environment's `ObservationSchema.current` vector; the action has one
+/// categorical head per factor of its `ActionBins` (`headSizes`: learning-rate bin, batch-size
 /// bin, retrain choice). The end of an episode (its last period, or a diverged learner) is
 /// terminal, not a truncation: the observation carries the episode's progress.
 ///
@@ -29,13 +31,12 @@ public struct TuningEnvironmentAdapter: RestorableEnvironment, Sendable {
     }
 
     public var observationSize: Int { environment.schema.count }
-    public var actionSizes: [Int] { environment.actionSchema.headSizes }
+    public var actionSizes: [Int] { environment.actions.headSizes }
 
     /// The environment's action for one index per head.
     public func tuningAction(_ action: [Int]) -> TuningAction {
-        let choices = environment.actionSchema.retrainChoices
-        return TuningAction(learningRateBin: action[0], batchSizeBin: action[1],
-                            retrain: choices[min(max(action[2], 0), choices.count - 1)])
+        let choices = environment.actions.retrainChoices
+        return environment.actions.action(bins: [action[0], action[1], min(max(action[2], 0), choices.count - 1)])
     }
 
     public mutating func reset(seed: UInt64) -> [Float] {

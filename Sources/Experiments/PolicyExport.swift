@@ -1,6 +1,6 @@
-import DriftDetection
 import Foundation
 import Linalg
+import PolicyGradient
 import PolicyRuntime
 import Simulation
 
@@ -28,8 +28,8 @@ public enum PolicyExport {
     /// environment with `spec`; `normalizer` is nil when observations were not normalized.
     public static func document(architecture: NetworkArchitecture, parameters p: [Float], normalizer: ObservationNormalizer?,
                                 spec: EnvironmentSpec, provenance: PolicyDocument.Provenance) throws -> PolicyDocument {
-        let schema = ObservationSchema.v1
-        let actions = ActionSchema(spec: spec)
+        let schema = ObservationSchema.current
+        let actions = spec.actionBins
         guard architecture.observationSize == schema.count, architecture.actionSizes == actions.headSizes else {
             throw CheckpointError.mismatch(what: "policy shape for \(spec.name)",
                                            expected: "\(schema.count) observations, heads \(actions.headSizes)",
@@ -37,11 +37,9 @@ public enum PolicyExport {
         }
         var rng = RandomSource(seed: 0)
         let network = PolicyNetwork(architecture: architecture, rng: &rng)
-        network.parameterVector = p
-        func layer(_ l: DenseLayer) -> PolicyDocument.Layer {
-            PolicyDocument.Layer(inputs: l.input, outputs: l.output,
-                                 weights: Array(p[l.weightOffset..<(l.weightOffset + l.input * l.output)]),
-                                 bias: Array(p[l.biasOffset..<(l.biasOffset + l.output)]))
+        let actor = network.actorParameters(p)
+        func layer(_ l: DenseParameters) -> PolicyDocument.Layer {
+            PolicyDocument.Layer(inputs: l.inputs, outputs: l.outputs, weights: l.weights, bias: l.bias)
         }
         let n = schema.count
         let normalization = normalizer.map {
@@ -51,20 +49,8 @@ public enum PolicyExport {
             ?? PolicyDocument.Normalization(mean: [Double](repeating: 0, count: n), variance: [Double](repeating: 1, count: n),
                                             epsilon: 0, clip: .greatestFiniteMagnitude)
         return PolicyDocument(
-            observationSchema: .init(version: schema.version,
-                                     features: schema.features.map { .init(name: $0.name, lower: $0.lower, upper: $0.upper) }),
-            normalization: normalization,
-            actions: .init(learningRates: actions.learningRates, batchSizes: actions.batchSizes,
-                           retrainChoices: actions.retrainChoices.map { RetrainDecision(rawValue: $0.rawValue)! }),
-            network: .init(activation: architecture.activation.rawValue, hidden: network.actorLayers.map(layer),
-                           heads: layer(network.policyHead)),
-            fallback: .init(learningRateBin: actions.nearestLearningRateBin(spec.learner.learningRate),
-                            batchSizeBin: actions.nearestBatchSizeBin(spec.learner.batchSize), retrainBin: 0),
-            provenance: provenance,
-            loop: .init(model: spec.learner.model, periodLength: spec.periodLength, window: spec.learner.window,
-                        labelDelay: spec.labels.delay, fineTuneEpochs: spec.learner.fineTuneEpochs,
-                        retrainEpochs: spec.learner.retrainEpochs, updateOverhead: spec.costs.updateOverhead,
-                        computeBudget: spec.costs.computeBudget, episodeLength: spec.episodeLength,
-                        warmupPeriods: spec.warmupPeriods))
+            observationSchema: schema, normalization: normalization, actions: actions,
+            network: .init(activation: architecture.activation.rawValue, hidden: actor.hidden.map(layer), heads: layer(actor.heads)),
+            fallback: spec.defaultAction, provenance: provenance, loop: spec.loopSettings)
     }
 }

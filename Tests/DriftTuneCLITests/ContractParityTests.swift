@@ -1,0 +1,81 @@
+import DriftTuneCLI
+import Experiments
+import Foundation
+import PolicyRuntime
+import ProductionLearner
+import Simulation
+import Testing
+
+/// The contract between training and production as a property: one exported stream through the
+/// simulator and through `drifttune learn` gives the same periods, bit for bit — metric, action,
+/// learning rate, batch size, retrain and compute — for every shared rule and for a policy file.
+@Suite struct ContractParityTests {
+    static let rules = ["fixed", "never", "periodic:10", "adwin", "ddm", "ks", "cosine-restarts"]
+
+    @Test(arguments: ["network-diagnosis", "intent-recognition"], rules)
+    func simulateAndLearnAgreeOnEveryRule(environment: String, rule: String) throws {
+        let spec = try EnvironmentCatalog(directory: repositoryRoot.appendingPathComponent("environments").path).load(environment)
+        let policy = try #require(HandWrittenRule.parse(rule))
+        try expectSamePeriods(spec: spec, simulated: policy, learned: rule, seed: 5)
+    }
+
+    @Test(arguments: ["network-diagnosis", "intent-recognition", "recommendation"])
+    func simulateAndLearnAgreeOnAPolicyFile(environment: String) throws {
+        let spec = try EnvironmentCatalog(directory: repositoryRoot.appendingPathComponent("environments").path).load(environment)
+        let url = try CLIProcess.temporaryFile("", name: "random.policy")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let path = url.path
+        try PolicyFile.write(Self.randomPolicy(spec: spec, seed: 3), to: path)
+        let policy = try TunedPolicy.load(path)
+        let actions = try expectSamePeriods(spec: spec, simulated: policy, learned: path, seed: 11)
+        // The parity means something only if the policy moved the knobs and retrained.
+        #expect(Set(actions.map(\.learningRateBin)).count > 1)
+        #expect(actions.contains { $0.retrain != .none })
+    }
+
+    /// Runs `simulated` in the simulator and `learned` through `LearnSetup` on the exported stream;
+    /// returns the actions.
+    @discardableResult
+    func expectSamePeriods(spec: EnvironmentSpec, simulated: any TuningPolicy, learned: String, seed: UInt64) throws -> [TuningAction] {
+        var env = try TuningEnvironment(spec: spec, components: .standard)
+        let episode = env.runEpisode(policy: simulated, seed: seed)
+        let stream = try LabelledCSV.parse(StreamExport.csv(spec: spec, seed: seed), input: "stream", labelColumn: "label")
+        let setup = try LearnSetup.make(policy: learned, registry: "", spec: spec, seed: seed)
+        var logs: [PeriodLog] = []
+        let summary = try setup.run.run(stream, policy: setup.policy) { logs.append($0) }
+        try #require(logs.count == episode.periods.count, "\(learned): \(logs.count) learned periods, \(episode.periods.count) simulated")
+        for (sim, log) in zip(episode.periods, logs) {
+            #expect(sim.period == log.period)
+            #expect(sim.metric == log.metric, "\(learned) period \(sim.period): metric")
+            #expect(sim.compute == log.compute, "\(learned) period \(sim.period): compute")
+            #expect(sim.retrain == log.action.retrain, "\(learned) period \(sim.period): retrain")
+            #expect(sim.learningRate == log.learningRate, "\(learned) period \(sim.period): learning rate")
+            #expect(sim.batchSize == log.batchSize, "\(learned) period \(sim.period): batch size")
+        }
+        #expect(summary.meanMetric == episode.meanMetric)
+        #expect(summary.compute == episode.compute)
+        #expect(summary.retrains + summary.fineTunes == episode.retrains)
+        return logs.map(\.action)
+    }
+
+    /// A policy file for `spec` with random weights (large enough that decisions vary).
+    static func randomPolicy(spec: EnvironmentSpec, seed: UInt64) -> PolicyDocument {
+        var state = seed
+        func uniform() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24) * 2 - 1
+        }
+        let schema = ObservationSchema.current
+        let bins = spec.actionBins
+        func layer(_ i: Int, _ o: Int, _ scale: Float) -> PolicyDocument.Layer {
+            .init(inputs: i, outputs: o, weights: (0..<(i * o)).map { _ in uniform() * scale }, bias: (0..<o).map { _ in uniform() })
+        }
+        return PolicyDocument(
+            observationSchema: schema,
+            normalization: .init(mean: [Double](repeating: 0.5, count: schema.count), variance: [Double](repeating: 0.05, count: schema.count),
+                                 epsilon: 1e-8, clip: 5),
+            actions: bins,
+            network: .init(activation: "tanh", hidden: [layer(schema.count, 16, 1)], heads: layer(16, bins.headSizes.reduce(0, +), 2)),
+            fallback: spec.defaultAction, provenance: .init(environment: spec.name), loop: spec.loopSettings)
+    }
+}
