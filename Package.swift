@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
         .library(name: "PolicyRegistry", targets: ["PolicyRegistry"]),
         .library(name: "ProductionLearner", targets: ["ProductionLearner"]),
+        .library(name: "YAMLConfig", targets: ["YAMLConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -29,17 +30,23 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
+        // The one reader (and error type) of environment specs, scenarios and training settings.
+        .target(name: "YAMLConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Learners", dependencies: ["Linalg"]),
         .target(name: "DriftDetection", dependencies: ["Linalg"]),
         .target(
             name: "Simulation",
-            dependencies: ["Linalg", "Learners", "DriftDetection", "ProductionLearner", "PolicyRuntime", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Linalg", "Learners", "DriftDetection", "ProductionLearner", "PolicyRuntime", "YAMLConfig",
+                           .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "PolicyGradient", dependencies: ["Linalg", "DriftDetection", "Simulation", "PolicyRuntime"]),
+        .target(
+            name: "PolicyGradient",
+            dependencies: ["Linalg", "DriftDetection", "Simulation", "PolicyRuntime", "YAMLConfig", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "Experiments",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "YAMLConfig",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -53,7 +60,7 @@ let package = Package(
         .target(
             name: "DriftTuneCLI",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments", "YAMLConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,13 +68,14 @@ let package = Package(
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "DriftDetection", "PolicyRuntime"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "PolicyRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "YAMLConfig"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "DriftDetection", "PolicyRuntime", "YAMLConfig"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "PolicyRuntime", "YAMLConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
         .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),
-        .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
+        .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI", "YAMLConfig"]),
     ],
     swiftLanguageModes: [.v6]
 )

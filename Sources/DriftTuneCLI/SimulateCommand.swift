@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Simulation
+import YAMLConfig
 
 /// `drifttune simulate`: run a hand-written policy on a simulated drift environment.
 public struct SimulateCommand: ParsableCommand {
@@ -135,10 +136,9 @@ public enum SimulationOutput {
         return out.joined(separator: "\n")
     }
 
-    /// Key-sorted JSON of any encodable result.
+    /// Key-sorted snake_case JSON (`SnakeCaseJSON`) of any encodable result.
     public static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = SnakeCaseJSON.encoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }

@@ -6,7 +6,7 @@ import Testing
     let yaml = try CLIProcess.temporaryFile("num_envs: 8\nlearning_rate: 0.001\n", name: "ppo.yaml")
     let command = try TrainCommand.parse(["--env", "cartpole", "--config", yaml.path, "--learning-rate", "0.002", "--steps", "4096"])
     let s = try command.settings(for: .cartPole)
-    #expect(s.config.numEnvs == 8 && s.config.learningRate == 0.002 && s.config.totalTimesteps == 4096)
+    #expect(s.config.numEnvs == 8 && s.config.learningRate == 0.002 && s.config.steps == 4096)
     let bad = try TrainCommand.parse(["--env", "cartpole", "--hidden-sizes", "64,x"])
     #expect(throws: UserError.self) { _ = try bad.settings(for: .cartPole) }
 }
@@ -56,6 +56,10 @@ import Testing
     let checkpoint = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("checkpoint.json"))) as? [String: Any]
     let trainer = try #require(checkpoint?["trainer"] as? [String: Any])
     #expect((trainer["iteration"] as? Int ?? 0) >= 2)
+    // snake_case keys; the budget is `steps`.
+    #expect(trainer["global_step"] is Int && trainer["format_version"] as? Int == 2)
+    let config = try #require((checkpoint?["settings"] as? [String: Any])?["config"] as? [String: Any])
+    #expect(config["steps"] as? Int == 10_000_000 && config["num_envs"] is Int && config["total_timesteps"] == nil)
     let resume = try CLIProcess.run(["train", "--env", "cartpole", "--out", dir.path, "--resume", "--steps", "5"])
     #expect(resume.status == 2 && resume.stderr.contains("budget of 10000000 steps"))
 }
