@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PolicyGradient
 import Simulation
+import YAMLConfig
 
 /// `drifttune evaluate`: play a saved policy greedily on chosen seeds.
 public struct EvaluateCommand: ParsableCommand {
@@ -50,8 +51,7 @@ public struct EvaluateCommand: ParsableCommand {
             }
             let summary = EvaluationSummary(seeds: seedList, result: result)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
+                let encoder = SnakeCaseJSON.encoder()
                 var object = try JSONSerialization.jsonObject(with: encoder.encode(summary)) as! [String: Any]
                 object["environment"] = env
                 object["checkpoint"] = url.path

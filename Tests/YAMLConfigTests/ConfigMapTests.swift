@@ -49,5 +49,6 @@ private func read(_ yaml: String, _ body: (inout ConfigMap) throws(ConfigError) 
     let value = Sample(wallSeconds: 1.5, perPhase: ["trainingPhase": 2])
     let text = try SnakeCaseJSON.string(value)
     #expect(text.contains("\"wall_seconds\"") && text.contains("\"per_phase\""), "\(text)")
+    #expect(text.contains("\"trainingPhase\""), "dictionary keys are data, not converted: \(text)")
     #expect(try SnakeCaseJSON.decoder().decode(Sample.self, from: Data(text.utf8)) == value)
 }
