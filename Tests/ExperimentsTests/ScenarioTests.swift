@@ -1,3 +1,4 @@
+import Foundation
 import PolicyGradient
 import Testing
 import YAMLConfig
@@ -115,4 +116,15 @@ func scenarioError(_ replace: String, with: String) throws -> String {
     // A train --config file's steps equal to the scenario's budget is accepted.
     let s = try loadTiny(tinyScenario.replacingOccurrences(of: "training: {steps: 24}", with: "training: {steps: 24}\nagent: {steps: 24}"))
     #expect(s.agent.settings.config.steps == 24)
+}
+
+@Test func shippedScenariosLoadThroughTheOneReader() throws {
+    let dir = (environmentsDirectory as NSString).deletingLastPathComponent + "/scenarios"
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()
+    #expect(files.count == 5)
+    for f in files {
+        let s = try Scenario.load(file: dir + "/" + f, environmentsDirectory: environmentsDirectory)
+        #expect(s.agent.settings.config.steps == s.training.steps, "\(f)")
+        #expect(s.agent.settings.config.firstBinPrior == [0, 0, 2], "\(f)")
+    }
 }
