@@ -65,6 +65,19 @@ private func files(_ dir: URL) -> [String: Data] {
         let sweep = try #require(done["sweep"] as? [String: Any])
         #expect(done["scenario"] as? String == "cli-tiny" && (done["files"] as? [String])?.contains("manifest.json") == true)
         #expect(sweep["trained"] as? Int == 0 && sweep["skipped"] as? Int == 4 * 2 + 1 && sweep["wall_seconds"] is Double, "\(sweep)")
+
+        // Two shards merged with --json give the unsharded files.
+        for i in 1...2 {
+            let shard = try CLIProcess.run(["sweep", file.path, "--out", root.appendingPathComponent("s\(i)").path, "--shard", "\(i)/2",
+                                            "--environments", environments, "--quiet"])
+            #expect(shard.status == 0, "\(shard.stderr)")
+        }
+        let m = try CLIProcess.run(["merge", file.path, root.appendingPathComponent("s1").path, root.appendingPathComponent("s2").path,
+                                    "--out", root.appendingPathComponent("m").path, "--environments", environments, "--json"])
+        #expect(m.status == 0, "\(m.stderr)")
+        let merged = try #require(try JSONSerialization.jsonObject(with: Data(m.stdout.utf8)) as? [String: Any], "\(m.stdout)")
+        #expect(merged["directory"] as? String == root.appendingPathComponent("m").path && merged["sweep"] == nil)
+        #expect(files(root.appendingPathComponent("m")) == fb)
     }
 
     @Test func killedSweepResumesToTheSameFiles() throws {

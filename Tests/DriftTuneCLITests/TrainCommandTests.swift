@@ -88,6 +88,12 @@ import Testing
     #expect(rows.map { $0["method"] as? String ?? "" }.last == "retrain on ADWIN")
     let bad = try CLIProcess.run(["evaluate", dir.path, "--env", "cartpole", "--seeds", "1..2"])
     #expect(bad.status == 2 && bad.stderr.contains("mismatch"))
+
+    let policy = dir.appendingPathComponent("short.policy").path
+    let x = try CLIProcess.run(["export", dir.path, "--env", spec.path, "--out", policy, "--no-evaluation", "--json"])
+    #expect(x.status == 0, "\(x.stderr)")
+    let exported = try #require(try JSONSerialization.jsonObject(with: Data(x.stdout.utf8)) as? [String: Any], "\(x.stdout)")
+    #expect(exported["file"] as? String == policy && (exported["sha256"] as? String)?.count == 64)
 }
 
 @Test func firstBinPriorOfTheWrongLengthIsAOneLineError() throws {
