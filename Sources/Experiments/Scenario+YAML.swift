@@ -88,6 +88,13 @@ extension Scenario {
             environments.append(env)
         }
         guard !environments.isEmpty else { throw m.error("environments", "expected at least one environment") }
+        // The trainer ignores a prior of the wrong length; a scenario says so instead.
+        let heads = ActionSchema(spec: environments[0].spec).headSizes.count
+        if let prior = agent.settings.config.firstBinPrior, prior.count != heads, let node = m.node("agent") {
+            throw try ConfigMap(node, file: file, path: "agent").outOfRange(
+                "first_bin_prior", value: "\(prior.map(Double.init))",
+                expected: "one value per action head (\(heads): learning rate, batch size, retrain), or null")
+        }
         try m.finish()
         return Scenario(name: name, description: description, file: file, contentHash: SHA256.hex(of: Array(yaml.utf8)),
                         environments: environments, trainSeeds: trainSeeds, testSeeds: testSeeds, training: training,

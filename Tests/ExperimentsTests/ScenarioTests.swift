@@ -113,6 +113,8 @@ func scenarioError(_ replace: String, with: String) throws -> String {
     #expect(m.contains("tiny.yaml:11:9: unknown key 'agent.gama'") && m.contains("seed, algorithm, steps"), "\(m)")
     m = try scenarioError("training: {steps: 24}", with: "training: {steps: 24}\nagent: {steps: 48}")
     #expect(m.contains("tiny.yaml:11:16: 'agent.steps'") && m.contains("training.steps (24)"), "\(m)")
+    m = try scenarioError("training: {steps: 24}", with: "training: {steps: 24}\nagent: {first_bin_prior: [0, 2]}")
+    #expect(m.contains("tiny.yaml:11:26: 'agent.first_bin_prior' is [0.0, 2.0], out of range; expected one value per action head (3"), "\(m)")
     // A train --config file's steps equal to the scenario's budget is accepted.
     let s = try loadTiny(tinyScenario.replacingOccurrences(of: "training: {steps: 24}", with: "training: {steps: 24}\nagent: {steps: 24}"))
     #expect(s.agent.settings.config.steps == 24)
