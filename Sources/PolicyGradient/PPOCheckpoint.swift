@@ -1,6 +1,6 @@
 import Foundation
-import YAMLConfig
 import Linalg
+import YAMLConfig
 
 /// Everything needed to continue a training run bitwise exactly: config, weights, Adam moments,
 /// observation statistics, random streams, counters and the environments' mid-episode state.

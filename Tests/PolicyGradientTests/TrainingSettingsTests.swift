@@ -1,3 +1,4 @@
+import Foundation
 import PolicyGradient
 import Testing
 import YAMLConfig
@@ -51,4 +52,12 @@ import YAMLConfig
     let t = TrainingSettings.tuning(episodeLength: 50, workers: 2)
     #expect(t.config.numSteps == 50 && t.config.environmentWorkers == 2 && t.evaluationSeeds.count == 10)
     #expect(TrainingSettings.cartPole().config.steps == 150_000)
+}
+
+@Test func settingsRoundTripThroughSnakeCaseJSON() throws {
+    var s = TrainingSettings.tuning(episodeLength: 50)
+    s.config.targetKL = 0.02
+    let text = try SnakeCaseJSON.string(s)
+    #expect(text.contains("\"target_kl\"") && text.contains("\"first_bin_prior\"") && text.contains("\"steps\":40000"), "\(text)")
+    #expect(try SnakeCaseJSON.decoder().decode(TrainingSettings.self, from: Data(text.utf8)) == s)
 }
