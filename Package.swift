@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PolicyRuntime", targets: ["PolicyRuntime"]),
         .library(name: "PolicyRegistry", targets: ["PolicyRegistry"]),
         .library(name: "ProductionLearner", targets: ["ProductionLearner"]),
+        .library(name: "YAMLConfig", targets: ["YAMLConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -29,18 +30,21 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
+        // The one reader (and error type) of environment specs, scenarios and training settings.
+        .target(name: "YAMLConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Learners", dependencies: ["Linalg"]),
         .target(name: "DriftDetection", dependencies: ["Linalg"]),
         .target(
             name: "Simulation",
-            dependencies: ["Linalg", "Learners", "DriftDetection", "ProductionLearner", "PolicyRuntime", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Linalg", "Learners", "DriftDetection", "ProductionLearner", "PolicyRuntime", "YAMLConfig",
+                           .product(name: "Yams", package: "Yams")]
         ),
         // The agent: depends on nothing domain-specific (the glue to tuning environments is in Experiments).
-        .target(name: "PolicyGradient", dependencies: ["Linalg", .product(name: "Yams", package: "Yams")]),
+        .target(name: "PolicyGradient", dependencies: ["Linalg", "YAMLConfig", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Experiments",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "YAMLConfig",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -54,7 +58,7 @@ let package = Package(
         .target(
             name: "DriftTuneCLI",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments", "YAMLConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,13 +66,14 @@ let package = Package(
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyRuntime"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "PolicyGradient", "PolicyRuntime", "Linalg"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Linalg"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyRuntime", "YAMLConfig"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "PolicyGradient", "PolicyRuntime", "Linalg", "YAMLConfig"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Linalg", "YAMLConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
         .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),
-        .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI", "Experiments", "PolicyRuntime", "ProductionLearner", "Simulation"]),
+        .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI", "Experiments", "PolicyRuntime", "ProductionLearner", "Simulation", "YAMLConfig"]),
     ],
     swiftLanguageModes: [.v6]
 )

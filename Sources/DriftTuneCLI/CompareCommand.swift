@@ -15,11 +15,19 @@ public struct CompareCommand: ParsableCommand {
     @Argument(help: "The second results folder (B).")
     var resultsB: String
 
+    @Flag(help: "Print one JSON object (the notes and one row per environment, method and metric).")
+    var json = false
+
     public init() {}
 
     public func run() throws {
         try reportingUserErrors {
-            print(try Comparison.compare(resultsA, resultsB).markdown(), terminator: "")
+            let comparison = try Comparison.compare(resultsA, resultsB)
+            if json {
+                print(try SimulationOutput.json(comparison))
+            } else {
+                print(comparison.markdown(), terminator: "")
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ import DriftDetection
 import Foundation
 import PolicyRuntime
 import Simulation
+import YAMLConfig
 
 /// `drifttune envs`: list, describe and compare the simulated drift environments.
 public struct EnvsCommand: ParsableCommand {
@@ -18,6 +19,8 @@ public struct EnvsCommand: ParsableCommand {
     public struct List: ParsableCommand {
         public static let configuration = CommandConfiguration(abstract: "One line per environment spec.")
         @OptionGroup var location: EnvironmentOptions
+        @Flag(help: "Print a JSON list, one object per environment.")
+        var json = false
         public init() {}
 
         public func run() throws {
@@ -29,7 +32,7 @@ public struct EnvsCommand: ParsableCommand {
                 }
                 let specs = try catalog.names().map { try catalog.load($0) }
                 if specs.isEmpty { throw UserError("\(dir): no environment specs (*.yaml)") }
-                print(EnvironmentDescription.list(specs))
+                print(json ? try SimulationOutput.json(specs.map(EnvironmentJSON.Summary.init)) : EnvironmentDescription.list(specs))
             }
         }
     }
@@ -41,11 +44,14 @@ public struct EnvsCommand: ParsableCommand {
         @OptionGroup var location: EnvironmentOptions
         @Argument(help: "Environment name, or a path to a spec file (.yaml).")
         var name: String
+        @Flag(help: "Print one JSON object.")
+        var json = false
         public init() {}
 
         public func run() throws {
             try reportingUserErrors {
-                print(EnvironmentDescription.describe(try location.catalog().load(name)))
+                let spec = try location.catalog().load(name)
+                print(json ? try SimulationOutput.json(EnvironmentJSON.Detail(spec)) : EnvironmentDescription.describe(spec))
             }
         }
     }
@@ -69,7 +75,7 @@ public struct EnvsCommand: ParsableCommand {
                 let catalog = try location.catalog()
                 let names = env.isEmpty ? catalog.names() : env
                 let specs = try names.map { try catalog.load($0) }
-                if specs.isEmpty { throw SpecError.environmentNotFound(name: "*", searched: catalog.searched) }
+                if specs.isEmpty { throw ConfigError.notFound(kind: "environment", name: "*", searched: catalog.searched) }
                 let table = try FixedSettingsTable.compute(specs: specs, settings: FixedSettingsTable.grid(),
                                                            seeds: try SeedRange.parse(seeds), components: .standard)
                 if json {

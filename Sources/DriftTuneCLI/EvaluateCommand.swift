@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import PolicyGradient
 import Simulation
+import YAMLConfig
 
 /// `drifttune evaluate`: play a saved policy greedily on chosen seeds.
 public struct EvaluateCommand: ParsableCommand {
@@ -51,8 +52,7 @@ public struct EvaluateCommand: ParsableCommand {
             }
             let summary = EvaluationSummary(seeds: seedList, result: result)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
+                let encoder = SnakeCaseJSON.encoder()
                 var object = try JSONSerialization.jsonObject(with: encoder.encode(summary)) as! [String: Any]
                 object["environment"] = env
                 object["checkpoint"] = url.path

@@ -21,6 +21,7 @@ public struct ExportCommand: ParsableCommand {
     @Option(help: "Environment (default: the one the checkpoint was trained on).") var env: String?
     @Option(help: "Scenario name recorded in the provenance.") var scenario = ""
     @Flag(help: "Skip the evaluation recorded in the provenance.") var noEvaluation = false
+    @Flag(help: "Print one JSON object (file, environment, SHA-256, provenance).") var json = false
     @OptionGroup var location: EnvironmentOptions
 
     public init() {}
@@ -44,9 +45,25 @@ public struct ExportCommand: ParsableCommand {
             let document = try PolicyExport.document(checkpoint: saved, spec: base.spec, provenance: provenance)
             try PolicyFile.write(document, to: out)
             let digest = SHA256.hex(of: try PolicyFile.encode(document))
-            print("wrote \(out): \(base.spec.name) policy, sha256 \(digest.prefix(16))…"
-                  + (provenance.evaluationMeanReward.map { String(format: ", evaluation mean reward %.4f", $0) } ?? ""))
+            if json {
+                print(try SimulationOutput.json(ExportJSON(file: out, environment: base.spec.name, sha256: digest,
+                                                           evaluationMeanReward: provenance.evaluationMeanReward,
+                                                           evaluationStdReward: provenance.evaluationStdReward,
+                                                           evaluationEpisodes: provenance.evaluationEpisodes)))
+            } else {
+                print("wrote \(out): \(base.spec.name) policy, sha256 \(digest.prefix(16))…"
+                      + (provenance.evaluationMeanReward.map { String(format: ", evaluation mean reward %.4f", $0) } ?? ""))
+            }
         }
     }
 }
 
+/// What `export --json` prints.
+struct ExportJSON: Encodable {
+    var file: String
+    var environment: String
+    var sha256: String
+    var evaluationMeanReward: Double?
+    var evaluationStdReward: Double?
+    var evaluationEpisodes: Int?
+}

@@ -20,6 +20,9 @@ public struct MergeCommand: ParsableCommand {
     @Option(help: "Folder of environment specs (default: environments/ beside or above the scenario).")
     var environments: String?
 
+    @Flag(help: "Print one JSON object (scenario, folder, files written).")
+    var json = false
+
     public init() {}
 
     public func run() throws {
@@ -30,7 +33,11 @@ public struct MergeCommand: ParsableCommand {
             guard missing == 0 else {
                 throw UserError("\(missing) runs of scenario '\(s.name)' are in none of the shards; run the missing shards first")
             }
-            print("wrote \(dir)/summary.md, summary.csv, curves.csv, report.html, manifest.json")
+            if json {
+                print(try SimulationOutput.json(ResultsJSON(scenario: s.name, directory: dir, files: ResultsJSON.tables)))
+            } else {
+                print("wrote \(dir)/" + ResultsJSON.tables.joined(separator: ", "))
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PolicyRuntime
 import Simulation
+import YAMLConfig
 
 /// `drifttune simulate`: run a hand-written policy on a simulated drift environment.
 public struct SimulateCommand: ParsableCommand {
@@ -146,10 +147,9 @@ public enum SimulationOutput {
         return out.joined(separator: "\n")
     }
 
-    /// Key-sorted JSON of any encodable result.
+    /// Key-sorted snake_case JSON (`SnakeCaseJSON`) of any encodable result.
     public static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let encoder = SnakeCaseJSON.encoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }

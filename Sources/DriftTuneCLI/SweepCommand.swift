@@ -34,6 +34,9 @@ public struct SweepCommand: ParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
+    @Flag(help: "End by printing one JSON object (runs trained, evaluated and skipped, wall seconds, files written).")
+    var json = false
+
     public init() {}
 
     public func run() throws {
@@ -52,8 +55,13 @@ public struct SweepCommand: ParsableCommand {
             var line = "sweep: \(outcome.trained) trained, \(outcome.evaluated) evaluated, \(outcome.skipped) already done; "
             line += String(format: "%.1f s with %d jobs", wall, n)
             FileHandle.standardError.write(Data((line + "\n").utf8))
-            if outcome.wroteTables {
-                print("wrote \(dir)/summary.md, summary.csv, curves.csv, report.html, manifest.json")
+            if json {
+                var r = ResultsJSON(scenario: s.name, directory: dir, files: outcome.wroteTables ? ResultsJSON.tables : [])
+                r.sweep = .init(trained: outcome.trained, evaluated: outcome.evaluated, skipped: outcome.skipped,
+                                wallSeconds: wall, jobs: n, shard: "\(index + 1)/\(count)")
+                print(try SimulationOutput.json(r))
+            } else if outcome.wroteTables {
+                print("wrote \(dir)/" + ResultsJSON.tables.joined(separator: ", "))
             } else {
                 print("shard \(index + 1)/\(count) done in \(dir); join the shards with drifttune merge")
             }
@@ -108,4 +116,25 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) thr
 /// Hands a task's result to the waiting thread (written once, read after the semaphore).
 private final class ResultBox<T>: @unchecked Sendable {
     var result: Result<T, Error>?
+}
+
+/// What `sweep --json` and `merge --json` print.
+struct ResultsJSON: Encodable {
+    static let tables = ["summary.md", "summary.csv", "curves.csv", "report.html", "manifest.json"]
+
+    struct Sweep: Encodable {
+        var trained: Int
+        var evaluated: Int
+        var skipped: Int
+        var wallSeconds: Double
+        var jobs: Int
+        /// `I/N`, 1-based.
+        var shard: String
+    }
+
+    var scenario: String
+    var directory: String
+    /// Tables written (relative to `directory`); empty for a shard, which writes run files only.
+    var files: [String]
+    var sweep: Sweep?
 }

@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import PolicyGradient
 import Simulation
+import YAMLConfig
 
 extension PolicyGradientAlgorithm: ExpressibleByArgument {}
 
@@ -64,7 +65,7 @@ public struct TrainCommand: ParsableCommand {
     var hiddenSizes: String?
 
     @Option(help: "Threads that step environments (default: all cores for drift environments). Results do not depend on it.")
-    var workers: Int?
+    var jobs: Int?
 
     public init() {}
 
@@ -85,13 +86,13 @@ public struct TrainCommand: ParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var s = target.defaultSettings(algorithm: algo, workers: cores)
         if let config { s = try s.applying(yamlFile: config) }
-        if let steps { s.config.totalTimesteps = steps }
+        if let steps { s.config.steps = steps }
         if let learningRate { s.config.learningRate = learningRate }
         if let numEnvs { s.config.numEnvs = numEnvs }
         if let numSteps { s.config.numSteps = numSteps }
         if let gamma { s.config.gamma = gamma }
         if let entropyCoefficient { s.config.entropyCoefficient = entropyCoefficient }
-        if let workers { s.config.environmentWorkers = workers }
+        if let jobs { s.config.environmentWorkers = jobs }
         if let hiddenSizes {
             let widths = hiddenSizes.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else {
@@ -113,8 +114,8 @@ public struct TrainCommand: ParsableCommand {
                 throw UserError("--resume continues with the checkpoint's hyperparameters; drop --config and the hyperparameter flags")
             }
             run = try TrainingRun(resumingIn: directory, environment: env, environmentFactory: factory)
-            if let steps, steps != run.settings.config.totalTimesteps {
-                throw UserError("--steps \(steps): the run in \(directory.path) has a budget of \(run.settings.config.totalTimesteps) steps (its learning-rate schedule depends on it); drop --steps")
+            if let steps, steps != run.settings.config.steps {
+                throw UserError("--steps \(steps): the run in \(directory.path) has a budget of \(run.settings.config.steps) steps (its learning-rate schedule depends on it); drop --steps")
             }
         } else {
             run = try TrainingRun(environment: env, settings: try settings(for: target), seed: seed,
@@ -123,7 +124,7 @@ public struct TrainCommand: ParsableCommand {
         let interrupt = InterruptFlag.installForSIGINT()
         let progress = ProgressLine()
         let outcome = try run.run(shouldStop: { interrupt.isRaised }) { stats in
-            progress.show(stats, total: run.settings.config.totalTimesteps)
+            progress.show(stats, total: run.settings.config.steps)
         }
         progress.finish()
         if outcome == .interrupted {
@@ -133,9 +134,7 @@ public struct TrainCommand: ParsableCommand {
         let evaluation = run.evaluate()
         let summary = run.summary(evaluation: evaluation, finished: true)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            print(try SnakeCaseJSON.string(summary))
         } else {
             print(String(format: "%@ %@ seed %llu: %d steps in %.1f s; greedy evaluation on %d held-out seeds: mean reward %.3f ± %.3f (std)",
                          env, algo.rawValue, seed, summary.envSteps, summary.wallSeconds, evaluation.returns.count,

@@ -9,20 +9,8 @@ import Simulation
 /// held-out seeds through `TunedPolicy`, the runtime production loads.
 struct AgentProvider: MethodProvider {
     func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord? {
-        let a = scenario.agent
-        var config = PPOConfig()
-        config.algorithm = a.algorithm == "reinforce" ? .reinforce : .ppo
-        config.totalTimesteps = scenario.training.budgetSteps
-        config.learningRate = Float(a.learningRate)
-        config.numEnvs = a.numEnvs
-        config.numSteps = a.numSteps
-        config.updateEpochs = a.updateEpochs
-        config.numMinibatches = a.numMinibatches
-        config.entropyCoefficient = Float(a.entropyCoefficient)
-        config.firstBinPrior = a.firstBinPrior.isEmpty ? nil : a.firstBinPrior.map(Float.init)
-        config.gamma = a.gamma
-        config.gaeLambda = a.gaeLambda
-        config.hiddenSizes = a.hiddenSizes
+        // The agent block as read and validated by PolicyGradient's reader, with steps = training.steps.
+        var config = scenario.agent.settings.config
         config.environmentWorkers = 1          // a sweep is parallel across jobs
         guard config.batchSize % config.numMinibatches == 0 else {
             throw SweepError.agentUnavailable("num_envs × num_steps (\(config.batchSize)) must be divisible by num_minibatches (\(config.numMinibatches))")
@@ -34,7 +22,7 @@ struct AgentProvider: MethodProvider {
             TrainingSeedEnvironment(environment: envs[i % envs.count], seeds: seeds)
         }, seed: seedSource.next())
         var steps: [Int] = [], values: [Double] = []
-        trainer.train(until: scenario.training.budgetSteps) { stats in
+        trainer.train(until: scenario.training.steps) { stats in
             if let r = stats.meanEpisodeReturn {
                 steps.append(stats.globalStep)
                 values.append(r)

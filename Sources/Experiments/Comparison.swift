@@ -3,8 +3,8 @@ import Foundation
 /// `drifttune compare A B`: per environment, method and metric, B − A with a bootstrap CI —
 /// paired over seeds when both folders hold the same seeds, unpaired otherwise — and a plain
 /// statement of what differs between the two sweeps (scenario, scenario file, seeds).
-public struct Comparison: Sendable {
-    public struct Row: Sendable, Equatable {
+public struct Comparison: Sendable, Encodable {
+    public struct Row: Sendable, Equatable, Encodable {
         public var environment: String
         public var method: String
         public var metric: String

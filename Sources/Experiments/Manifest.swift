@@ -1,6 +1,7 @@
 import Foundation
+import YAMLConfig
 
-/// `manifest.json`: enough to reproduce a results folder.
+/// `manifest.json`: enough to reproduce a results folder (snake_case keys, `SnakeCaseJSON`).
 public struct Manifest: Sendable, Equatable, Codable {
     public var scenario: String
     public var scenarioFile: String
@@ -19,15 +20,15 @@ public struct Manifest: Sendable, Equatable, Codable {
     public var wallSeconds: [String: Double]
     public var runs: Int
     public var statistics: StatisticsSettings
-    public var trainingBudgetSteps: Int
+    public var trainingSteps: Int
 
     public static func load(directory: String) throws -> Manifest {
         let path = (directory as NSString).appendingPathComponent("manifest.json")
         guard let d = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError.missingResults(path: path, problem: "no manifest.json; expected a folder written by drifttune sweep")
+            throw ResultsError.missingResults(path: path, problem: "no manifest.json; expected a folder written by drifttune sweep")
         }
-        do { return try JSONDecoder().decode(Manifest.self, from: d) } catch {
-            throw ScenarioError.missingResults(path: path, problem: "unreadable manifest (\(error))")
+        do { return try SnakeCaseJSON.decoder().decode(Manifest.self, from: d) } catch {
+            throw ResultsError.missingResults(path: path, problem: "unreadable manifest (\(error))")
         }
     }
 

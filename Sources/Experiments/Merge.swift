@@ -15,7 +15,7 @@ public enum Merge {
             if let d = fm.contents(atPath: source.path("scenario.txt")) {
                 let found = String(decoding: d, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
                 if found != scenario.name {
-                    throw ScenarioError.foreignResults(directory: dir, found: found, expected: scenario.name)
+                    throw ResultsError.foreignResults(directory: dir, found: found, expected: scenario.name)
                 }
             }
             for sub in ["runs", "train"] {

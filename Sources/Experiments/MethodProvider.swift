@@ -47,7 +47,7 @@ struct StaticSearchProvider: MethodProvider {
     func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord? {
         let search = StaticSearch(specs: environment.trainSpecs,
                                   seeds: Array(scenario.trainSeeds.prefix(scenario.training.searchSeedsPerCandidate)),
-                                  budgetSteps: scenario.training.budgetSteps)
+                                  steps: scenario.training.steps)
         return try search.run(rng: rng)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import YAMLConfig
 
 /// The files of one results folder: `runs/<id>.json`, `train/<id>.json`, the tables, the
 /// exported policies (`policies/<environment>.policy`) and the
@@ -44,11 +45,8 @@ public struct ResultStore: Sendable {
 
     public func writeAtomically(_ text: String, to name: String) throws { try writeAtomically(Data(text.utf8), to: name) }
 
-    static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return e
-    }
+    /// Run and training records: snake_case keys (`SnakeCaseJSON`).
+    static func encoder() -> JSONEncoder { SnakeCaseJSON.encoder() }
 
     func save(_ record: RunRecord) throws {
         try writeAtomically(try ResultStore.encoder().encode(record), to: "runs/\(record.id).json")
@@ -61,12 +59,12 @@ public struct ResultStore: Sendable {
     /// The stored run `id`, or nil if absent or unreadable (a partial file from an old crash).
     func run(_ id: String) -> RunRecord? {
         guard let d = FileManager.default.contents(atPath: runPath(id)) else { return nil }
-        return try? JSONDecoder().decode(RunRecord.self, from: d)
+        return try? SnakeCaseJSON.decoder().decode(RunRecord.self, from: d)
     }
 
     func training(_ id: String) -> TrainingRecord? {
         guard let d = FileManager.default.contents(atPath: trainingPath(id)) else { return nil }
-        return try? JSONDecoder().decode(TrainingRecord.self, from: d)
+        return try? SnakeCaseJSON.decoder().decode(TrainingRecord.self, from: d)
     }
 
     /// Removes leftover temporary files of interrupted writes.

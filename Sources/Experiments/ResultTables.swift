@@ -1,4 +1,5 @@
 import Foundation
+import YAMLConfig
 import PolicyGradient
 import PolicyRuntime
 
@@ -64,10 +65,8 @@ public enum ResultTables {
                                 testSeeds: s.testSeeds, environments: s.environments.map(\.label),
                                 methods: s.methods.map(\.description), jobs: jobs, blasThreadsPerJob: 1,
                                 wallSeconds: phaseSeconds, runs: plan.evaluation.count, statistics: s.statistics,
-                                trainingBudgetSteps: s.training.budgetSteps)
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try store.writeAtomically(try enc.encode(manifest), to: "manifest.json")
+                                trainingSteps: s.training.steps)
+        try store.writeAtomically(try SnakeCaseJSON.encoder(pretty: true).encode(manifest), to: "manifest.json")
         try writePolicies(plan: plan, store: store, gitCommit: manifest.gitCommit)
         try writeReports(directory: store.directory)
     }
@@ -86,7 +85,7 @@ public enum ResultTables {
             let mean = rewards.reduce(0, +) / Double(max(rewards.count, 1))
             let std = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(rewards.count, 1))).squareRoot()
             let provenance = PolicyDocument.Provenance(
-                environment: env.label, scenario: s.name, algorithm: s.agent.algorithm, seeds: s.trainSeeds,
+                environment: env.label, scenario: s.name, algorithm: s.agent.settings.config.algorithm.rawValue, seeds: s.trainSeeds,
                 gitCommit: gitCommit, toolVersion: toolVersion, evaluationMeanReward: rewards.isEmpty ? nil : mean,
                 evaluationStdReward: rewards.isEmpty ? nil : std, evaluationEpisodes: rewards.count)
             let document = try PolicyExport.document(architecture: snapshot.architecture, parameters: snapshot.parameters,
@@ -122,28 +121,28 @@ public enum ResultTables {
         let store = ResultStore(directory: directory)
         func read(_ name: String) throws -> [[String]] {
             guard let d = FileManager.default.contents(atPath: store.path(name)) else {
-                throw ScenarioError.missingResults(path: store.path(name), problem: "not found; expected a results folder written by drifttune sweep")
+                throw ResultsError.missingResults(path: store.path(name), problem: "not found; expected a results folder written by drifttune sweep")
             }
             return CSV.parse(String(decoding: d, as: UTF8.self))
         }
         let summaryRows = try read("summary.csv")
         let curvesPath = store.path("curves.csv")
         if requireCurves && !FileManager.default.fileExists(atPath: curvesPath) {
-            throw ScenarioError.missingResults(path: curvesPath, problem: "not found; rerun `drifttune sweep SCENARIO --out "
+            throw ResultsError.missingResults(path: curvesPath, problem: "not found; rerun `drifttune sweep SCENARIO --out "
                                                + "\(directory)` to write it (finished training is reused, the tables come out the same)")
         }
         let curveRows = try FileManager.default.fileExists(atPath: curvesPath) ? read("curves.csv") : [["scenario"]]
         var summary: [SummaryRow] = []
         for (i, f) in summaryRows.dropFirst().enumerated() {
             guard f.count == 6, let seed = UInt64(f[3]), let v = Double(f[5]) else {
-                throw ScenarioError.missingResults(path: store.path("summary.csv"), problem: "line \(i + 2): expected scenario,environment,method,seed,metric,value")
+                throw ResultsError.missingResults(path: store.path("summary.csv"), problem: "line \(i + 2): expected scenario,environment,method,seed,metric,value")
             }
             summary.append(SummaryRow(scenario: f[0], environment: f[1], method: f[2], seed: seed, metric: f[4], value: v))
         }
         var curves: [CurveRow] = []
         for (i, f) in curveRows.dropFirst().enumerated() {
             guard f.count == 7, let step = Int(f[5]), let v = Double(f[6]) else {
-                throw ScenarioError.missingResults(path: store.path("curves.csv"), problem: "line \(i + 2): expected scenario,environment,method,seed,curve,step,value")
+                throw ResultsError.missingResults(path: store.path("curves.csv"), problem: "line \(i + 2): expected scenario,environment,method,seed,curve,step,value")
             }
             curves.append(CurveRow(scenario: f[0], environment: f[1], method: f[2], seed: UInt64(f[3]), curve: f[4], step: step, value: v))
         }

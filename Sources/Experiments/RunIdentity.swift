@@ -14,7 +14,7 @@ public enum RunIdentity {
     public static func training(scenario: Scenario, environment: ScenarioEnvironment, method: Method) -> String {
         var text = "drifttune-train/\(formatVersion)\ntrain=\(environment.trainIdentity)\nmethod=\(method)\n"
         text += "seeds=\(scenario.trainSeeds.map(String.init).joined(separator: ","))\n"
-        text += "budget=\(scenario.training.budgetSteps)\nsearch_seeds=\(scenario.training.searchSeedsPerCandidate)\n"
+        text += "budget=\(scenario.training.steps)\nsearch_seeds=\(scenario.training.searchSeedsPerCandidate)\n"
         if method == .agent {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys

@@ -1,40 +1,32 @@
 import Foundation
 import PolicyRuntime
+import PolicyGradient
 import Simulation
+import YAMLConfig
 import Yams
 
 extension Scenario {
     /// Reads and validates a scenario file. Environments are looked up in `environmentsDirectory`,
     /// or else in the first `environments/` beside the scenario file or above it.
     ///
-    /// - Throws: `ScenarioError` naming file, line, column and field.
-    public static func load(file path: String, environmentsDirectory: String? = nil) throws(ScenarioError) -> Scenario {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .fileNotFound(path: path) }
-        let text = String(decoding: data, as: UTF8.self)
+    /// - Throws: `ConfigError` naming file, line, column and field.
+    public static func load(file path: String, environmentsDirectory: String? = nil) throws(ConfigError) -> Scenario {
+        let text = try ConfigDocument.text(of: path, expected: expectedFile)
         let dir = (path as NSString).deletingLastPathComponent
         let catalog = EnvironmentCatalog(directory: environmentsDirectory,
                                          currentDirectory: dir.isEmpty ? FileManager.default.currentDirectoryPath : dir)
-        var s = try parse(yaml: text, file: path, catalog: catalog)
-        s.contentHash = SHA256.hex(of: data)
-        return s
+        return try parse(yaml: text, file: path, catalog: catalog)
     }
 
+    /// What a scenario file is, for "file not found" messages.
+    public static let expectedFile = "a readable scenario (YAML)"
+
     /// Parses scenario text (tests; `load` for files).
-    public static func parse(yaml: String, file: String, catalog: EnvironmentCatalog) throws(ScenarioError) -> Scenario {
-        let root: Node
-        do {
-            guard let n = try Yams.compose(yaml: yaml) else {
-                throw ScenarioError.syntax(file: file, line: 1, column: 1, problem: "empty document")
-            }
-            root = n
-        } catch let e as ScenarioError {
-            throw e
-        } catch let e as YamlError {
-            throw syntaxError(e, file: file)
-        } catch {
-            throw .syntax(file: file, line: 1, column: 1, problem: "\(error)")
+    public static func parse(yaml: String, file: String, catalog: EnvironmentCatalog) throws(ConfigError) -> Scenario {
+        guard let root = try ConfigDocument.root(yaml: yaml, file: file) else {
+            throw ConfigError.syntax(file: file, line: 1, column: 1, problem: "empty document")
         }
-        var m = try ScenarioMap(root, file: file, path: "")
+        var m = try ConfigMap(root, file: file, path: "")
         let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         let name = try m.optionalString("name") ?? base
         let description = try m.optionalString("description") ?? ""
@@ -43,9 +35,9 @@ extension Scenario {
         if let clash = testSeeds.first(where: { Set(trainSeeds).contains($0) }) {
             throw m.error("test_seeds", "seed \(clash) is also a training seed; held-out seeds must be disjoint from train_seeds")
         }
-        var training = TrainingBudget(budgetSteps: 2000, searchSeedsPerCandidate: 1)
+        var training = TrainingBudget(steps: 2000, searchSeedsPerCandidate: 1)
         if var t = try m.optionalMap("training") {
-            training.budgetSteps = try t.int("budget_steps", in: 1...100_000_000, default: training.budgetSteps)
+            training.steps = try t.int("steps", in: 1...100_000_000, default: training.steps)
             training.searchSeedsPerCandidate = try t.int("search_seeds_per_candidate", in: 1...1000,
                                                          default: training.searchSeedsPerCandidate)
             try t.finish()
@@ -53,16 +45,16 @@ extension Scenario {
         guard training.searchSeedsPerCandidate <= trainSeeds.count else {
             throw m.error("training", "search_seeds_per_candidate (\(training.searchSeedsPerCandidate)) exceeds the \(trainSeeds.count) training seeds")
         }
-        let agent = try readAgent(&m)
+        let agent = try readAgent(&m, steps: training.steps)
         var methods: [Method] = []
         for item in try m.list("methods") {
-            let text = try ScenarioMap.string(item.node, file: file, field: item.field)
+            let text = try ConfigMap.string(item.node, file: file, field: item.field)
             guard let method = Method(name: text) else {
                 throw .outOfRange(file: file, line: item.node.mark?.line ?? 0, column: item.node.mark?.column ?? 0,
                                   field: item.field, value: "'\(text)'", expected: Method.help)
             }
             guard !methods.contains(method) else {
-                throw ScenarioMap.invalid(item.node, file: file, field: item.field, "method '\(text)' is listed twice")
+                throw ConfigMap.invalid(item.node, file: file, field: item.field, "method '\(text)' is listed twice")
             }
             methods.append(method)
         }
@@ -71,7 +63,7 @@ extension Scenario {
         if let list = try m.optionalList("metrics") {
             metrics = []
             for item in list {
-                let text = try ScenarioMap.string(item.node, file: file, field: item.field)
+                let text = try ConfigMap.string(item.node, file: file, field: item.field)
                 guard let metric = Metric(rawValue: text) else {
                     throw .outOfRange(file: file, line: item.node.mark?.line ?? 0, column: item.node.mark?.column ?? 0,
                                       field: item.field, value: "'\(text)'",
@@ -91,49 +83,35 @@ extension Scenario {
         for item in try m.list("environments") {
             let env = try readEnvironment(item.node, field: item.field, file: file, catalog: catalog)
             if environments.contains(where: { $0.label == env.label }) {
-                throw ScenarioMap.invalid(item.node, file: file, field: item.field, "environment '\(env.label)' is listed twice")
+                throw ConfigMap.invalid(item.node, file: file, field: item.field, "environment '\(env.label)' is listed twice")
             }
             environments.append(env)
         }
         guard !environments.isEmpty else { throw m.error("environments", "expected at least one environment") }
+        // The trainer ignores a prior of the wrong length; a scenario says so instead.
+        let heads = environments[0].spec.actionBins.headSizes.count
+        if let prior = agent.settings.config.firstBinPrior, prior.count != heads, let node = m.node("agent") {
+            throw try ConfigMap(node, file: file, path: "agent").outOfRange(
+                "first_bin_prior", value: "\(prior.map(Double.init))",
+                expected: "one value per action head (\(heads): learning rate, batch size, retrain), or null")
+        }
         try m.finish()
         return Scenario(name: name, description: description, file: file, contentHash: SHA256.hex(of: Array(yaml.utf8)),
                         environments: environments, trainSeeds: trainSeeds, testSeeds: testSeeds, training: training,
                         agent: agent, methods: methods, metrics: metrics, statistics: statistics)
     }
 
-    private static func readAgent(_ m: inout ScenarioMap) throws(ScenarioError) -> AgentSettings {
+    /// The `agent:` block: any `train --config` key (read and validated by PolicyGradient's reader)
+    /// and `seed`. The budget is the scenario's `training.steps` (the static search gets the same);
+    /// an agent `steps` must agree with it.
+    private static func readAgent(_ m: inout ConfigMap, steps: Int) throws(ConfigError) -> AgentSettings {
         var a = AgentSettings.defaults
+        a.settings.config.steps = steps
         guard var g = try m.optionalMap("agent") else { return a }
-        if let algo = try g.optionalString("algorithm") {
-            guard ["ppo", "reinforce"].contains(algo) else {
-                let n = g.node("algorithm")
-                throw .outOfRange(file: g.file, line: n?.mark?.line ?? 0, column: n?.mark?.column ?? 0,
-                                  field: g.field("algorithm"), value: "'\(algo)'", expected: "ppo or reinforce")
-            }
-            a.algorithm = algo
-        }
-        if let sizes = try g.optionalList("hidden_sizes") {
-            var out: [Int] = []
-            for item in sizes { out.append(try ScenarioMap.int(item.node, file: g.file, field: item.field, in: 1...4096)) }
-            guard (1...4).contains(out.count) else { throw g.error("hidden_sizes", "expected one to four layer widths") }
-            a.hiddenSizes = out
-        }
-        a.learningRate = try g.double("learning_rate", in: 1e-7...1, default: a.learningRate)
-        a.numEnvs = try g.int("num_envs", in: 1...256, default: a.numEnvs)
-        a.numSteps = try g.int("num_steps", in: 1...100_000, default: a.numSteps)
-        a.updateEpochs = try g.int("update_epochs", in: 1...100, default: a.updateEpochs)
-        a.numMinibatches = try g.int("num_minibatches", in: 1...1024, default: a.numMinibatches)
-        a.entropyCoefficient = try g.double("entropy_coefficient", in: 0...10, default: a.entropyCoefficient)
-        a.gamma = try g.double("gamma", in: 0...1, default: a.gamma)
-        a.gaeLambda = try g.double("gae_lambda", in: 0...1, default: a.gaeLambda)
-        if let prior = try g.optionalList("first_bin_prior") {
-            var out: [Double] = []
-            for item in prior { out.append(try ScenarioMap.double(item.node, file: g.file, field: item.field, in: -20...20)) }
-            guard out.isEmpty || out.count == 3 else {
-                throw g.error("first_bin_prior", "expected one value per action head (learning rate, batch size, retrain), or []")
-            }
-            a.firstBinPrior = out
+        a.seed = UInt64(try g.int("seed", in: 0...Int(Int32.max), default: Int(a.seed)))
+        a.settings = try a.settings.applying(&g)
+        if a.settings.config.steps != steps {
+            throw g.error("steps", "the agent trains for the scenario's training.steps (\(steps)); expected the same value or no agent steps")
         }
         try g.finish()
         return a
@@ -167,11 +145,11 @@ extension Scenario {
                                                 "batch_size", "window"]
 
     private static func readEnvironment(_ node: Node, field: String, file: String,
-                                        catalog: EnvironmentCatalog) throws(ScenarioError) -> ScenarioEnvironment {
-        var e = try ScenarioMap(node, file: file, path: field)
+                                        catalog: EnvironmentCatalog) throws(ConfigError) -> ScenarioEnvironment {
+        var e = try ConfigMap(node, file: file, path: field)
         let name = try e.string("name")
         let label = try e.optionalString("label") ?? name
-        func loadSpec(_ n: String, at key: String) throws(ScenarioError) -> (EnvironmentSpec, String) {
+        func loadSpec(_ n: String, at key: String) throws(ConfigError) -> (EnvironmentSpec, String) {
             do {
                 let path = try catalog.path(of: n)
                 let spec = try EnvironmentSpec.load(file: path)
@@ -179,7 +157,7 @@ extension Scenario {
                 return (spec, SHA256.hex(of: bytes))
             } catch {
                 let mark = e.node(key)?.mark ?? e.mark
-                throw .environment(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, field: e.field(key),
+                throw .invalid(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, field: e.field(key),
                                    problem: "\(error)")
             }
         }
@@ -195,15 +173,15 @@ extension Scenario {
                 }
                 let value: Double
                 if integerOverrides.contains(key) {
-                    value = Double(try ScenarioMap.int(n, file: file, field: o.field(key), in: 0...10_000_000))
+                    value = Double(try ConfigMap.int(n, file: file, field: o.field(key), in: 0...10_000_000))
                 } else {
-                    value = try ScenarioMap.double(n, file: file, field: o.field(key), in: 0...1e9)
+                    value = try ConfigMap.double(n, file: file, field: o.field(key), in: 0...1e9)
                 }
                 apply(key, value, to: &spec)
                 overrides.append((key, value))
             }
             do { try spec.validate() } catch {
-                throw .environment(file: file, line: o.mark?.line ?? 0, column: o.mark?.column ?? 0, field: o.path,
+                throw .invalid(file: file, line: o.mark?.line ?? 0, column: o.mark?.column ?? 0, field: o.path,
                                    problem: "rejected by the environment: \(error)")
             }
         }
@@ -215,16 +193,16 @@ extension Scenario {
             trainSpecs = []
             var ids: [String] = []
             for item in list {
-                let n = try ScenarioMap.string(item.node, file: file, field: item.field)
+                let n = try ConfigMap.string(item.node, file: file, field: item.field)
                 var (s, h) = try loadSpec(n, at: "train_on")
                 for (k, v) in overrides { apply(k, v, to: &s) }
                 do { try s.validate() } catch {
-                    throw .environment(file: file, line: item.node.mark?.line ?? 0, column: item.node.mark?.column ?? 0,
+                    throw .invalid(file: file, line: item.node.mark?.line ?? 0, column: item.node.mark?.column ?? 0,
                                        field: item.field, problem: "with the overrides: \(error)")
                 }
                 guard s.actions.learningRates.count == spec.actions.learningRates.count,
                       s.actions.batchSizes.count == spec.actions.batchSizes.count else {
-                    throw ScenarioMap.invalid(item.node, file: file, field: item.field,
+                    throw ConfigMap.invalid(item.node, file: file, field: item.field,
                                               "'\(n)' has other action bins than '\(name)'; a policy cannot carry across")
                 }
                 trainSpecs.append(s)
@@ -236,14 +214,5 @@ extension Scenario {
         try e.finish()
         return ScenarioEnvironment(label: label, spec: spec, trainSpecs: trainSpecs, identity: "\(hash)|\(overrideText)",
                                    trainIdentity: trainIdentity)
-    }
-
-    private static func syntaxError(_ e: YamlError, file: String) -> ScenarioError {
-        switch e {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return .syntax(file: file, line: mark.line, column: mark.column, problem: problem)
-        default:
-            return .syntax(file: file, line: 1, column: 1, problem: "\(e)")
-        }
     }
 }

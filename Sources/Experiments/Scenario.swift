@@ -41,38 +41,26 @@ public struct ScenarioEnvironment: Sendable {
 
 /// The simulation budget of the trained methods.
 public struct TrainingBudget: Sendable, Equatable, Codable {
-    /// Environment steps (periods) the agent trains for; the static random search gets the same.
-    public var budgetSteps: Int
+    /// Environment steps (periods) the agent trains for (`training.steps`); the static random
+    /// search gets the same.
+    public var steps: Int
     /// Training seeds each static-search candidate is scored on.
     public var searchSeedsPerCandidate: Int
 }
 
-/// PPO settings of the agent (mapped onto PolicyGradient's config).
+/// The agent's training settings: a `train --config` mapping read over `TrainingSettings.tuning`
+/// for 50-period episodes, with `steps` set to the scenario's `training.steps`, and its seed.
 public struct AgentSettings: Sendable, Equatable, Codable {
-    public var algorithm: String
-    public var hiddenSizes: [Int]
-    public var learningRate: Double
-    public var numEnvs: Int
-    public var numSteps: Int
-    public var updateEpochs: Int
-    public var numMinibatches: Int
-    public var entropyCoefficient: Double
-    public var gamma: Double
-    public var gaeLambda: Double
-    /// Added at initialization to each action head's first-bin logit (see `PPOConfig.firstBinPrior`).
-    public var firstBinPrior: [Double]
+    /// Hyperparameters and run options, read and validated by PolicyGradient's reader. The run
+    /// options (`checkpoint_interval`, `evaluation_*`) do not apply to sweeps, which evaluate on
+    /// `test_seeds`; `environment_workers` is 1 in a sweep (which is parallel across jobs).
+    public var settings: TrainingSettings
+    /// Part of every agent training job's identity, from which the job's random stream (network
+    /// initialization, rollouts) is split: another seed trains another agent on the same settings.
+    public var seed: UInt64
 
-    /// PolicyGradient's defaults for 50-period tuning episodes (`TrainingSettings.tuning`).
-    public static let defaults: AgentSettings = {
-        let c = TrainingSettings.tuning(episodeLength: 50).config
-        // The shortest decimal of each Float (0.001, not 0.0010000000474974513), as a YAML file would give it.
-        func decimal(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
-        return AgentSettings(algorithm: "ppo", hiddenSizes: c.hiddenSizes, learningRate: decimal(c.learningRate),
-                             numEnvs: c.numEnvs, numSteps: c.numSteps, updateEpochs: c.updateEpochs,
-                             numMinibatches: c.numMinibatches, entropyCoefficient: decimal(c.entropyCoefficient),
-                             gamma: c.gamma, gaeLambda: c.gaeLambda,
-                             firstBinPrior: (c.firstBinPrior ?? []).map(decimal))
-    }()
+    /// PolicyGradient's defaults for 50-period tuning episodes (`TrainingSettings.tuning`), seed 0.
+    public static let defaults = AgentSettings(settings: .tuning(episodeLength: 50), seed: 0)
 }
 
 /// Statistics of the tables.

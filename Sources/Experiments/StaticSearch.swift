@@ -12,12 +12,12 @@ public struct StaticSearch: Sendable {
 
     public var specs: [EnvironmentSpec]
     public var seeds: [UInt64]
-    public var budgetSteps: Int
+    public var steps: Int
 
-    public init(specs: [EnvironmentSpec], seeds: [UInt64], budgetSteps: Int) {
+    public init(specs: [EnvironmentSpec], seeds: [UInt64], steps: Int) {
         self.specs = specs
         self.seeds = seeds
-        self.budgetSteps = budgetSteps
+        self.steps = steps
     }
 
     /// Steps one candidate costs: one episode per spec and seed.
@@ -34,10 +34,10 @@ public struct StaticSearch: Sendable {
         }
         var rng = rng
         rng.shuffle(&grid)
-        let count = max(1, min(grid.count, budgetSteps / max(stepsPerCandidate, 1)))
+        let count = max(1, min(grid.count, steps / max(stepsPerCandidate, 1)))
         var envs = try specs.map { try TuningEnvironment(spec: $0, components: components) }
         var best: (FixedSetting, Double)? = nil
-        var steps = 0
+        var simulated = 0
         var curveSteps: [Int] = [], curveValues: [Double] = []
         for candidate in grid.prefix(count) {
             var rewards: [Double] = []
@@ -45,15 +45,15 @@ public struct StaticSearch: Sendable {
                 for seed in seeds {
                     let r = envs[i].runEpisode(policy: AnyPolicy(candidate.policy), seed: seed)
                     rewards.append(r.totalReward)
-                    steps += r.periods.count - 1
+                    simulated += r.periods.count - 1
                 }
             }
             let score = Statistics.mean(rewards)
             if best == nil || score > best!.1 { best = (candidate, score) }
-            curveSteps.append(steps)
+            curveSteps.append(simulated)
             curveValues.append(best!.1)
         }
-        return TrainingRecord(id: "", environment: "", method: Method.staticSearch.description, steps: steps,
+        return TrainingRecord(id: "", environment: "", method: Method.staticSearch.description, steps: simulated,
                               curveSteps: curveSteps, curveValues: curveValues, setting: best!.0, agentPolicy: nil)
     }
 }

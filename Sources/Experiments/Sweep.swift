@@ -154,10 +154,10 @@ public struct Sweep: Sendable {
         if let d = FileManager.default.contents(atPath: marker) {
             let found = String(decoding: d, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
             if found != scenario.name {
-                throw ScenarioError.foreignResults(directory: store.directory, found: found, expected: scenario.name)
+                throw ResultsError.foreignResults(directory: store.directory, found: found, expected: scenario.name)
             }
         } else if let manifest = try? Manifest.load(directory: store.directory), manifest.scenario != scenario.name {
-            throw ScenarioError.foreignResults(directory: store.directory, found: manifest.scenario, expected: scenario.name)
+            throw ResultsError.foreignResults(directory: store.directory, found: manifest.scenario, expected: scenario.name)
         }
         try store.writeAtomically("\(scenario.name)\n", to: "scenario.txt")
     }

@@ -54,7 +54,7 @@ public struct SweepPlan: Sendable {
     }
 
     /// Work units of a training job (environment steps), for progress and ETA.
-    func weight(_ job: TrainingJob) -> Double { Double(scenario.training.budgetSteps) }
+    func weight(_ job: TrainingJob) -> Double { Double(scenario.training.steps) }
 
     /// Work units of an evaluation run (its episode's steps).
     func weight(_ job: EvaluationJob) -> Double { Double(scenario.environments[job.environment].spec.episodeLength) }

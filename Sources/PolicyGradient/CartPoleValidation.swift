@@ -28,7 +28,7 @@ public enum CartPoleValidation {
     ) -> [CartPoleValidationResult] {
         seeds.map { seed in
             var c = config ?? TrainingSettings.cartPole().config
-            c.totalTimesteps = steps
+            c.steps = steps
             let start = Date()
             let trainer = PPOTrainer(config: c, environmentFactory: { _ in CartPole() }, seed: seed)
             var first: Int?

@@ -1,5 +1,5 @@
 /// Hidden-layer nonlinearity of the policy and value trunks.
-public enum Activation: String, Codable, Sendable {
+public enum Activation: String, Codable, Sendable, CaseIterable {
     case tanh, relu
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Linalg
+import YAMLConfig
 
 /// Everything needed to continue a training run bitwise exactly: config, weights, Adam moments,
 /// observation statistics, random streams, counters and the environments' mid-episode state.
@@ -7,7 +8,8 @@ import Linalg
 ///     try trainer.checkpoint().write(to: url)
 ///     let resumed = try PPOTrainer(checkpoint: .read(from: url), environmentFactory: { _ in CartPole() })
 public struct PPOCheckpoint: Codable, Sendable, Equatable {
-    public static let formatVersion = 1
+    /// 2: snake_case keys (`SnakeCaseJSON`); 1 had camelCase keys.
+    public static let formatVersion = 2
     public var formatVersion: Int
     public var config: PPOConfig
     public var seed: UInt64
@@ -25,13 +27,15 @@ public struct PPOCheckpoint: Codable, Sendable, Equatable {
 
     /// Writes the checkpoint as JSON (floats round-trip exactly).
     public func write(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try SnakeCaseJSON.encoder().encode(self).write(to: url, options: .atomic)
     }
 
     public static func read(from url: URL) throws -> PPOCheckpoint {
-        let c = try JSONDecoder().decode(PPOCheckpoint.self, from: Data(contentsOf: url))
+        let data = try Data(contentsOf: url)
+        if TrainingCheckpoint.isCamelCase(data) {
+            throw CheckpointError.unsupportedVersion(found: 1, supported: formatVersion)
+        }
+        let c = try SnakeCaseJSON.decoder().decode(PPOCheckpoint.self, from: data)
         guard c.formatVersion == formatVersion else {
             throw CheckpointError.unsupportedVersion(found: c.formatVersion, supported: formatVersion)
         }

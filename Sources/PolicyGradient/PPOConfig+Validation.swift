@@ -1,13 +1,16 @@
+import YAMLConfig
+
 extension PPOConfig {
     /// Checks every hyperparameter against what the trainer accepts.
     ///
     /// - Parameter file: named in the error when the values came from a YAML file.
-    /// - Throws: `TrainingConfigError.invalid` for the first bad value, named by its YAML key.
-    public func validate(file: String? = nil) throws {
-        func check(_ ok: Bool, _ key: String, _ value: Any, _ expected: String) throws {
-            if !ok { throw TrainingConfigError.invalid(file: file, line: nil, key: key, value: "\(value)", expected: expected) }
+    /// - Throws: `ConfigError.outOfRange` for the first bad value, named by its YAML key (without a
+    ///   line: `TrainingSettings.applying(_:)` points it at the key when a file set it).
+    public func validate(file: String? = nil) throws(ConfigError) {
+        func check(_ ok: Bool, _ key: String, _ value: Any, _ expected: String) throws(ConfigError) {
+            if !ok { throw ConfigError.outOfRange(file: file ?? "", line: 0, column: 0, field: key, value: "\(value)", expected: expected) }
         }
-        try check(totalTimesteps > 0, "total_timesteps", totalTimesteps, "a positive number of environment steps")
+        try check(steps > 0, "steps", steps, "a positive number of environment steps")
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate", learningRate, "a positive number")
         try check(numEnvs >= 1 && numEnvs <= 4_096, "num_envs", numEnvs, "1…4096")
         try check(numSteps >= 1, "num_steps", numSteps, "at least 1")

@@ -1,5 +1,5 @@
 /// Which policy-gradient estimator the trainer runs.
-public enum PolicyGradientAlgorithm: String, Codable, Sendable {
+public enum PolicyGradientAlgorithm: String, Codable, Sendable, CaseIterable {
     /// Proximal Policy Optimization with the clipped surrogate (Schulman et al. 2017).
     case ppo
     /// REINFORCE with a learned value baseline: one full-batch gradient step per rollout on
@@ -12,9 +12,9 @@ public enum PolicyGradientAlgorithm: String, Codable, Sendable {
 public struct PPOConfig: Codable, Sendable, Equatable {
     public var algorithm: PolicyGradientAlgorithm = .ppo
     /// Environment steps (summed over all environments) the learning-rate schedule spans.
-    public var totalTimesteps: Int = 500_000
+    public var steps: Int = 500_000
     public var learningRate: Float = 2.5e-4
-    /// Decay the learning rate linearly to 0 over `totalTimesteps`.
+    /// Decay the learning rate linearly to 0 over `steps`.
     public var annealLearningRate: Bool = true
     /// Parallel environments (N).
     public var numEnvs: Int = 4
@@ -61,11 +61,19 @@ public struct PPOConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    // `targetKl`: snake_case JSON (`SnakeCaseJSON`) writes `target_kl` and reads it back only so.
+    enum CodingKeys: String, CodingKey {
+        case algorithm, steps, learningRate, annealLearningRate, numEnvs, numSteps, gamma, gaeLambda, numMinibatches
+        case updateEpochs, normalizeAdvantages, clipCoefficient, clipValueLoss, entropyCoefficient, valueCoefficient
+        case maxGradNorm, targetKL = "targetKl", adamEpsilon, bootstrapTruncation, normalizeObservations, observationClip
+        case hiddenSizes, activation, sharedTrunk, firstBinPrior, environmentWorkers
+    }
+
     /// N·T transitions per rollout.
     public var batchSize: Int { numEnvs * numSteps }
     public var minibatchSize: Int { batchSize / numMinibatches }
-    /// Rollouts in `totalTimesteps`.
-    public var numIterations: Int { max(1, totalTimesteps / batchSize) }
+    /// Rollouts in `steps`.
+    public var numIterations: Int { max(1, steps / batchSize) }
 
     /// REINFORCE with a baseline on the same network and rollouts: λ = 1, one epoch, one
     /// minibatch, no ratio or value clipping.

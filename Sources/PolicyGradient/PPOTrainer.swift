@@ -91,7 +91,7 @@ public final class PPOTrainer<Env: RLEnvironment> {
         return normalizer.normalized(raw, rows: rows)
     }
 
-    /// The learning rate for the next update (linear annealing over `totalTimesteps`).
+    /// The learning rate for the next update (linear annealing over `steps`).
     public var currentLearningRate: Float {
         guard config.annealLearningRate else { return config.learningRate }
         let frac = 1 - Double(iteration) / Double(config.numIterations)

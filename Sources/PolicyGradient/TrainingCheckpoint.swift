@@ -1,4 +1,5 @@
 import Foundation
+import YAMLConfig
 
 /// What a training run saves in its output directory: the trainer's exact state plus the run's
 /// bookkeeping (environment name, settings, wall time so far).
@@ -13,9 +14,7 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
 
     /// Writes the checkpoint as JSON, atomically (an interrupted write leaves the previous one).
     public func write(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try SnakeCaseJSON.encoder().encode(self).write(to: url, options: .atomic)
     }
 
     /// The checkpoint file `path` names: `path` itself, or `path/checkpoint.json` for a run directory.
@@ -39,15 +38,24 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
         guard let data = try? Data(contentsOf: url) else {
             throw CheckpointError.unreadable(path: url.path, reason: "no such file")
         }
+        if isCamelCase(data) {
+            throw CheckpointError.unreadable(path: url.path, reason: "written by an older drifttune (format version 1, camelCase keys); "
+                                             + "expected format version \(PPOCheckpoint.formatVersion) (snake_case keys): train the run again")
+        }
         let c: TrainingCheckpoint
         do {
-            c = try JSONDecoder().decode(TrainingCheckpoint.self, from: data)
+            c = try SnakeCaseJSON.decoder().decode(TrainingCheckpoint.self, from: data)
         } catch {
-            throw CheckpointError.unreadable(path: url.path, reason: "not a drifttune training checkpoint (\(error))")
+            throw CheckpointError.unreadable(path: url.path, reason: "not a drifttune training checkpoint (\(ConfigError.excerpt("\(error)", limit: 200)))")
         }
         guard c.trainer.formatVersion == PPOCheckpoint.formatVersion else {
             throw CheckpointError.unsupportedVersion(found: c.trainer.formatVersion, supported: PPOCheckpoint.formatVersion)
         }
         return c
+    }
+
+    /// True for checkpoints of format version 1, whose keys were camelCase.
+    static func isCamelCase(_ data: Data) -> Bool {
+        data.range(of: Data("\"formatVersion\"".utf8)) != nil
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import YAMLConfig
 
 /// A training run with its output directory: trains a `PPOTrainer`, appends every iteration to
 /// `curve.csv`, saves `checkpoint.json` every `checkpointInterval` iterations, at the end and when
@@ -35,15 +36,15 @@ public final class TrainingRun<Env: RLEnvironment> {
 
     /// Starts a new run in `directory` (created if needed).
     /// - Throws: `TrainingRunError.existingRun` if the directory already holds a checkpoint, or a
-    ///   `TrainingConfigError` for invalid settings.
+    ///   `ConfigError` for invalid settings.
     public init(environment: String, settings: TrainingSettings, seed: UInt64, directory: URL,
                 environmentFactory: @escaping (Int) -> Env) throws {
         try settings.validate()
         if let prior = settings.config.firstBinPrior {
             let heads = environmentFactory(0).actionSizes.count
             guard prior.count == heads else {
-                throw TrainingConfigError.invalid(file: nil, line: nil, key: "first_bin_prior", value: "\(prior)",
-                                                  expected: "one value per action head (\(heads) for \(environment))")
+                throw ConfigError.outOfRange(file: "", line: 0, column: 0, field: "first_bin_prior", value: "\(prior)",
+                                             expected: "one value per action head (\(heads) for \(environment))")
             }
         }
         self.environment = environment
@@ -87,7 +88,7 @@ public final class TrainingRun<Env: RLEnvironment> {
         try write(kept.joined(separator: "\n") + "\n", to: curveURL)
     }
 
-    /// Trains until `settings.config.totalTimesteps` environment steps or until `shouldStop`
+    /// Trains until `settings.config.steps` environment steps or until `shouldStop`
     /// (checked between iterations) returns true; saves a checkpoint either way.
     @discardableResult
     public func run(shouldStop: () -> Bool = { false }, progress: (IterationStats) -> Void = { _ in }) throws -> Outcome {
@@ -100,7 +101,7 @@ public final class TrainingRun<Env: RLEnvironment> {
         }
         defer { try? handle.close() }
         var sessionStart = Date()
-        while trainer.globalStep < settings.config.totalTimesteps {
+        while trainer.globalStep < settings.config.steps {
             if shouldStop() {
                 try saveCheckpoint(sessionStart: &sessionStart)
                 return .interrupted

@@ -1,3 +1,5 @@
+import YAMLConfig
+
 /// Everything `drifttune train` needs besides the environment and the seed: the trainer's
 /// hyperparameters and how often to checkpoint and how to evaluate.
 public struct TrainingSettings: Codable, Sendable, Equatable {
@@ -25,7 +27,7 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     /// returns of 135–290, a constant rate solved 5 of 5.
     public static func cartPole(algorithm: PolicyGradientAlgorithm = .ppo) -> TrainingSettings {
         var c = algorithm == .ppo ? PPOConfig() : PPOConfig.reinforce()
-        c.totalTimesteps = 150_000
+        c.steps = 150_000
         c.annealLearningRate = false
         return TrainingSettings(config: c, evaluationEpisodes: 20)
     }
@@ -44,7 +46,7 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
         var c = algorithm == .ppo ? PPOConfig() : PPOConfig.reinforce()
         c.numEnvs = 8
         c.numSteps = episodeLength
-        c.totalTimesteps = 800 * episodeLength
+        c.steps = 800 * episodeLength
         c.gamma = 0.95
         c.learningRate = 1e-3
         c.numMinibatches = algorithm == .ppo ? 4 : 1
@@ -59,15 +61,15 @@ public struct TrainingSettings: Codable, Sendable, Equatable {
     }
 
     /// Checks the hyperparameters and the run options.
-    public func validate(file: String? = nil) throws {
+    public func validate(file: String? = nil) throws(ConfigError) {
         try config.validate(file: file)
         if checkpointInterval < 1 {
-            throw TrainingConfigError.invalid(file: file, line: nil, key: "checkpoint_interval",
-                                              value: "\(checkpointInterval)", expected: "at least 1")
+            throw ConfigError.outOfRange(file: file ?? "", line: 0, column: 0, field: "checkpoint_interval",
+                                         value: "\(checkpointInterval)", expected: "at least 1")
         }
         if evaluationEpisodes < 1 || evaluationEpisodes > 10_000 {
-            throw TrainingConfigError.invalid(file: file, line: nil, key: "evaluation_episodes",
-                                              value: "\(evaluationEpisodes)", expected: "1…10000")
+            throw ConfigError.outOfRange(file: file ?? "", line: 0, column: 0, field: "evaluation_episodes",
+                                         value: "\(evaluationEpisodes)", expected: "1…10000")
         }
     }
 }

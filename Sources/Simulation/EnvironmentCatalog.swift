@@ -1,4 +1,5 @@
 import Foundation
+import YAMLConfig
 
 /// Finds environment specs by name in an `environments/` directory.
 ///
@@ -44,13 +45,13 @@ public struct EnvironmentCatalog: Sendable {
     /// Path of spec `name` (which may also be a path to a `.yaml` or `.yml` file, or any path with a `/`).
     public func path(of name: String) throws -> String {
         if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
-            guard FileManager.default.fileExists(atPath: name) else { throw SpecError.fileNotFound(path: name) }
+            guard FileManager.default.fileExists(atPath: name) else { throw ConfigError.fileNotFound(path: name, expected: EnvironmentSpec.expectedFile) }
             return name
         }
-        guard let d = directory else { throw SpecError.environmentNotFound(name: name, searched: searched) }
+        guard let d = directory else { throw ConfigError.notFound(kind: "environment", name: name, searched: searched) }
         let p = (d as NSString).appendingPathComponent("\(name).yaml")
         guard FileManager.default.fileExists(atPath: p) else {
-            throw SpecError.environmentNotFound(name: name, searched: [d])
+            throw ConfigError.notFound(kind: "environment", name: name, searched: [d])
         }
         return p
     }

@@ -1,5 +1,6 @@
 import DriftDetection
 import Learners
+import YAMLConfig
 
 extension EnvironmentComponents {
     /// The production learners (`LearnerFactory`, the spec's `learner.model` with its defaults)
@@ -9,7 +10,7 @@ extension EnvironmentComponents {
     public static let standard = EnvironmentComponents(
         makeLearner: { spec, featureCount, classCount, seed in
             guard let kind = LearnerKind(rawValue: spec.learner.model) else {
-                throw SpecError.invalid(file: spec.file, line: 0, column: 0, field: "learner.model",
+                throw ConfigError.invalid(file: spec.file, line: 0, column: 0, field: "learner.model",
                                         problem: "unknown learner '\(spec.learner.model)'; expected one of: "
                                             + LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))
             }

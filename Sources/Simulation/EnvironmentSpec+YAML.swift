@@ -1,47 +1,34 @@
 import Foundation
 import Learners
+import YAMLConfig
 import Yams
 
 extension EnvironmentSpec {
+    /// What a spec file is, for "file not found" messages.
+    public static let expectedFile = "a readable environment spec (YAML)"
+
     /// Reads and validates a spec file. Nothing is returned unless every field is valid.
+    ///
+    /// - Throws: `ConfigError` naming file, line, column and field.
     public static func load(file path: String) throws -> EnvironmentSpec {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw SpecError.fileNotFound(path: path)
-        }
+        let text = try ConfigDocument.text(of: path, expected: expectedFile)
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         return try parse(yaml: text, file: path, defaultName: name)
     }
 
     /// Parses a spec from YAML text; `file` is only used in error messages.
     public static func parse(yaml: String, file: String = "<memory>", defaultName: String = "unnamed") throws -> EnvironmentSpec {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch let e as YamlError {
-            throw syntaxError(e, file: file)
+        guard let root = try ConfigDocument.root(yaml: yaml, file: file) else {
+            throw ConfigError.invalid(file: file, line: 1, column: 1, field: "document", problem: "the file is empty")
         }
-        guard let root else {
-            throw SpecError.invalid(file: file, line: 1, column: 1, field: "document", problem: "the file is empty")
-        }
-        var m = try SpecMap(root, file: file, path: "")
+        var m = try ConfigMap(root, file: file, path: "")
         let spec = try read(&m, defaultName: defaultName)
         try m.finish()
         try spec.validate()
         return spec
     }
 
-    private static func syntaxError(_ e: YamlError, file: String) -> SpecError {
-        switch e {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return .syntax(file: file, line: mark.line, column: mark.column, problem: problem)
-        case .composer(_, let problem, let mark, _):
-            return .syntax(file: file, line: mark.line, column: mark.column, problem: problem)
-        default:
-            return .syntax(file: file, line: 1, column: 1, problem: "\(e)")
-        }
-    }
-
-    private static func read(_ m: inout SpecMap, defaultName: String) throws -> EnvironmentSpec {
+    private static func read(_ m: inout ConfigMap, defaultName: String) throws -> EnvironmentSpec {
         let name = try m.optionalString("name") ?? defaultName
         let description = try m.optionalString("description") ?? ""
         let generator = try m.enumeration("generator", GeneratorKind.self)
@@ -65,7 +52,7 @@ extension EnvironmentSpec {
             fineTuneEpochs: try le.int("fine_tune_epochs", in: 1...100, default: 1),
             retrainEpochs: try le.int("retrain_epochs", in: 1...100, default: 3))
         guard let kind = LearnerKind(rawValue: learner.model) else {
-            throw SpecError.outOfRange(file: le.file, line: le.node("model")?.mark?.line ?? 0,
+            throw ConfigError.outOfRange(file: le.file, line: le.node("model")?.mark?.line ?? 0,
                                        column: le.node("model")?.mark?.column ?? 0, field: le.field("model"),
                                        value: "'\(learner.model)'",
                                        expected: "one of " + LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))
@@ -95,7 +82,7 @@ extension EnvironmentSpec {
         let learningRates = (0..<lrBins).map { i -> Double in
             lrBins == 1 ? lrMin : exp(log(lrMin) + (log(lrMax) - log(lrMin)) * Double(i) / Double(lrBins - 1))
         }
-        let batchSizes = try ac.list("batch_sizes").map { try SpecMap.int($0.0, file: m.file, field: $0.1, in: 1...65_536) }
+        let batchSizes = try ac.list("batch_sizes").map { try ConfigMap.int($0.0, file: m.file, field: $0.1, in: 1...65_536) }
         try ac.finish()
         guard !batchSizes.isEmpty, batchSizes == batchSizes.sorted() else {
             throw ac.error("batch_sizes", "expected a non-empty list of increasing batch sizes")
@@ -103,7 +90,7 @@ extension EnvironmentSpec {
 
         var features: [FeatureGroup] = []
         for (node, field) in try m.list("features") {
-            var f = try SpecMap(node, file: m.file, path: field)
+            var f = try ConfigMap(node, file: m.file, path: field)
             features.append(try readFeature(&f, generator: generator))
             try f.finish()
         }
@@ -114,7 +101,7 @@ extension EnvironmentSpec {
 
         var drift: [DriftEvent] = []
         for (node, field) in try m.optionalList("drift") ?? [] {
-            var d = try SpecMap(node, file: m.file, path: field)
+            var d = try ConfigMap(node, file: m.file, path: field)
             drift.append(try readDrift(&d, generator: generator, features: features, labelModel: labelModel))
             try d.finish()
         }
@@ -126,7 +113,7 @@ extension EnvironmentSpec {
             features: features, labelModel: labelModel, drift: drift, file: m.file)
     }
 
-    private static func readFeature(_ f: inout SpecMap, generator: GeneratorKind) throws -> FeatureGroup {
+    private static func readFeature(_ f: inout ConfigMap, generator: GeneratorKind) throws -> FeatureGroup {
         let name = try f.string("name")
         let kinds: [String]
         switch generator {
@@ -135,9 +122,9 @@ extension EnvironmentSpec {
         case .factorization: kinds = ["one_hot"]
         }
         let kindNode = try f.requiredNode("kind")
-        let kind = try SpecMap.string(kindNode, file: f.file, field: f.field("kind"))
+        let kind = try ConfigMap.string(kindNode, file: f.file, field: f.field("kind"))
         guard kinds.contains(kind) else {
-            throw SpecError.outOfRange(file: f.file, line: kindNode.mark?.line ?? 0, column: kindNode.mark?.column ?? 0,
+            throw ConfigError.outOfRange(file: f.file, line: kindNode.mark?.line ?? 0, column: kindNode.mark?.column ?? 0,
                                        field: f.field("kind"), value: "'\(kind)'",
                                        expected: "one of \(kinds.joined(separator: ", ")) for generator \(generator.rawValue)")
         }
@@ -148,8 +135,8 @@ extension EnvironmentSpec {
                 std: try f.double("std", in: 1e-9...1e6, default: 1),
                 loading: try f.double("loading", in: -100...100, default: 0)))
         case "categorical":
-            let cats = try f.list("categories").map { try SpecMap.string($0.0, file: f.file, field: $0.1) }
-            let probs = try f.list("probabilities").map { try SpecMap.double($0.0, file: f.file, field: $0.1, in: 0...1) }
+            let cats = try f.list("categories").map { try ConfigMap.string($0.0, file: f.file, field: $0.1) }
+            let probs = try f.list("probabilities").map { try ConfigMap.double($0.0, file: f.file, field: $0.1, in: 0...1) }
             guard cats.count >= 2 else { throw f.error("categories", "expected at least 2 categories") }
             guard probs.count == cats.count else {
                 throw f.error("probabilities", "expected \(cats.count) probabilities (one per category), found \(probs.count)")
@@ -163,7 +150,7 @@ extension EnvironmentSpec {
         }
     }
 
-    private static func readLabelModel(_ m: inout SpecMap, generator: GeneratorKind, features: [FeatureGroup]) throws -> LabelModelSpec {
+    private static func readLabelModel(_ m: inout ConfigMap, generator: GeneratorKind, features: [FeatureGroup]) throws -> LabelModelSpec {
         switch generator {
         case .latentLogistic:
             let bias = try m.double("bias", in: -100...100, default: 0)
@@ -193,7 +180,7 @@ extension EnvironmentSpec {
                                   categories: try m.int("categories", in: 1...1000, default: 1),
                                   initialItems: try m.int("initial_items", in: 1...100_000))
             if case .factorization(_, _, _, _, _, let initial) = model, initial > itemCount {
-                throw SpecError.outOfRange(file: m.file, line: initialNode?.mark?.line ?? 0, column: initialNode?.mark?.column ?? 0,
+                throw ConfigError.outOfRange(file: m.file, line: initialNode?.mark?.line ?? 0, column: initialNode?.mark?.column ?? 0,
                                            field: m.field("initial_items"), value: "\(initial)",
                                            expected: "an integer in 1...\(itemCount) (the items group's count)")
             }
@@ -201,7 +188,7 @@ extension EnvironmentSpec {
         }
     }
 
-    private static func checkColumns<S: Sequence>(_ names: S, _ m: SpecMap, _ key: String, _ features: [FeatureGroup]) throws
+    private static func checkColumns<S: Sequence>(_ names: S, _ m: ConfigMap, _ key: String, _ features: [FeatureGroup]) throws
     where S.Element == String {
         let columns = EnvironmentSpec.columnNames(features)
         for n in names where !columns.contains(n) {
@@ -225,7 +212,7 @@ extension EnvironmentSpec {
         }
     }
 
-    private static func readDrift(_ d: inout SpecMap, generator: GeneratorKind, features: [FeatureGroup],
+    private static func readDrift(_ d: inout ConfigMap, generator: GeneratorKind, features: [FeatureGroup],
                                   labelModel: LabelModelSpec) throws -> DriftEvent {
         let name = try d.string("name")
         let kind = try d.enumeration("kind", DriftEvent.Kind.self)
@@ -233,7 +220,7 @@ extension EnvironmentSpec {
         let target = try d.enumeration("target", DriftEvent.Target.self)
         guard let keys = driftKeys(generator, target) else {
             let ok = DriftEvent.Target.allCases.filter { driftKeys(generator, $0) != nil }.map(\.rawValue)
-            throw SpecError.outOfRange(file: d.file, line: targetNode?.mark?.line ?? 0, column: targetNode?.mark?.column ?? 0,
+            throw ConfigError.outOfRange(file: d.file, line: targetNode?.mark?.line ?? 0, column: targetNode?.mark?.column ?? 0,
                                        field: d.field("target"), value: "'\(target.rawValue)'",
                                        expected: "one of \(ok.joined(separator: ", ")) for generator \(generator.rawValue)")
         }
@@ -252,11 +239,11 @@ extension EnvironmentSpec {
             case "shifts": p.shifts = try d.optionalNumberMap(key, in: -100...100)
             case "feature": p.feature = try d.optionalString(key)
             case "probabilities":
-                p.probabilities = try d.optionalList(key)?.map { try SpecMap.double($0.0, file: d.file, field: $0.1, in: 0...1) }
+                p.probabilities = try d.optionalList(key)?.map { try ConfigMap.double($0.0, file: d.file, field: $0.1, in: 0...1) }
             case "affects_label": p.affectsLabel = try d.optionalBool(key)
             case "amount": p.amount = try d.optionalDouble(key, in: 0...100)
             case "classes":
-                p.classes = try d.optionalList(key)?.map { try SpecMap.int($0.0, file: d.file, field: $0.1, in: 0...100_000) }
+                p.classes = try d.optionalList(key)?.map { try ConfigMap.int($0.0, file: d.file, field: $0.1, in: 0...100_000) }
             case "factor": p.factor = try d.optionalDouble(key, in: 0...1000)
             case "count": p.count = try d.optionalInt(key, in: 1...100_000)
             case "share": p.share = try d.optionalDouble(key, in: 0...1)
@@ -295,7 +282,7 @@ extension EnvironmentSpec {
         return 2
     }
 
-    private static func checkDrift(_ p: DriftParameters, target: DriftEvent.Target, _ d: SpecMap,
+    private static func checkDrift(_ p: DriftParameters, target: DriftEvent.Target, _ d: ConfigMap,
                                    features: [FeatureGroup], labelModel: LabelModelSpec) throws {
         if let w = p.weights { try checkColumns(w.keys, d, "weights", features) }
         if let s = p.shifts {
@@ -334,7 +321,7 @@ extension EnvironmentSpec {
 
     /// Re-checks cross-field constraints (for specs changed in code after loading).
     public func validate() throws {
-        func bad(_ field: String, _ problem: String) -> SpecError {
+        func bad(_ field: String, _ problem: String) -> ConfigError {
             .invalid(file: file, line: 0, column: 0, field: field, problem: problem)
         }
         guard periodLength >= 50 else { throw bad("period_length", "expected at least 50") }

@@ -47,3 +47,20 @@ import Testing
     #expect(r.stderr.contains("'labels.noise' is 0.9, out of range"))
     #expect(r.stdout.isEmpty)
 }
+
+@Test func envsListAndDescribePrintJSON() throws {
+    let list = try CLIProcess.run(["envs", "list", "--json"], in: repositoryRoot)
+    #expect(list.status == 0, "\(list.stderr)")
+    let specs = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+    #expect(specs.compactMap { $0["name"] as? String } == ["intent-recognition", "network-diagnosis", "recommendation"])
+    #expect(specs[0]["episode_length"] is Int && specs[0]["drift_events"] is Int)
+    let one = try CLIProcess.run(["envs", "describe", "network-diagnosis", "--json"], in: repositoryRoot)
+    #expect(one.status == 0, "\(one.stderr)")
+    let spec = try #require(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
+    let actions = try #require(spec["actions"] as? [String: Any])
+    #expect((actions["batch_sizes"] as? [Int]) == [8, 32, 128, 512])
+    let loop = try #require(spec["loop"] as? [String: Any])
+    #expect(loop["period_length"] as? Int == 1000 && loop["model"] as? String == "logistic")
+    #expect((spec["observation_schema"] as? [String: Any]) != nil && (spec["drift"] as? [Any])?.isEmpty == false)
+    #expect(allKeys(spec).allSatisfy { $0 == $0.lowercased() }, "\(allKeys(spec).filter { $0 != $0.lowercased() })")
+}

@@ -26,9 +26,18 @@ import Testing
     #expect(object["seeds"] as? [Int] == [0, 1, 2])
     let periods = try #require(object["periods"] as? [[String: Any]])
     #expect(periods.count == 15)
-    #expect(periods[1]["batchSize"] as? Int == 128)
-    #expect(abs((periods[1]["learningRate"] as? Double ?? 0) - 0.0979) < 1e-3)
-    #expect(object["meanMetric"] is Double && object["recoveries"] is [Any])
+    #expect(periods[1]["batch_size"] as? Int == 128)
+    #expect(abs((periods[1]["learning_rate"] as? Double ?? 0) - 0.0979) < 1e-3)
+    #expect(object["mean_metric"] is Double && object["recoveries"] is [Any])
+    // snake_case keys only, at every level.
+    #expect(allKeys(object).allSatisfy { $0 == $0.lowercased() }, "\(allKeys(object).filter { $0 != $0.lowercased() })")
+}
+
+/// Every key of a decoded JSON value, nested objects and lists included.
+func allKeys(_ value: Any) -> [String] {
+    if let o = value as? [String: Any] { return o.keys.map { $0 } + o.values.flatMap(allKeys) }
+    if let a = value as? [Any] { return a.flatMap(allKeys) }
+    return []
 }
 
 @Test func simulateRejectsBadArgumentsInOneLine() throws {

@@ -11,7 +11,7 @@ private let scenario = """
         overrides: {period_length: 100, episode_length: 6, warmup_periods: 1}
     train_seeds: [1]
     test_seeds: [21, 22]
-    training: {budget_steps: 12}
+    training: {steps: 12}
     methods: [fixed, static-search, adwin, oracle]
     statistics: {bootstrap_resamples: 200}
 
@@ -53,6 +53,31 @@ private func files(_ dir: URL) -> [String: Data] {
         let c = try CLIProcess.run(["compare", root.appendingPathComponent("a").path, root.appendingPathComponent("b").path])
         #expect(c.status == 0)
         #expect(c.stdout.contains("Same scenario ('cli-tiny')") && c.stdout.contains("paired, 2 seeds"))
+        let cj = try CLIProcess.run(["compare", root.appendingPathComponent("a").path, root.appendingPathComponent("b").path, "--json"])
+        let comparison = try #require(try JSONSerialization.jsonObject(with: Data(cj.stdout.utf8)) as? [String: Any])
+        let rows = try #require(comparison["rows"] as? [[String: Any]])
+        #expect(!rows.isEmpty && rows[0]["mean_a"] is Double && rows[0]["seeds_b"] as? Int == 2, "\(cj.stdout.prefix(300))")
+
+        // --json: one object; the rerun finds every run done.
+        let j = try CLIProcess.run(["sweep", file.path, "--out", root.appendingPathComponent("b").path, "--jobs", "2",
+                                    "--environments", environments, "--quiet", "--json"])
+        let done = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any], "\(j.stdout)")
+        let sweep = try #require(done["sweep"] as? [String: Any])
+        #expect(done["scenario"] as? String == "cli-tiny" && (done["files"] as? [String])?.contains("manifest.json") == true)
+        #expect(sweep["trained"] as? Int == 0 && sweep["skipped"] as? Int == 4 * 2 + 1 && sweep["wall_seconds"] is Double, "\(sweep)")
+
+        // Two shards merged with --json give the unsharded files.
+        for i in 1...2 {
+            let shard = try CLIProcess.run(["sweep", file.path, "--out", root.appendingPathComponent("s\(i)").path, "--shard", "\(i)/2",
+                                            "--environments", environments, "--quiet"])
+            #expect(shard.status == 0, "\(shard.stderr)")
+        }
+        let m = try CLIProcess.run(["merge", file.path, root.appendingPathComponent("s1").path, root.appendingPathComponent("s2").path,
+                                    "--out", root.appendingPathComponent("m").path, "--environments", environments, "--json"])
+        #expect(m.status == 0, "\(m.stderr)")
+        let merged = try #require(try JSONSerialization.jsonObject(with: Data(m.stdout.utf8)) as? [String: Any], "\(m.stdout)")
+        #expect(merged["directory"] as? String == root.appendingPathComponent("m").path && merged["sweep"] == nil)
+        #expect(files(root.appendingPathComponent("m")) == fb)
     }
 
     @Test func killedSweepResumesToTheSameFiles() throws {
@@ -81,11 +106,11 @@ private func files(_ dir: URL) -> [String: Data] {
     }
 
     @Test func badScenarioAndForeignFolderAreClearErrors() throws {
-        let bad = try CLIProcess.temporaryFile(scenario.replacingOccurrences(of: "budget_steps: 12", with: "budget_steps: -3"),
+        let bad = try CLIProcess.temporaryFile(scenario.replacingOccurrences(of: "steps: 12", with: "steps: -3"),
                                                name: "bad.yaml")
         let r = try CLIProcess.run(["sweep", bad.path, "--environments", environments, "--out", bad.deletingLastPathComponent().path + "/o"])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("bad.yaml:7:") && r.stderr.contains("'training.budget_steps' is -3, out of range"), "\(r.stderr)")
+        #expect(r.stderr.contains("bad.yaml:7:") && r.stderr.contains("'training.steps' is -3, out of range"), "\(r.stderr)")
 
         let file = try CLIProcess.temporaryFile(scenario, name: "cli-tiny.yaml")
         let out = file.deletingLastPathComponent().appendingPathComponent("o").path

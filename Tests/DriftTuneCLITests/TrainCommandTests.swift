@@ -6,7 +6,7 @@ import Testing
     let yaml = try CLIProcess.temporaryFile("num_envs: 8\nlearning_rate: 0.001\n", name: "ppo.yaml")
     let command = try TrainCommand.parse(["--env", "cartpole", "--config", yaml.path, "--learning-rate", "0.002", "--steps", "4096"])
     let s = try command.settings(for: .cartPole)
-    #expect(s.config.numEnvs == 8 && s.config.learningRate == 0.002 && s.config.totalTimesteps == 4096)
+    #expect(s.config.numEnvs == 8 && s.config.learningRate == 0.002 && s.config.steps == 4096)
     let bad = try TrainCommand.parse(["--env", "cartpole", "--hidden-sizes", "64,x"])
     #expect(throws: UserError.self) { _ = try bad.settings(for: .cartPole) }
 }
@@ -56,6 +56,10 @@ import Testing
     let checkpoint = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("checkpoint.json"))) as? [String: Any]
     let trainer = try #require(checkpoint?["trainer"] as? [String: Any])
     #expect((trainer["iteration"] as? Int ?? 0) >= 2)
+    // snake_case keys; the budget is `steps`.
+    #expect(trainer["global_step"] is Int && trainer["format_version"] as? Int == 2)
+    let config = try #require((checkpoint?["settings"] as? [String: Any])?["config"] as? [String: Any])
+    #expect(config["steps"] as? Int == 10_000_000 && config["num_envs"] is Int && config["total_timesteps"] == nil)
     let resume = try CLIProcess.run(["train", "--env", "cartpole", "--out", dir.path, "--resume", "--steps", "5"])
     #expect(resume.status == 2 && resume.stderr.contains("budget of 10000000 steps"))
 }
@@ -84,6 +88,12 @@ import Testing
     #expect(rows.map { $0["method"] as? String ?? "" }.last == "retrain on ADWIN")
     let bad = try CLIProcess.run(["evaluate", dir.path, "--env", "cartpole", "--seeds", "1..2"])
     #expect(bad.status == 2 && bad.stderr.contains("mismatch"))
+
+    let policy = dir.appendingPathComponent("short.policy").path
+    let x = try CLIProcess.run(["export", dir.path, "--env", spec.path, "--out", policy, "--no-evaluation", "--json"])
+    #expect(x.status == 0, "\(x.stderr)")
+    let exported = try #require(try JSONSerialization.jsonObject(with: Data(x.stdout.utf8)) as? [String: Any], "\(x.stdout)")
+    #expect(exported["file"] as? String == policy && (exported["sha256"] as? String)?.count == 64)
 }
 
 @Test func firstBinPriorOfTheWrongLengthIsAOneLineError() throws {

@@ -12,7 +12,7 @@ private let agentScenario = """
         overrides: {period_length: 100, episode_length: 8, warmup_periods: 1}
     train_seeds: [1, 2, 3]
     test_seeds: [11, 12]
-    training: {budget_steps: 64}
+    training: {steps: 64}
     agent: {num_envs: 2, num_steps: 8, num_minibatches: 2, update_epochs: 2, hidden_sizes: [16, 16]}
     methods: [agent, fixed]
     statistics: {bootstrap_resamples: 200}

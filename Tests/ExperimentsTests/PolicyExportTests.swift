@@ -12,7 +12,7 @@ import PolicyGradient
     var config = PPOConfig()
     config.numEnvs = 2
     config.numSteps = 12
-    config.totalTimesteps = 48
+    config.steps = 48
     let trainer = PPOTrainer(config: config, environmentFactory: { _ in TuningEnvironmentAdapter(env) }, seed: 3)
     _ = trainer.train(until: 48)  // real normalizer statistics and updated weights
     // Spread the heads' logits so that greedy decisions vary across observations.

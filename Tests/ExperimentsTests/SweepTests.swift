@@ -34,6 +34,20 @@ func sweepTiny(_ scenario: Scenario, jobs: Int, into dir: String? = nil, shard: 
         let manifest = try Manifest.load(directory: a)
         #expect(manifest.scenario == "tiny" && manifest.scenarioHash == s.contentHash && manifest.testSeeds == [11, 12, 13])
         #expect(manifest.jobs == 1 && manifest.blasThreadsPerJob == 1 && manifest.wallSeconds["evaluation"] != nil)
+        #expect(manifest.trainingSteps == 24)
+        // snake_case keys in manifest.json and in the run and training records.
+        let keys = try jsonKeys(Data(contentsOf: URL(fileURLWithPath: a + "/manifest.json")))
+        for key in ["scenario_file", "scenario_hash", "git_commit", "train_seeds", "test_seeds", "blas_threads_per_job",
+                    "wall_seconds", "training_steps"] {
+            #expect(keys.contains(key), "manifest.json lacks \(key)")
+        }
+        #expect(!keys.contains("scenarioHash") && !keys.contains("trainingBudgetSteps"))
+        let run = try #require(sa.first { $0.key.hasPrefix("runs/") }?.value)
+        let runKeys = try jsonKeys(run)
+        #expect(runKeys.contains("learning_rate") && runKeys.contains("batch_size"), "\(runKeys)")
+        #expect(runKeys.allSatisfy { $0 == $0.lowercased() }, "\(runKeys)")
+        let training = try #require(sa.first { $0.key.hasPrefix("train/") }?.value)
+        #expect(try jsonKeys(training).contains("curve_steps"))
     }
 
     @Test func interruptedSweepResumesToTheSameBytes() async throws {
@@ -76,7 +90,7 @@ func sweepTiny(_ scenario: Scenario, jobs: Int, into dir: String? = nil, shard: 
         let s = try loadTiny()
         let (dir, _) = try await sweepTiny(s, jobs: 2)
         let other = try loadTiny(tinyScenario.replacingOccurrences(of: "name: tiny", with: "name: other"))
-        await #expect(throws: ScenarioError.foreignResults(directory: dir, found: "tiny", expected: "other")) {
+        await #expect(throws: ResultsError.foreignResults(directory: dir, found: "tiny", expected: "other")) {
             _ = try await Sweep(scenario: other, outputDirectory: dir).run()
         }
     }
@@ -93,7 +107,7 @@ func sweepTiny(_ scenario: Scenario, jobs: Int, into dir: String? = nil, shard: 
         // the sweep writes the CSV again, byte for byte.
         let curves = try #require(FileManager.default.contents(atPath: dir + "/curves.csv"))
         try FileManager.default.removeItem(atPath: dir + "/curves.csv")
-        #expect(throws: ScenarioError.self) { try ResultTables.writeReports(directory: dir) }
+        #expect(throws: ResultsError.self) { try ResultTables.writeReports(directory: dir) }
         #expect(FileManager.default.contents(atPath: dir + "/report.html") == before["report.html"])
         _ = try await sweepTiny(s, jobs: 1, into: dir)
         #expect(FileManager.default.contents(atPath: dir + "/curves.csv") == curves)
@@ -131,4 +145,14 @@ func sweepTiny(_ scenario: Scenario, jobs: Int, into dir: String? = nil, shard: 
         #expect(recommendation.allSatisfy(changedIds.contains))
         #expect(plan.evaluation.filter { $0.environment == 0 }.allSatisfy { !changedIds.contains($0.id) })
     }
+}
+
+/// The keys of a JSON object, nested objects and lists included.
+func jsonKeys(_ data: Data) throws -> Set<String> {
+    func keys(_ v: Any) -> [String] {
+        if let o = v as? [String: Any] { return Array(o.keys) + o.values.flatMap(keys) }
+        if let a = v as? [Any] { return a.flatMap(keys) }
+        return []
+    }
+    return Set(keys(try JSONSerialization.jsonObject(with: data)))
 }

@@ -18,7 +18,7 @@ let tinyScenario = """
         overrides: {period_length: 120, episode_length: 8, warmup_periods: 1, label_delay: 20}
     train_seeds: [1, 2]
     test_seeds: [11, 12, 13]
-    training: {budget_steps: 24}
+    training: {steps: 24}
     methods: [fixed, static-search, periodic:3, adwin, cosine-restarts, oracle]
     statistics: {bootstrap_resamples: 200, bootstrap_seed: 9}
 

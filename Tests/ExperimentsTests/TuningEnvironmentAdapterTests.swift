@@ -50,7 +50,7 @@ private func tuningConfig(workers: Int) -> PPOConfig {
     c.numSteps = 6
     c.numMinibatches = 2
     c.updateEpochs = 2
-    c.totalTimesteps = 72
+    c.steps = 72
     return c
 }
 
@@ -76,7 +76,7 @@ private func tuningConfig(workers: Int) -> PPOConfig {
     let env = try smallTuningEnvironment()
     var config = tuningConfig(workers: 2)
     config.numSteps = 4      // rollouts end mid-episode
-    config.totalTimesteps = 80
+    config.steps = 80
     let straight = PPOTrainer(config: config, environmentFactory: { _ in TuningEnvironmentAdapter(env) }, seed: 2)
     straight.train(until: 80)
     let first = PPOTrainer(config: config, environmentFactory: { _ in TuningEnvironmentAdapter(env) }, seed: 2)

@@ -4,7 +4,7 @@ import Testing
 
 private func config() -> PPOConfig {
     var c = PPOConfig()
-    c.totalTimesteps = 10_000
+    c.steps = 10_000
     c.numSteps = 64
     return c
 }

@@ -4,7 +4,7 @@ import Testing
 
 func smallCartPoleConfig(workers: Int = 1) -> PPOConfig {
     var c = PPOConfig()
-    c.totalTimesteps = 20_480
+    c.steps = 20_480
     c.environmentWorkers = workers
     return c
 }
@@ -26,7 +26,7 @@ func smallCartPoleConfig(workers: Int = 1) -> PPOConfig {
 
 @Test func reinforceWithBaselineImprovesCartPole() {
     var config = PPOConfig.reinforce()
-    config.totalTimesteps = 20_480
+    config.steps = 20_480
     let trainer = PPOTrainer(config: config, environmentFactory: { _ in CartPole() }, seed: 2)
     let before = trainer.evaluate(episodes: 20, seed: 99, greedy: false)
     trainer.train(until: 20_480)

@@ -8,7 +8,7 @@ private func temporaryDirectory() -> URL {
 
 private func cartPoleSettings() -> TrainingSettings {
     var s = TrainingSettings.cartPole()
-    s.config.totalTimesteps = 7 * 256
+    s.config.steps = 7 * 256
     s.config.numSteps = 64
     s.checkpointInterval = 3
     s.evaluationEpisodes = 3
@@ -92,4 +92,15 @@ private func cartPoleSettings() -> TrainingSettings {
     #expect(s.evaluation.episodes == 3 && s.evaluation.rewards.count == 3)
     let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(s)) as! [String: Any]
     #expect(Set(json.keys) == ["environment", "algorithm", "seed", "env_steps", "wall_seconds", "finished", "evaluation"])
+}
+
+@Test func anOldCamelCaseCheckpointIsRefusedWithAClearMessage() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("old-checkpoint-\(UUID().uuidString).json")
+    try Data(#"{"environment": "cartpole", "wallSeconds": 1, "trainer": {"formatVersion": 1, "globalStep": 0}}"#.utf8).write(to: url)
+    do {
+        _ = try TrainingCheckpoint.read(from: url)
+        Issue.record("expected an error")
+    } catch {
+        #expect("\(error)".contains("older drifttune (format version 1, camelCase keys)"), "\(error)")
+    }
 }

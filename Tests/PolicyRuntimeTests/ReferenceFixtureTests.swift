@@ -20,8 +20,9 @@ private func observationRows() -> [[Float]] {
 
 private func format(_ x: Float) -> String { x.isNaN ? "nan" : "\(x)" }
 
-@Test func writeReferenceFixture() throws {
-    guard ProcessInfo.processInfo.environment["DRIFTTUNE_WRITE_FIXTURES"] == "1" else { return }
+/// Rewrites the fixture; skipped (not passed) unless DRIFTTUNE_WRITE_FIXTURES=1.
+@Test(.enabled(if: ProcessInfo.processInfo.environment["DRIFTTUNE_WRITE_FIXTURES"] == "1", "writes Fixtures/; set DRIFTTUNE_WRITE_FIXTURES=1"))
+func writeReferenceFixture() throws {
     let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
     let doc = samplePolicy()
     try PolicyFile.write(doc, to: dir.appendingPathComponent("reference.policy").path)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import YAMLConfig
 @testable import Simulation
 
 /// Writes `text` to a fresh temporary `.yaml` file and returns its path.
@@ -21,14 +22,14 @@ private func edited(_ old: String, _ new: String) throws -> (text: String, line:
 }
 
 /// Loads the edited spec from a file and returns the error's message (failing if it loads).
-private func loadError(_ old: String, _ new: String) throws -> (message: String, path: String, line: Int, error: SpecError?) {
+private func loadError(_ old: String, _ new: String) throws -> (message: String, path: String, line: Int, error: ConfigError?) {
     let (text, line) = try edited(old, new)
     let path = try temporarySpec(text)
     do {
         _ = try EnvironmentSpec.load(file: path)
         Issue.record("the spec loaded; expected an error")
         return ("", path, line, nil)
-    } catch let e as SpecError {
+    } catch let e as ConfigError {
         return (e.description, path, line, e)
     }
 }
@@ -80,14 +81,14 @@ private func loadError(_ old: String, _ new: String) throws -> (message: String,
 
 @Test func missingFileNamesThePath() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString).yaml").path
-    #expect(throws: SpecError.fileNotFound(path: path)) { try EnvironmentSpec.load(file: path) }
-    #expect(SpecError.fileNotFound(path: path).description.hasPrefix("\(path): file not found"))
+    #expect(throws: ConfigError.fileNotFound(path: path, expected: EnvironmentSpec.expectedFile)) { try EnvironmentSpec.load(file: path) }
+    #expect(ConfigError.fileNotFound(path: path, expected: EnvironmentSpec.expectedFile).description.hasPrefix("\(path): file not found"))
     // By name, through the catalog: the message says where it looked.
     let catalog = EnvironmentCatalog(directory: environmentsDirectory)
     do {
         _ = try catalog.load("no-such-environment")
         Issue.record("expected an error")
-    } catch let e as SpecError {
+    } catch let e as ConfigError {
         #expect(e.description.contains("'no-such-environment' not found"))
         #expect(e.description.contains(environmentsDirectory))
     }
@@ -96,7 +97,7 @@ private func loadError(_ old: String, _ new: String) throws -> (message: String,
 @Test func yamlSyntaxErrorHasAPosition() throws {
     let (text, _) = try edited("metric: accuracy", "metric: [accuracy")
     let path = try temporarySpec(text)
-    #expect(throws: SpecError.self) { try EnvironmentSpec.load(file: path) }
+    #expect(throws: ConfigError.self) { try EnvironmentSpec.load(file: path) }
     do { _ = try EnvironmentSpec.load(file: path) } catch {
         #expect(String(describing: error).hasPrefix("\(path):"))
     }
@@ -109,11 +110,23 @@ private func loadError(_ old: String, _ new: String) throws -> (message: String,
     #expect(try catalog.load(path).name == "recommendation")
     let yml = try temporarySpec(try String(contentsOfFile: path, encoding: .utf8), name: "copy.yml")
     #expect(try catalog.load(yml).name == "recommendation")
-    #expect(throws: SpecError.fileNotFound(path: "./nowhere")) { try catalog.load("./nowhere") }
+    #expect(throws: ConfigError.fileNotFound(path: "./nowhere", expected: EnvironmentSpec.expectedFile)) { try catalog.load("./nowhere") }
 }
 
 @Test func validateRejectsBadOverrides() throws {
     var spec = try loadSpec("network-diagnosis")
     spec.labels.delay = spec.periodLength
-    #expect(throws: SpecError.self) { try TuningEnvironment(spec: spec, components: .standard) }
+    #expect(throws: ConfigError.self) { try TuningEnvironment(spec: spec, components: .standard) }
+}
+
+@Test func duplicateKeyIsRefusedWithFileLineAndKey() throws {
+    let r = try loadError("  noise: 0.01", "  noise: 0.01\n  noise: 0.02")
+    #expect(r.message.hasPrefix("\(r.path):\(r.line):3: duplicate key 'noise' (again at line \(r.line + 1))"), "\(r.message)")
+}
+
+@Test func specErrorMessageSaysWhereWhatAndExpected() throws {
+    let r = try loadError("  batch_size: 32", "  batch_size: 0")
+    #expect(r.error == .outOfRange(file: r.path, line: r.line, column: 15, field: "learner.batch_size", value: "0",
+                                   expected: "an integer in 1...65536"))
+    #expect(r.message == "\(r.path):\(r.line):15: 'learner.batch_size' is 0, out of range; expected an integer in 1...65536")
 }
