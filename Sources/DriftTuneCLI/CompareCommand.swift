@@ -19,7 +19,7 @@ public struct CompareCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
-            print(try Comparison.compare(resultsA, resultsB).markdown(), terminator: "")
+            try emit(try Comparison.compare(resultsA, resultsB).markdown(), terminator: "")
         }
     }
 }

@@ -28,7 +28,7 @@ public struct EnvsCommand: ParsableCommand {
                 }
                 let specs = try catalog.names().map { try catalog.load($0) }
                 if specs.isEmpty { throw UserError("\(dir): no environment specs (*.yaml)") }
-                print(EnvironmentDescription.list(specs))
+                try emit(EnvironmentDescription.list(specs))
             }
         }
     }
@@ -44,7 +44,7 @@ public struct EnvsCommand: ParsableCommand {
 
         public func run() throws {
             try reportingUserErrors {
-                print(EnvironmentDescription.describe(try location.catalog().load(name)))
+                try emit(EnvironmentDescription.describe(try location.catalog().load(name)))
             }
         }
     }
@@ -72,17 +72,17 @@ public struct EnvsCommand: ParsableCommand {
                 let table = try FixedSettingsTable.compute(specs: specs, settings: FixedSettingsTable.grid(),
                                                            seeds: try SeedRange.parse(seeds), components: .standard)
                 if json {
-                    print(try SimulationOutput.json(table))
+                    try emit(try SimulationOutput.json(table))
                 } else {
-                    print(table.markdown())
-                    print("\nmean reward per period over seeds \(seeds); * best in column. "
+                    try emit(table.markdown())
+                    try emit("\nmean reward per period over seeds \(seeds); * best in column. "
                           + (table.noSingleBest ? "No single setting is best everywhere."
                                                 : "One setting is best everywhere."))
                     let (s, regret) = table.minimaxRegret
                     let column = table.columns.indices.max {
                         table.scores[table.best[$0]][$0] - table.scores[s][$0] < table.scores[table.best[$1]][$1] - table.scores[s][$1]
                     } ?? 0
-                    print(String(format: "Best single setting (smallest worst-case shortfall): %@, %.3f below the best in %@.",
+                    try emit(String(format: "Best single setting (smallest worst-case shortfall): %@, %.3f below the best in %@.",
                                  table.settingLabels[s], regret, table.columns[column]))
                 }
             }

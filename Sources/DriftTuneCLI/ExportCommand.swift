@@ -44,7 +44,7 @@ public struct ExportCommand: ParsableCommand {
             let document = try PolicyExport.document(checkpoint: saved, spec: base.spec, provenance: provenance)
             try PolicyFile.write(document, to: out)
             let digest = SHA256.hex(of: try PolicyFile.encode(document))
-            print("wrote \(out): \(base.spec.name) policy, sha256 \(digest.prefix(16))…"
+            try emit("wrote \(out): \(base.spec.name) policy, sha256 \(digest.prefix(16))…"
                   + (provenance.evaluationMeanReward.map { String(format: ", evaluation mean reward %.4f", $0) } ?? ""))
         }
     }

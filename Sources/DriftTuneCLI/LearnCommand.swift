@@ -24,10 +24,10 @@ public struct LearnCommand: ParsableCommand {
     @Option(help: "CSV stream with a header (- for standard input).") var data: String = "-"
     @Option(help: "Label column (class indices 0, 1, …).") var label: String
     @Option(help: "Learner: logistic, softmax, mlp or fm.") var model: String?
-    @Option(help: "Samples per period (one decision per period).") var period: Int?
-    @Option(help: "Periods used to train the initial model before the stream is scored.") var warmup: Int?
-    @Option(help: "Default learning rate (hand-written rules, and the first period).") var lr: Float?
-    @Option(help: "Default batch size.") var batch: Int?
+    @Option(help: "Samples per period (one decision per period; 1 to 1,000,000).") var period: Int?
+    @Option(help: "Periods used to train the initial model before the stream is scored (0 to 10,000).") var warmup: Int?
+    @Option(help: "Default learning rate (hand-written rules, and the first period; more than 0, at most 10).") var lr: Float?
+    @Option(help: "Default batch size (1 to 100,000, and at most the period).") var batch: Int?
     @Option(help: "Task metric: accuracy, macro_f1 or auc.") var metric: String?
     @Option(help: "Write one JSON line per period here.") var log: String?
     @Flag(help: "Skip malformed rows (each reported by line) instead of refusing the stream.") var skipBadRows = false
@@ -42,26 +42,31 @@ public struct LearnCommand: ParsableCommand {
                                             lr: lr, batch: batch, metric: metric, seed: seed)
             let stream = try LabelledCSV.read(path: data, labelColumn: label, skipBadRows: skipBadRows)
             for (line, reason) in stream.skipped {
-                FileHandle.standardError.write(Data("drifttune: skipped \(data == "-" ? "<stdin>" : data):\(line): \(reason)\n".utf8))
+                warn("drifttune: skipped \(data == "-" ? "<stdin>" : data):\(line): \(reason)\n")
             }
-            let logHandle = try log.map { path -> FileHandle in
-                FileManager.default.createFile(atPath: path, contents: nil)
-                guard let h = FileHandle(forWritingAtPath: path) else { throw UserError("\(path): cannot write the log") }
-                return h
-            }
-            defer { try? logHandle?.close() }
+            // A regular log file is replaced when the run ends (a failed run leaves the previous one);
+            // a FIFO or device is written through line by line.
+            let logFile = try log.map { try OutputFile(path: $0) }
+            defer { logFile?.discard() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let summary = try setup.run.run(stream, controller: setup.controller) { entry in
-                if let logHandle { logHandle.write(try encoder.encode(entry) + Data("\n".utf8)) }
+                try logFile?.write(try encoder.encode(entry) + Data("\n".utf8))
             }
+            try logFile?.commit()
             if json {
-                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                try emit(String(decoding: try encoder.encode(summary), as: UTF8.self))
             } else {
-                print(LearnSetup.describe(summary))
+                try emit(LearnSetup.describe(summary))
             }
         }
     }
+}
+
+/// Ranges of `learn`'s flags beyond those a policy file shares (`PolicyLimits`).
+public enum LearnLimits {
+    public static let maxLearningRate: Float = 10
+    public static let maxBatchSize = 100_000
 }
 
 /// Resolves `learn`'s options into a run and a controller (reachable from tests and the registry's replay).
@@ -75,13 +80,17 @@ public struct LearnSetup {
         var loaded: TunedPolicy?
         if let rule = Controller.handWritten(policy) {
             controller = rule
+        } else if policy.hasPrefix("periodic:") {
+            throw UserError("--policy \(inputExcerpt(policy)): expected periodic:K with K a whole number of periods, at least 1")
         } else if policy.hasPrefix("registry:") {
-            loaded = try PolicyRegistry(path: registry).policy(reference: String(policy.dropFirst("registry:".count)))
-            controller = .policy(loaded!)
+            let p = try Registry(path: registry).policy(reference: String(policy.dropFirst("registry:".count)))
+            loaded = p
+            controller = .policy(p)
         } else {
-            loaded = try TunedPolicy.load(policy, expectingSchema: ObservationSchema.v1.version,
-                                          expectingFeatures: ObservationSchema.v1.features.map(\.name))
-            controller = .policy(loaded!)
+            let p = try TunedPolicy.load(policy, expectingSchema: ObservationSchema.v1.version,
+                                         expectingFeatures: ObservationSchema.v1.features.map(\.name))
+            loaded = p
+            controller = .policy(p)
         }
         return LearnSetup(run: try makeRun(policy: loaded, model: model, period: period, warmup: warmup, lr: lr, batch: batch,
                                            metric: metric, seed: seed), controller: controller)
@@ -96,25 +105,40 @@ public struct LearnSetup {
             throw UserError("--model \(modelName): expected one of \(LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let periodLength = period ?? loop?.periodLength ?? 1000
-        guard periodLength >= 1 else { throw UserError("--period \(periodLength): must be at least 1") }
-        let fallback = policy?.document.fallback
-        let learningRate = lr ?? fallback.map { actions!.learningRates[$0.learningRateBin] } ?? 0.05
-        let batchSize = batch ?? fallback.map { actions!.batchSizes[$0.batchSizeBin] } ?? 32
-        guard learningRate.isFinite, learningRate > 0 else { throw UserError("--lr \(learningRate): must be a positive number") }
-        guard batchSize >= 1 else { throw UserError("--batch \(batchSize): must be at least 1") }
+        guard (1...PolicyLimits.maxPeriodLength).contains(periodLength) else {
+            throw UserError("--period \(periodLength): expected 1 to \(PolicyLimits.maxPeriodLength) samples")
+        }
+        let warmupPeriods = warmup ?? loop?.warmupPeriods ?? 1
+        guard (0...PolicyLimits.maxWarmupPeriods).contains(warmupPeriods) else {
+            throw UserError("--warmup \(warmupPeriods): expected 0 to \(PolicyLimits.maxWarmupPeriods) periods")
+        }
+        let fallback = policy.map { ($0.document.actions, $0.document.fallback) }
+        let learningRate = lr ?? fallback.map { $0.learningRates[$1.learningRateBin] } ?? 0.05
+        let batchSize = batch ?? fallback.map { $0.batchSizes[$1.batchSizeBin] } ?? 32
+        guard learningRate.isFinite, learningRate > 0, learningRate <= LearnLimits.maxLearningRate else {
+            throw UserError("--lr \(learningRate): expected a learning rate in (0, \(LearnLimits.maxLearningRate)]")
+        }
+        guard (1...LearnLimits.maxBatchSize).contains(batchSize) else {
+            throw UserError("--batch \(batchSize): expected 1 to \(LearnLimits.maxBatchSize)")
+        }
+        guard batch == nil || batchSize <= periodLength else {
+            throw UserError("--batch \(batchSize): larger than the period (\(periodLength) samples), so the learner would never update")
+        }
         let metricName = metric ?? (kind == .fm ? "auc" : "accuracy")
         guard let taskMetric = TaskMetric(rawValue: metricName) else {
             throw UserError("--metric \(metricName): expected accuracy, macro_f1 or auc")
         }
         let lrs = actions?.learningRates ?? [learningRate]
         let batches = actions?.batchSizes ?? [batchSize]
+        let lrRange = (lrs.min() ?? learningRate)...(lrs.max() ?? learningRate)
+        let batchRange = (batches.min() ?? batchSize)...(batches.max() ?? batchSize)
         let settings = LoopSettings(
             periodLength: periodLength, window: loop?.window ?? 4 * periodLength, labelDelay: loop?.labelDelay ?? 0,
             fineTuneEpochs: loop?.fineTuneEpochs ?? 1, retrainEpochs: loop?.retrainEpochs ?? 3,
             updateOverhead: loop?.updateOverhead ?? 0, computeBudget: loop?.computeBudget ?? 100,
             expectedPeriods: loop?.episodeLength ?? 100,
-            learningRateRange: lrs.min()!...lrs.max()!, batchSizeRange: batches.min()!...batches.max()!)
-        return ProductionRun(model: kind, metric: taskMetric, settings: settings, warmupPeriods: warmup ?? loop?.warmupPeriods ?? 1,
+            learningRateRange: lrRange, batchSizeRange: batchRange)
+        return ProductionRun(model: kind, metric: taskMetric, settings: settings, warmupPeriods: warmupPeriods,
                              defaults: Decision(learningRate: learningRate, batchSize: batchSize), seed: seed)
     }
 

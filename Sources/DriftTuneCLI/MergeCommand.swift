@@ -30,7 +30,7 @@ public struct MergeCommand: ParsableCommand {
             guard missing == 0 else {
                 throw UserError("\(missing) runs of scenario '\(s.name)' are in none of the shards; run the missing shards first")
             }
-            print("wrote \(dir)/summary.md, summary.csv, curves.csv, report.html, manifest.json")
+            try emit("wrote \(dir)/summary.md, summary.csv, curves.csv, report.html, manifest.json")
         }
     }
 }

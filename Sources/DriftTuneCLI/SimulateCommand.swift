@@ -47,7 +47,7 @@ public struct SimulateCommand: ParsableCommand {
             let seedList = try seeds.map(SeedRange.parse) ?? [seed]
             let summary = try SimulationRun.run(spec: spec, policy: policy, learningRate: lr, batchSize: batch,
                                                 seeds: seedList)
-            print(json ? try SimulationOutput.json(summary) : SimulationOutput.table(summary))
+            try emit(json ? try SimulationOutput.json(summary) : SimulationOutput.table(summary))
         }
     }
 }

@@ -51,11 +51,11 @@ public struct SweepCommand: ParsableCommand {
             let wall = Date().timeIntervalSince(start)
             var line = "sweep: \(outcome.trained) trained, \(outcome.evaluated) evaluated, \(outcome.skipped) already done; "
             line += String(format: "%.1f s with %d jobs", wall, n)
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            warn((line + "\n"))
             if outcome.wroteTables {
-                print("wrote \(dir)/summary.md, summary.csv, curves.csv, report.html, manifest.json")
+                try emit("wrote \(dir)/summary.md, summary.csv, curves.csv, report.html, manifest.json")
             } else {
-                print("shard \(index + 1)/\(count) done in \(dir); join the shards with drifttune merge")
+                try emit("shard \(index + 1)/\(count) done in \(dir); join the shards with drifttune merge")
             }
         }
     }
@@ -78,13 +78,13 @@ final class ProgressBar: @unchecked Sendable {
         let eta = p.eta.map { ProgressBar.clock($0) } ?? "--:--"
         let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             + "\(p.finishedJobs)/\(p.totalJobs) jobs (\(p.phase))  elapsed \(ProgressBar.clock(p.elapsed))  ETA \(eta) "
-        FileHandle.standardError.write(Data(line.utf8))
+        warn(line)
         drawn = true
     }
 
     func finish() {
         guard enabled, drawn else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
+        warn("\n")
     }
 
     static func clock(_ s: Double) -> String {

@@ -126,7 +126,7 @@ public struct TrainCommand: ParsableCommand {
         }
         progress.finish()
         if outcome == .interrupted {
-            FileHandle.standardError.write(Data("drifttune: checkpoint saved in \(directory.path) at \(run.trainer.globalStep) steps; continue with --resume\n".utf8))
+            warn("drifttune: checkpoint saved in \(directory.path) at \(run.trainer.globalStep) steps; continue with --resume\n")
             throw ExitCode(130)
         }
         let evaluation = run.evaluate()
@@ -134,12 +134,12 @@ public struct TrainCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+            try emit(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
-            print(String(format: "%@ %@ seed %llu: %d steps in %.1f s; greedy evaluation on %d held-out seeds: mean reward %.3f ± %.3f (std)",
+            try emit(String(format: "%@ %@ seed %llu: %d steps in %.1f s; greedy evaluation on %d held-out seeds: mean reward %.3f ± %.3f (std)",
                          env, algo.rawValue, seed, summary.envSteps, summary.wallSeconds, evaluation.returns.count,
                          evaluation.meanReturn, evaluation.stdReturn))
-            print("curve: \(run.curveURL.path)\ncheckpoint: \(run.checkpointURL.path)")
+            try emit("curve: \(run.curveURL.path)\ncheckpoint: \(run.checkpointURL.path)")
         }
     }
 }
@@ -154,11 +154,11 @@ final class ProgressLine {
         let reward = s.meanEpisodeReturn.map { String(format: "%.3f", $0) } ?? "–"
         let line = String(format: "iter %d  steps %d/%d  %.0f steps/s  reward %@  entropy %.3f  value loss %.4g",
                           s.iteration, s.globalStep, total, s.stepsPerSecond, reward, s.entropy, s.valueLoss)
-        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+        warn((isTerminal ? "\r\u{1B}[K" + line : line + "\n"))
         shown = true
     }
 
     func finish() {
-        if isTerminal && shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal && shown { warn("\n") }
     }
 }

@@ -16,7 +16,7 @@ extension ParsableCommand {
             throw error
         } catch {
             let message = String(describing: error)
-            FileHandle.standardError.write(Data("drifttune: error: \(message)\n".utf8))
+            warn("drifttune: error: \(message)\n")
             throw ExitCode(2)
         }
     }

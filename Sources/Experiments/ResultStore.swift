@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 
 /// The files of one results folder: `runs/<id>.json`, `train/<id>.json`, the tables, the
 /// exported policies (`policies/<environment>.policy`) and the
@@ -27,18 +28,10 @@ public struct ResultStore: Sendable {
     /// Writes `data` to `name` (relative to the folder) via a temporary file and a rename.
     public func writeAtomically(_ data: Data, to name: String) throws {
         let final = path(name)
-        let temp = final + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         do {
-            try data.write(to: URL(fileURLWithPath: temp))
-            if rename(temp, final) != 0 {
-                throw SweepError.io(path: final, problem: "rename failed (errno \(errno))")
-            }
-        } catch let e as SweepError {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw SweepError.io(path: final, problem: "cannot write (\(error.localizedDescription))")
+            try OutputFile.write(data, to: final)
+        } catch let e as OutputFileError {
+            throw SweepError.io(path: final, problem: e.problem)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 import Linalg
 
 /// Everything needed to continue a training run bitwise exactly: config, weights, Adam moments,
@@ -27,7 +28,7 @@ public struct PPOCheckpoint: Codable, Sendable, Equatable {
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try OutputFile.write(try encoder.encode(self), to: url.path)
     }
 
     public static func read(from url: URL) throws -> PPOCheckpoint {

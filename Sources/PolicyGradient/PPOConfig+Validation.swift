@@ -1,4 +1,7 @@
 extension PPOConfig {
+    /// The most transitions one rollout may hold (num_envs × num_steps).
+    public static let maxRolloutSteps = 1 << 20
+
     /// Checks every hyperparameter against what the trainer accepts.
     ///
     /// - Parameter file: named in the error when the values came from a YAML file.
@@ -10,7 +13,10 @@ extension PPOConfig {
         try check(totalTimesteps > 0, "total_timesteps", totalTimesteps, "a positive number of environment steps")
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate", learningRate, "a positive number")
         try check(numEnvs >= 1 && numEnvs <= 4_096, "num_envs", numEnvs, "1…4096")
-        try check(numSteps >= 1, "num_steps", numSteps, "at least 1")
+        try check(numSteps >= 1 && numSteps <= 1_000_000, "num_steps", numSteps, "1…1000000")
+        // The rollout buffer holds num_envs × num_steps transitions: bounded before it is allocated.
+        try check(numEnvs * numSteps <= PPOConfig.maxRolloutSteps, "num_steps", numSteps,
+                  "at most \(PPOConfig.maxRolloutSteps / numEnvs) with num_envs \(numEnvs) (num_envs × num_steps ≤ \(PPOConfig.maxRolloutSteps))")
         try check((0...1).contains(gamma), "gamma", gamma, "a discount in [0, 1]")
         try check((0...1).contains(gaeLambda), "gae_lambda", gaeLambda, "a value in [0, 1]")
         try check(numMinibatches >= 1 && batchSize % numMinibatches == 0, "num_minibatches", numMinibatches,

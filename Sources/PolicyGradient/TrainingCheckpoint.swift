@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 
 /// What a training run saves in its output directory: the trainer's exact state plus the run's
 /// bookkeeping (environment name, settings, wall time so far).
@@ -15,7 +16,7 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
     public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try encoder.encode(self).write(to: url, options: .atomic)
+        try OutputFile.write(try encoder.encode(self), to: url.path)
     }
 
     /// The checkpoint file `path` names: `path` itself, or `path/checkpoint.json` for a run directory.

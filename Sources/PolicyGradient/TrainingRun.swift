@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 
 /// A training run with its output directory: trains a `PPOTrainer`, appends every iteration to
 /// `curve.csv`, saves `checkpoint.json` every `checkpointInterval` iterations, at the end and when
@@ -107,7 +108,11 @@ public final class TrainingRun<Env: RLEnvironment> {
             }
             let s = trainer.step()
             let elapsed = wallSeconds + Date().timeIntervalSince(sessionStart)
-            handle.write(Data((Self.curveRow(s, wallSeconds: elapsed) + "\n").utf8))
+            do {
+                try handle.write(contentsOf: Data((Self.curveRow(s, wallSeconds: elapsed) + "\n").utf8))
+            } catch {
+                throw TrainingRunError.cannotWrite(path: curveURL.path, reason: "\(error.localizedDescription)")
+            }
             progress(s)
             if trainer.iteration % settings.checkpointInterval == 0 { try saveCheckpoint(sessionStart: &sessionStart) }
         }
@@ -143,7 +148,7 @@ public final class TrainingRun<Env: RLEnvironment> {
 
     private func write(_ text: String, to url: URL) throws {
         do {
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            try OutputFile.write(text, to: url.path)
         } catch {
             throw TrainingRunError.cannotWrite(path: url.path, reason: "\(error.localizedDescription)")
         }
