@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Experiments
 import Foundation
+import Simulation
 
 /// `drifttune sweep SCENARIO`: trains and evaluates every run of a scenario, resumably.
 public struct SweepCommand: ParsableCommand {
@@ -38,7 +39,10 @@ public struct SweepCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
+            try InputConfinement.requireYAMLMappingFile(scenario, what: "a scenario (YAML)")
             let s = try Scenario.load(file: scenario, environmentsDirectory: environments)
+            // The name becomes results/<name>: a plain name cannot leave results/.
+            try InputConfinement.requirePlainName(s.name, what: "scenario name")
             let (index, count) = try shard.map(SweepOptions.parseShard) ?? (0, 1)
             let n = jobs ?? ProcessInfo.processInfo.activeProcessorCount
             guard n >= 1 else { throw UserError("--jobs must be at least 1") }

@@ -83,7 +83,10 @@ public struct TrainCommand: ParsableCommand {
     func settings(for target: AgentEnvironment) throws -> TrainingSettings {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var s = target.defaultSettings(algorithm: algo, workers: cores)
-        if let config { s = try s.applying(yamlFile: config) }
+        if let config {
+            try InputConfinement.requireYAMLMappingFile(config, what: "training settings (YAML)")
+            s = try s.applying(yamlFile: config)
+        }
         if let steps { s.config.totalTimesteps = steps }
         if let learningRate { s.config.learningRate = learningRate }
         if let numEnvs { s.config.numEnvs = numEnvs }

@@ -10,7 +10,8 @@ extension PPOConfig {
         func check(_ ok: Bool, _ key: String, _ value: Any, _ expected: String) throws {
             if !ok { throw TrainingConfigError.invalid(file: file, line: nil, key: key, value: "\(value)", expected: expected) }
         }
-        try check(totalTimesteps > 0, "total_timesteps", totalTimesteps, "a positive number of environment steps")
+        try check(totalTimesteps > 0 && totalTimesteps <= 10_000_000_000, "total_timesteps", totalTimesteps,
+                  "a positive number of environment steps, at most 10000000000")
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate", learningRate, "a positive number")
         try check(numEnvs >= 1 && numEnvs <= 4_096, "num_envs", numEnvs, "1…4096")
         try check(numSteps >= 1 && numSteps <= 1_000_000, "num_steps", numSteps, "1…1000000")
