@@ -52,7 +52,7 @@ public struct EvaluateCommand: ParsableCommand {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys]
-                var object = try JSONSerialization.jsonObject(with: encoder.encode(summary)) as! [String: Any]
+                var object = try JSONSerialization.jsonObject(with: encoder.encode(summary)) as? [String: Any] ?? [:]
                 object["environment"] = env
                 object["checkpoint"] = url.path
                 object["trained_on"] = saved.environment

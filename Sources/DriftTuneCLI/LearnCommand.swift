@@ -29,7 +29,7 @@ public struct LearnCommand: ParsableCommand {
     @Option(help: "Default learning rate (hand-written rules, and the first period; more than 0, at most 10).") var lr: Float?
     @Option(help: "Default batch size (1 to 100,000, and at most the period).") var batch: Int?
     @Option(help: "Task metric: accuracy, macro_f1 or auc.") var metric: String?
-    @Option(help: "Write one JSON line per period here.") var log: String?
+    @Option(help: "Write one JSON line per period here (a regular file is replaced when the run ends; a FIFO or device is written as the run goes).") var log: String?
     @Flag(help: "Skip malformed rows (each reported by line) instead of refusing the stream.") var skipBadRows = false
     @Option(help: "Seed for initialization and retraining shuffles.") var seed: UInt64 = 0
     @Flag(help: "Print the summary as JSON.") var json = false
