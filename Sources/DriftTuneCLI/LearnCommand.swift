@@ -41,6 +41,7 @@ public struct LearnCommand: ParsableCommand {
             let setup = try LearnSetup.make(policy: policy, registry: registry, model: model, period: period, warmup: warmup,
                                             lr: lr, batch: batch, metric: metric, seed: seed)
             let stream = try LabelledCSV.read(path: data, labelColumn: label, skipBadRows: skipBadRows)
+            try LearnLimits.checkSizes(setup.run, stream: stream)
             for (line, reason) in stream.skipped {
                 warn("drifttune: skipped \(data == "-" ? "<stdin>" : data):\(line): \(reason)\n")
             }
@@ -67,6 +68,23 @@ public struct LearnCommand: ParsableCommand {
 public enum LearnLimits {
     public static let maxLearningRate: Float = 10
     public static let maxBatchSize = 100_000
+    /// The most floats a buffer sized by the stream may hold (window or period × features,
+    /// classes × features): 2^28 (1 GiB), products computed with overflow checks.
+    public static let maxCells = 1 << 28
+
+    /// Refuses a run whose buffers (the retrain window, one period, the per-class weights) would
+    /// exceed `maxCells` for this stream's feature and class counts, before anything is allocated.
+    public static func checkSizes(_ run: ProductionRun, stream: LabelledCSV) throws {
+        let f = max(stream.featureCount, 1)
+        for (what, count) in [("the window (\(run.settings.window) samples)", run.settings.window),
+                              ("a period (\(run.settings.periodLength) samples)", run.settings.periodLength),
+                              ("the classes (\(stream.classCount))", stream.classCount)] {
+            let (cells, overflow) = count.multipliedReportingOverflow(by: f)
+            guard !overflow, cells <= maxCells else {
+                throw UserError("\(what) × \(f) features is more than \(maxCells) values; use a shorter window or period, or fewer features")
+            }
+        }
+    }
 }
 
 /// Resolves `learn`'s options into a run and a controller (reachable from tests and the registry's replay).

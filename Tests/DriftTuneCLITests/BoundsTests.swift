@@ -76,3 +76,12 @@ func detectRefusesHugeDetectorParameters(arguments: [String], parameter: String)
                                    "--out", dir.appendingPathComponent("run2").path])
     #expect(wide.status == 2 && wide.stderr.contains("num_envs × num_steps"))
 }
+
+@Test func learnRefusesBuffersTooLargeForTheStream() throws {
+    let header = (0..<3_000).map { "c\($0)" }.joined(separator: ",") + ",label"
+    let row = Array(repeating: "0", count: 3_000).joined(separator: ",") + ",1"
+    let data = try CLIProcess.temporaryFile(([header] + Array(repeating: row, count: 4)).joined(separator: "\n") + "\n", name: "wide.csv")
+    let r = try CLIProcess.run(["learn", "--policy", "none", "--data", data.path, "--label", "label", "--period", "1000000", "--batch", "1"])
+    #expect(r.status == 2)
+    #expect(r.stderr == "drifttune: error: the window (4000000 samples) × 3000 features is more than 268435456 values; use a shorter window or period, or fewer features\n")
+}
