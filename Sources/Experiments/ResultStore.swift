@@ -18,9 +18,9 @@ public struct ResultStore: Sendable {
     public func prepare() throws {
         for sub in ["", "runs", "train", "policies"] {
             do {
-                try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
-            } catch {
-                throw SweepError.io(path: path(sub), problem: "cannot create the folder (\(error.localizedDescription))")
+                try OutputFile.createFolder(path(sub))
+            } catch let e as OutputFileError {
+                throw SweepError.io(path: e.path, problem: e.problem)
             }
         }
     }

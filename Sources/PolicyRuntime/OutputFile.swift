@@ -119,6 +119,22 @@ public final class OutputFile {
         try writeAll(Data(text.utf8), to: 1, name: "standard output")
     }
 
+    /// Creates the folder `path` and any missing parents; a clear one-line error when a component
+    /// is a file or cannot be created (no raw Foundation error dump).
+    public static func createFolder(_ path: String) throws {
+        guard !path.isEmpty else { return }
+        var st = stat()
+        if stat(path, &st) == 0 {
+            guard st.st_mode & S_IFMT == S_IFDIR else { throw OutputFileError(path: path, problem: "exists and is not a folder") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try createFolder(parent) }
+        if mkdir(path, 0o777) != 0, errno != EEXIST {
+            throw OutputFileError(path: path, problem: "cannot create the folder (\(lastError()))")
+        }
+    }
+
     // MARK: Plumbing
 
     enum Kind {

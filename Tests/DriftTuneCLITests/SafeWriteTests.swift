@@ -115,3 +115,14 @@ private func stream(rows: Int) -> String {
     #expect(p.terminationStatus == 2)
     #expect(e.hasPrefix("drifttune: error: standard output: cannot write"))
 }
+
+@Test func anOutputFolderUnderAFileIsAOneLineMessage() throws {
+    let file = try CLIProcess.temporaryFile("x", name: "plain.txt")
+    let train = try CLIProcess.run(["train", "--env", "cartpole", "--steps", "64", "--out", file.path + "/run"])
+    #expect(train.status == 2)
+    #expect(train.stderr.hasPrefix("drifttune: error: \(file.path): ") && train.stderr.contains("exists and is not a folder"))
+    #expect(!train.stderr.contains("NSCocoaErrorDomain"))
+    let sweep = try CLIProcess.run(["sweep", repositoryRoot.appendingPathComponent("scenarios/quickstart.yaml").path, "--out", file.path + "/res", "--quiet"])
+    #expect(sweep.status == 2)
+    #expect(sweep.stderr.contains("\(file.path): exists and is not a folder") && !sweep.stderr.contains("NSCocoaErrorDomain"))
+}
