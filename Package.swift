@@ -30,6 +30,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
+        // Output files written safely (atomic replace of regular files, write-through otherwise) and short input excerpts.
+        .target(name: "SafeFiles"),
         // The one reader (and error type) of environment specs, scenarios and training settings.
         .target(name: "YAMLConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Learners", dependencies: ["Linalg"]),
@@ -40,25 +42,25 @@ let package = Package(
                            .product(name: "Yams", package: "Yams")]
         ),
         // The agent: depends on nothing domain-specific (the glue to tuning environments is in Experiments).
-        .target(name: "PolicyGradient", dependencies: ["Linalg", "YAMLConfig", .product(name: "Yams", package: "Yams")]),
+        .target(name: "PolicyGradient", dependencies: ["Linalg", "SafeFiles", "YAMLConfig", .product(name: "Yams", package: "Yams")]),
         .target(
             name: "Experiments",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "YAMLConfig",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "SafeFiles", "YAMLConfig",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         // What a production learner links: no trainer, simulator or experiment code, no BLAS.
-        .target(name: "PolicyRuntime"),
+        .target(name: "PolicyRuntime", dependencies: ["SafeFiles"]),
         // The production learner loop (shared period mechanics, CSV streams, controllers).
-        .target(name: "ProductionLearner", dependencies: ["Linalg", "Learners", "DriftDetection", "PolicyRuntime"]),
+        .target(name: "ProductionLearner", dependencies: ["Linalg", "Learners", "DriftDetection", "PolicyRuntime", "SafeFiles"]),
         // Versions, canary and production channels, rollback: one SQLite file through GRDB.
         .target(name: "PolicyRegistry", dependencies: ["PolicyRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
         // Everything the CLI does, reachable from tests; the executable only calls `DriftTuneCommand.main()`.
         .target(
             name: "DriftTuneCLI",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments", "YAMLConfig",
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments", "SafeFiles", "YAMLConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig"]),
+        .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyRuntime", "YAMLConfig"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "PolicyGradient", "PolicyRuntime", "Linalg", "YAMLConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Linalg", "YAMLConfig"], resources: [.copy("Fixtures")]),

@@ -21,6 +21,19 @@ class PolicyFileError(Exception):
     """A policy file was refused; the message names the file and what was wrong."""
 
 
+def _unique_keys(path):
+    """object_pairs_hook refusing a key that appears twice in one object (json keeps the last
+    silently, Swift's decoder another: one verified file must not give two networks)."""
+    def hook(pairs):
+        obj = {}
+        for key, value in pairs:
+            if key in obj:
+                raise PolicyFileError(f'{path}: duplicate key "{key[:60]}"')
+            obj[key] = value
+        return obj
+    return hook
+
+
 def _nonconforming(name):
     return {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}[name]
 
@@ -66,7 +79,7 @@ class Policy:
         if newline < 0:
             raise PolicyFileError(f"{path}:1: not a DriftTune policy file header: no header line")
         try:
-            header = json.loads(data[:newline])
+            header = json.loads(data[:newline], object_pairs_hook=_unique_keys(path))
         except ValueError:
             raise PolicyFileError(f"{path}:1: not a DriftTune policy file header: the first line is not a JSON object")
         if header.get("format") != FORMAT_NAME:
@@ -80,7 +93,11 @@ class Policy:
         if digest != str(header.get("sha256", "")).lower():
             raise PolicyFileError(f"{path}: SHA-256 mismatch: the header says {header.get('sha256')}, the payload hashes to {digest}")
         # Non-finite weights ("NaN" strings or bare NaN tokens) load, so validation can name them.
-        document = json.loads(payload, parse_constant=_nonconforming)
+        # Duplicate keys are refused, as in Swift.
+        try:
+            document = json.loads(payload, parse_constant=_nonconforming, object_pairs_hook=_unique_keys(path))
+        except ValueError as e:
+            raise PolicyFileError(f"{path}: the payload is not valid JSON ({str(e)[:80]})")
         policy = cls(document, path)
         version = document["observation_schema"]["version"]
         if expecting_schema is not None and version != expecting_schema:

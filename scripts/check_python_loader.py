@@ -44,10 +44,32 @@ def main():
         refused = "SHA-256 mismatch" in str(e)
     finally:
         os.unlink(f.name)
+    duplicate_refused = duplicate_key_refused()
     print(f"python loader: {total - mismatches} of {total} decisions equal the Swift runtime's; "
-          f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}")
-    if mismatches or not refused:
+          f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}; duplicate key refused: {duplicate_refused}")
+    if mismatches or not refused or not duplicate_refused:
         sys.exit(1)
+
+
+def duplicate_key_refused():
+    """A correctly signed payload holding "provenance" twice is refused, naming the key (as in Swift)."""
+    import hashlib
+    import json
+    with open(os.path.join(FIXTURES, "reference.policy"), "rb") as f:
+        data = f.read()
+    payload = data[data.find(b"\n") + 1:]
+    payload = b'{"provenance":{},' + payload[1:]
+    header = {"format": "drifttune-policy", "format_version": 2, "payload_bytes": len(payload),
+              "sha256": hashlib.sha256(payload).hexdigest()}
+    with tempfile.NamedTemporaryFile(suffix=".policy", delete=False) as f:
+        f.write(json.dumps(header).encode() + b"\n" + payload)
+    try:
+        Policy.load(f.name)
+        return False
+    except PolicyFileError as e:
+        return 'duplicate key "provenance"' in str(e)
+    finally:
+        os.unlink(f.name)
 
 
 if __name__ == "__main__":

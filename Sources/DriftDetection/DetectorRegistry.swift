@@ -12,6 +12,11 @@ public enum DetectorRegistry {
         public var expected: String
     }
 
+    /// Largest ADWIN `max_buckets` (buckets kept per exponential level).
+    public static let maxBuckets = 1_000
+    /// Largest KSWIN `window_size` (every update sorts windows of this size).
+    public static let maxKSWINWindow = 100_000
+
     /// Detector names in a stable order.
     public static let names = ["adwin", "ddm", "eddm", "page-hinkley", "kswin"]
 
@@ -19,9 +24,9 @@ public enum DetectorRegistry {
     public static let parameters: [String: [Parameter]] = [
         "adwin": [
             .init(name: "delta", defaultValue: "0.002", expected: "a number in (0, 1)"),
-            .init(name: "clock", defaultValue: "32", expected: "an integer >= 1"),
-            .init(name: "max_buckets", defaultValue: "5", expected: "an integer >= 1"),
-            .init(name: "min_window_length", defaultValue: "5", expected: "an integer >= 1"),
+            .init(name: "clock", defaultValue: "32", expected: "an integer in 1...1000000"),
+            .init(name: "max_buckets", defaultValue: "5", expected: "an integer in 1...1000"),
+            .init(name: "min_window_length", defaultValue: "5", expected: "an integer in 1...1000000"),
             .init(name: "grace_period", defaultValue: "10", expected: "an integer >= 0"),
         ],
         "ddm": [
@@ -43,7 +48,7 @@ public enum DetectorRegistry {
         ],
         "kswin": [
             .init(name: "alpha", defaultValue: "0.005", expected: "a number in [0, 1]"),
-            .init(name: "window_size", defaultValue: "100", expected: "an integer >= 2, at least 2 * stat_size"),
+            .init(name: "window_size", defaultValue: "100", expected: "an integer in 2...100000, at least 2 * stat_size"),
             .init(name: "stat_size", defaultValue: "30", expected: "an integer >= 1, at most window_size / 2"),
             .init(name: "seed", defaultValue: "none", expected: "an integer, or none for a random seed"),
         ],
@@ -64,9 +69,9 @@ public enum DetectorRegistry {
         case "adwin":
             return ADWIN(
                 delta: try p.double("delta") { $0 > 0 && $0 < 1 },
-                clock: try p.int("clock") { $0 >= 1 },
-                maxBuckets: try p.int("max_buckets") { $0 >= 1 },
-                minWindowLength: try p.int("min_window_length") { $0 >= 1 },
+                clock: try p.int("clock") { (1...1_000_000).contains($0) },
+                maxBuckets: try p.int("max_buckets") { (1...DetectorRegistry.maxBuckets).contains($0) },
+                minWindowLength: try p.int("min_window_length") { (1...1_000_000).contains($0) },
                 gracePeriod: try p.int("grace_period") { $0 >= 0 })
         case "ddm":
             return DDM(
@@ -87,7 +92,7 @@ public enum DetectorRegistry {
                 mode: try p.mode("mode"))
         default:
             let alpha = try p.double("alpha") { $0 >= 0 && $0 <= 1 }
-            let window = try p.int("window_size") { $0 >= 2 }
+            let window = try p.int("window_size") { (2...DetectorRegistry.maxKSWINWindow).contains($0) }
             let stat = try p.int("stat_size") { $0 >= 1 && 2 * $0 <= window }
             return KSWIN(alpha: alpha, windowSize: window, statSize: stat, seed: try p.optionalInt("seed"))
         }
@@ -103,7 +108,10 @@ public enum DetectorRegistry {
             (given[key] ?? spec(key).defaultValue).trimmingCharacters(in: .whitespaces)
         }
         private func invalid(_ key: String) -> DetectorConfigurationError {
-            .invalidValue(detector: detector, parameter: key, value: raw(key), expected: spec(key).expected)
+            let value = raw(key)
+            return .invalidValue(detector: detector, parameter: key,
+                                 value: value.count > 40 ? value.prefix(40) + "… (\(value.count) characters)" : value,
+                                 expected: spec(key).expected)
         }
 
         mutating func double(_ key: String, valid: (Double) -> Bool) throws -> Double {

@@ -16,7 +16,7 @@ public struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "Minimum timed seconds per case.")
+    @Option(help: "Minimum timed seconds per case (more than 0, at most 600).")
     var seconds: Double = 0.5
 
     @Flag(help: "Also measure River/numpy on the same data (needs python3 with river and numpy).")
@@ -29,10 +29,13 @@ public struct BenchCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
+            guard seconds.isFinite, seconds > 0, seconds <= 600 else {
+                throw UserError("--seconds \(seconds): expected a number of seconds in (0, 600]")
+            }
             let report = try BenchReport.measure(
                 Benchmarks(minSeconds: seconds), referenceScript: reference ? referenceScript : nil,
-                progress: { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) })
-            print(report.json())
+                progress: { warn("bench: \($0)\n") })
+            try emit(try report.json())
         }
     }
 }
@@ -136,8 +139,8 @@ public struct BenchReport {
     }
 
     /// Pretty, key-sorted JSON.
-    public func json() -> String {
-        let data = try! JSONSerialization.data(withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
+    public func json() throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
 }

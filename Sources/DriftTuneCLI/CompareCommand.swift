@@ -24,9 +24,9 @@ public struct CompareCommand: ParsableCommand {
         try reportingUserErrors {
             let comparison = try Comparison.compare(resultsA, resultsB)
             if json {
-                print(try SimulationOutput.json(comparison))
+                try emit(try SimulationOutput.json(comparison))
             } else {
-                print(comparison.markdown(), terminator: "")
+                try emit(comparison.markdown(), terminator: "")
             }
         }
     }

@@ -38,10 +38,10 @@ public struct DetectCommand: ParsableCommand {
             let values = try NumberStream.read(path: input, column: column)
             let indices = DetectionRun.detections(of: &detector, in: values)
             if json {
-                print(try DetectionRun.json(detector: self.detector, parameters: parsed, input: input ?? "-",
+                try emit(try DetectionRun.json(detector: self.detector, parameters: parsed, input: input ?? "-",
                                              count: values.count, indices: indices))
             } else {
-                print(indices.map(String.init).joined(separator: "\n"), terminator: indices.isEmpty ? "" : "\n")
+                try emit(indices.map(String.init).joined(separator: "\n"), terminator: indices.isEmpty ? "" : "\n")
             }
         }
     }

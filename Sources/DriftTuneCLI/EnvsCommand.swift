@@ -32,7 +32,7 @@ public struct EnvsCommand: ParsableCommand {
                 }
                 let specs = try catalog.names().map { try catalog.load($0) }
                 if specs.isEmpty { throw UserError("\(dir): no environment specs (*.yaml)") }
-                print(json ? try SimulationOutput.json(specs.map(EnvironmentJSON.Summary.init)) : EnvironmentDescription.list(specs))
+                try emit(json ? try SimulationOutput.json(specs.map(EnvironmentJSON.Summary.init)) : EnvironmentDescription.list(specs))
             }
         }
     }
@@ -51,7 +51,7 @@ public struct EnvsCommand: ParsableCommand {
         public func run() throws {
             try reportingUserErrors {
                 let spec = try location.catalog().load(name)
-                print(json ? try SimulationOutput.json(EnvironmentJSON.Detail(spec)) : EnvironmentDescription.describe(spec))
+                try emit(json ? try SimulationOutput.json(EnvironmentJSON.Detail(spec)) : EnvironmentDescription.describe(spec))
             }
         }
     }
@@ -79,17 +79,17 @@ public struct EnvsCommand: ParsableCommand {
                 let table = try FixedSettingsTable.compute(specs: specs, settings: FixedSettingsTable.grid(),
                                                            seeds: try SeedRange.parse(seeds), components: .standard)
                 if json {
-                    print(try SimulationOutput.json(table))
+                    try emit(try SimulationOutput.json(table))
                 } else {
-                    print(table.markdown())
-                    print("\nmean reward per period over seeds \(seeds); * best in column. "
+                    try emit(table.markdown())
+                    try emit("\nmean reward per period over seeds \(seeds); * best in column. "
                           + (table.noSingleBest ? "No single setting is best everywhere."
                                                 : "One setting is best everywhere."))
                     let (s, regret) = table.minimaxRegret
                     let column = table.columns.indices.max {
                         table.scores[table.best[$0]][$0] - table.scores[s][$0] < table.scores[table.best[$1]][$1] - table.scores[s][$1]
                     } ?? 0
-                    print(String(format: "Best single setting (smallest worst-case shortfall): %@, %.3f below the best in %@.",
+                    try emit(String(format: "Best single setting (smallest worst-case shortfall): %@, %.3f below the best in %@.",
                                  table.settingLabels[s], regret, table.columns[column]))
                 }
             }

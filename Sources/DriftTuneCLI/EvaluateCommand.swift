@@ -53,7 +53,7 @@ public struct EvaluateCommand: ParsableCommand {
             let summary = EvaluationSummary(seeds: seedList, result: result)
             if json {
                 let encoder = SnakeCaseJSON.encoder()
-                var object = try JSONSerialization.jsonObject(with: encoder.encode(summary)) as! [String: Any]
+                var object = try JSONSerialization.jsonObject(with: encoder.encode(summary)) as? [String: Any] ?? [:]
                 object["environment"] = env
                 object["checkpoint"] = url.path
                 object["trained_on"] = saved.environment
@@ -61,11 +61,11 @@ public struct EvaluateCommand: ParsableCommand {
                     object["baselines"] = try JSONSerialization.jsonObject(with: encoder.encode(comparison))
                 }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                try emit(String(decoding: data, as: UTF8.self))
             } else {
-                for (s, r) in zip(seedList, result.returns) { print(String(format: "seed %llu  reward %.4f", s, r)) }
-                print(String(format: "mean %.4f  std %.4f  over %d episodes", result.meanReturn, result.stdReturn, seedList.count))
-                if let comparison { print("\n" + comparison.markdown()) }
+                for (s, r) in zip(seedList, result.returns) { try emit(String(format: "seed %llu  reward %.4f", s, r)) }
+                try emit(String(format: "mean %.4f  std %.4f  over %d episodes", result.meanReturn, result.stdReturn, seedList.count))
+                if let comparison { try emit("\n" + comparison.markdown()) }
             }
         }
     }

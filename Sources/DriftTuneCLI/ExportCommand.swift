@@ -46,12 +46,12 @@ public struct ExportCommand: ParsableCommand {
             try PolicyFile.write(document, to: out)
             let digest = SHA256.hex(of: try PolicyFile.encode(document))
             if json {
-                print(try SimulationOutput.json(ExportJSON(file: out, environment: base.spec.name, sha256: digest,
+                try emit(try SimulationOutput.json(ExportJSON(file: out, environment: base.spec.name, sha256: digest,
                                                            evaluationMeanReward: provenance.evaluationMeanReward,
                                                            evaluationStdReward: provenance.evaluationStdReward,
                                                            evaluationEpisodes: provenance.evaluationEpisodes)))
             } else {
-                print("wrote \(out): \(base.spec.name) policy, sha256 \(digest.prefix(16))…"
+                try emit("wrote \(out): \(base.spec.name) policy, sha256 \(digest.prefix(16))…"
                       + (provenance.evaluationMeanReward.map { String(format: ", evaluation mean reward %.4f", $0) } ?? ""))
             }
         }

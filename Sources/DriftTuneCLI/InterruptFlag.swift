@@ -16,7 +16,7 @@ final class InterruptFlag: @unchecked Sendable {
         s.setEventHandler { [flag] in
             if flag.isRaised { exit(130) }
             flag.raise()
-            FileHandle.standardError.write(Data("\ndrifttune: interrupted; saving a checkpoint after this iteration (Ctrl-C again to abort)\n".utf8))
+            warn("\ndrifttune: interrupted; saving a checkpoint after this iteration (Ctrl-C again to abort)\n")
         }
         s.resume()
         flag.source = s

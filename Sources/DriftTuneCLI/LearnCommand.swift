@@ -5,6 +5,7 @@ import Learners
 import PolicyRegistry
 import PolicyRuntime
 import ProductionLearner
+import SafeFiles
 import Simulation
 
 /// `drifttune learn`: the production learner on a real stream, following a policy.
@@ -30,12 +31,12 @@ public struct LearnCommand: ParsableCommand {
     @Option(help: "CSV stream with a header (- for standard input).") var data: String = "-"
     @Option(help: "Label column (class indices 0, 1, …).") var label: String
     @Option(help: "Learner: logistic, softmax, mlp or fm.") var model: String?
-    @Option(help: "Samples per period (one decision per period).") var period: Int?
-    @Option(help: "Periods used to train the initial model before the stream is scored.") var warmup: Int?
-    @Option(help: "Default learning rate (nearest bin when the bins come from a policy or --env).") var lr: Float?
-    @Option(help: "Default batch size (nearest bin when the bins come from a policy or --env).") var batch: Int?
+    @Option(help: "Samples per period (one decision per period; 1 to 1,000,000).") var period: Int?
+    @Option(help: "Periods used to train the initial model before the stream is scored (0 to 10,000).") var warmup: Int?
+    @Option(help: "Default learning rate (nearest bin when the bins come from a policy or --env; more than 0, at most 10).") var lr: Float?
+    @Option(help: "Default batch size (nearest bin when the bins come from a policy or --env; 1 to 100,000, at most the period).") var batch: Int?
     @Option(help: "Task metric: accuracy, macro_f1 or auc.") var metric: String?
-    @Option(help: "Write one JSON line per period here.") var log: String?
+    @Option(help: "Write one JSON line per period here (a regular file is replaced when the run ends; a FIFO or device is written as the run goes).") var log: String?
     @Flag(help: "Skip malformed rows (each reported by line) instead of refusing the stream.") var skipBadRows = false
     @Option(help: "Seed for initialization and retraining shuffles.") var seed: UInt64 = 0
     @Flag(help: "Print the summary as JSON.") var json = false
@@ -48,24 +49,47 @@ public struct LearnCommand: ParsableCommand {
             let setup = try LearnSetup.make(policy: policy, registry: registry, spec: spec, model: model, period: period,
                                             warmup: warmup, lr: lr, batch: batch, metric: metric, seed: seed)
             let stream = try LabelledCSV.read(path: data, labelColumn: label, skipBadRows: skipBadRows)
+            try LearnLimits.checkSizes(setup.run, stream: stream)
             for (line, reason) in stream.skipped {
-                FileHandle.standardError.write(Data("drifttune: skipped \(data == "-" ? "<stdin>" : data):\(line): \(reason)\n".utf8))
+                warn("drifttune: skipped \(data == "-" ? "<stdin>" : data):\(line): \(reason)\n")
             }
-            let logHandle = try log.map { path -> FileHandle in
-                FileManager.default.createFile(atPath: path, contents: nil)
-                guard let h = FileHandle(forWritingAtPath: path) else { throw UserError("\(path): cannot write the log") }
-                return h
-            }
-            defer { try? logHandle?.close() }
+            // A regular log file is replaced when the run ends (a failed run leaves the previous one);
+            // a FIFO or device is written through line by line.
+            let logFile = try log.map { try OutputFile(path: $0) }
+            defer { logFile?.discard() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let summary = try setup.run.run(stream, policy: setup.policy) { entry in
-                if let logHandle { logHandle.write(try encoder.encode(entry) + Data("\n".utf8)) }
+                try logFile?.write(try encoder.encode(entry) + Data("\n".utf8))
             }
+            try logFile?.commit()
             if json {
-                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                try emit(String(decoding: try encoder.encode(summary), as: UTF8.self))
             } else {
-                print(LearnSetup.describe(summary))
+                try emit(LearnSetup.describe(summary))
+            }
+        }
+    }
+}
+
+/// Ranges of `learn`'s flags beyond those a policy file shares (`PolicyLimits`).
+public enum LearnLimits {
+    public static let maxLearningRate: Float = 10
+    public static let maxBatchSize = 100_000
+    /// The most floats a buffer sized by the stream may hold (window or period × features,
+    /// classes × features): 2^28 (1 GiB), products computed with overflow checks.
+    public static let maxCells = 1 << 28
+
+    /// Refuses a run whose buffers (the retrain window, one period, the per-class weights) would
+    /// exceed `maxCells` for this stream's feature and class counts, before anything is allocated.
+    public static func checkSizes(_ run: ProductionRun, stream: LabelledCSV) throws {
+        let f = max(stream.featureCount, 1)
+        for (what, count) in [("the window (\(run.settings.window) samples)", run.settings.window),
+                              ("a period (\(run.settings.periodLength) samples)", run.settings.periodLength),
+                              ("the classes (\(stream.classCount))", stream.classCount)] {
+            let (cells, overflow) = count.multipliedReportingOverflow(by: f)
+            guard !overflow, cells <= maxCells else {
+                throw UserError("\(what) × \(f) features is more than \(maxCells) values; use a shorter window or period, or fewer features")
             }
         }
     }
@@ -82,12 +106,15 @@ public struct LearnSetup {
         if name == "oracle" {
             throw UserError("--policy oracle: the oracle is told the drift schedule, which only `drifttune simulate` knows")
         }
+        if name.hasPrefix("periodic:") && HandWrittenRule.periodicInterval(name) == nil {
+            throw UserError("--policy \(inputExcerpt(name)): expected periodic:K with K a whole number of periods, 1 to 1000000")
+        }
         var loaded: TunedPolicy?
         let policy: any TuningPolicy
         if let rule = HandWrittenRule.parse(name) {
             policy = rule
         } else if name.hasPrefix("registry:") {
-            let p = try PolicyRegistry(path: registry).policy(reference: String(name.dropFirst("registry:".count)))
+            let p = try Registry(path: registry).policy(reference: String(name.dropFirst("registry:".count)))
             loaded = p
             policy = p
         } else {
@@ -109,8 +136,12 @@ public struct LearnSetup {
     static func makeRun(policy: TunedPolicy?, spec: EnvironmentSpec? = nil, model: String? = nil, period: Int? = nil,
                         warmup: Int? = nil, lr: Float? = nil, batch: Int? = nil, metric: String? = nil,
                         seed: UInt64) throws -> ProductionRun {
-        if let lr { guard lr.isFinite, lr > 0 else { throw UserError("--lr \(lr): must be a positive number") } }
-        if let batch { guard batch >= 1 else { throw UserError("--batch \(batch): must be at least 1") } }
+        if let lr, !(lr.isFinite && lr > 0 && lr <= LearnLimits.maxLearningRate) {
+            throw UserError("--lr \(lr): expected a learning rate in (0, \(LearnLimits.maxLearningRate)]")
+        }
+        if let batch, !(1...LearnLimits.maxBatchSize).contains(batch) {
+            throw UserError("--batch \(batch): expected 1 to \(LearnLimits.maxBatchSize)")
+        }
         var loop = policy?.document.loop ?? spec?.loopSettings
             ?? LoopSettings(model: "logistic", periodLength: 1000, window: 4000, computeBudget: 100, episodeLength: 100,
                             warmupPeriods: 1)
@@ -119,13 +150,20 @@ public struct LearnSetup {
             throw UserError("--model \(loop.model): expected one of \(LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let period {
-            guard period >= 1 else { throw UserError("--period \(period): must be at least 1") }
+            guard (1...PolicyLimits.maxPeriodLength).contains(period) else {
+                throw UserError("--period \(period): expected 1 to \(PolicyLimits.maxPeriodLength) samples")
+            }
             if policy?.document.loop == nil && spec == nil { loop.window = 4 * period }
             loop.periodLength = period
         }
         if let warmup {
-            guard warmup >= 0 else { throw UserError("--warmup \(warmup): must be at least 0") }
+            guard (0...PolicyLimits.maxWarmupPeriods).contains(warmup) else {
+                throw UserError("--warmup \(warmup): expected 0 to \(PolicyLimits.maxWarmupPeriods) periods")
+            }
             loop.warmupPeriods = warmup
+        }
+        if let batch, batch > loop.periodLength {
+            throw UserError("--batch \(batch): larger than the period (\(loop.periodLength) samples), so the learner would never update")
         }
         var actions: ActionBins
         var defaultAction: TuningAction

@@ -34,9 +34,9 @@ public struct MergeCommand: ParsableCommand {
                 throw UserError("\(missing) runs of scenario '\(s.name)' are in none of the shards; run the missing shards first")
             }
             if json {
-                print(try SimulationOutput.json(ResultsJSON(scenario: s.name, directory: dir, files: ResultsJSON.tables)))
+                try emit(try SimulationOutput.json(ResultsJSON(scenario: s.name, directory: dir, files: ResultsJSON.tables)))
             } else {
-                print("wrote \(dir)/" + ResultsJSON.tables.joined(separator: ", "))
+                try emit("wrote \(dir)/" + ResultsJSON.tables.joined(separator: ", "))
             }
         }
     }

@@ -67,7 +67,7 @@ public enum NumberStream {
 
     /// Reads from a file path, or standard input for `nil` or `-`.
     public static func read(path: String?, column: String? = nil) throws -> [Double] {
-        let input = (path == nil || path == "-") ? "<stdin>" : path!
+        let input = path.flatMap { $0 == "-" ? nil : $0 } ?? "<stdin>"
         let data: Data
         if input == "<stdin>" {
             data = FileHandle.standardInput.readDataToEndOfFile()

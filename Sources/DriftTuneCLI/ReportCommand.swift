@@ -16,7 +16,7 @@ public struct ReportCommand: ParsableCommand {
     public func run() throws {
         try reportingUserErrors {
             try ResultTables.writeReports(directory: results)
-            print("wrote \(results)/summary.md and \(results)/report.html")
+            try emit("wrote \(results)/summary.md and \(results)/report.html")
         }
     }
 }

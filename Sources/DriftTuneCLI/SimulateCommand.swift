@@ -49,7 +49,7 @@ public struct SimulateCommand: ParsableCommand {
             let seedList = try seeds.map(SeedRange.parse) ?? [seed]
             let summary = try SimulationRun.run(spec: spec, policy: policy, learningRate: lr, batchSize: batch,
                                                 seeds: seedList)
-            print(json ? try SimulationOutput.json(summary) : SimulationOutput.table(summary))
+            try emit(json ? try SimulationOutput.json(summary) : SimulationOutput.table(summary))
         }
     }
 }
@@ -108,7 +108,8 @@ public enum SimulationOutput {
     public static func table(_ s: EpisodeSummary) -> String {
         let n = s.seeds.count
         var out: [String] = []
-        let seedText = n == 1 ? "seed \(s.seeds[0])" : "seeds \(s.seeds.first!)..\(s.seeds.last!) (means over \(n))"
+        let first = s.seeds.first.map(String.init) ?? "-", last = s.seeds.last.map(String.init) ?? "-"
+        let seedText = n == 1 ? "seed \(first)" : "seeds \(first)..\(last) (means over \(n))"
         out.append("\(s.environment) · policy \(s.policy) · \(seedText) · metric \(s.metricName)")
         out.append("")
         out.append("period  \(s.metricName.padding(toLength: 8, withPad: " ", startingAt: 0))     retrain     lr        batch  drift")

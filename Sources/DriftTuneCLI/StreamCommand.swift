@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Linalg
+import PolicyRuntime
+import SafeFiles
 import Simulation
 
 /// `drifttune stream`: write an environment's labelled stream as CSV, for `drifttune learn`.
@@ -33,10 +35,10 @@ public struct StreamCommand: ParsableCommand {
             spec = StreamExport.variant(of: spec, shift: driftShift, scale: driftScale)
             let text = StreamExport.csv(spec: spec, seed: seed)
             if let out {
-                try text.write(toFile: out, atomically: true, encoding: .utf8)
-                FileHandle.standardError.write(Data("drifttune: wrote \(out) (\(spec.warmupPeriods + spec.episodeLength + 1) periods of \(spec.periodLength))\n".utf8))
+                try OutputFile.write(text, to: out)
+                warn("drifttune: wrote \(out) (\(spec.warmupPeriods + spec.episodeLength + 1) periods of \(spec.periodLength))\n")
             } else {
-                print(text, terminator: "")
+                try emit(text, terminator: "")
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Experiments
 import Foundation
+import Simulation
 
 /// `drifttune sweep SCENARIO`: trains and evaluates every run of a scenario, resumably.
 public struct SweepCommand: ParsableCommand {
@@ -41,7 +42,10 @@ public struct SweepCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
+            try InputConfinement.requireYAMLMappingFile(scenario, what: "a scenario (YAML)")
             let s = try Scenario.load(file: scenario, environmentsDirectory: environments)
+            // The name becomes results/<name>: a plain name cannot leave results/.
+            try InputConfinement.requirePlainName(s.name, what: "scenario name")
             let (index, count) = try shard.map(SweepOptions.parseShard) ?? (0, 1)
             let n = jobs ?? ProcessInfo.processInfo.activeProcessorCount
             guard n >= 1 else { throw UserError("--jobs must be at least 1") }
@@ -54,16 +58,16 @@ public struct SweepCommand: ParsableCommand {
             let wall = Date().timeIntervalSince(start)
             var line = "sweep: \(outcome.trained) trained, \(outcome.evaluated) evaluated, \(outcome.skipped) already done; "
             line += String(format: "%.1f s with %d jobs", wall, n)
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            warn((line + "\n"))
             if json {
                 var r = ResultsJSON(scenario: s.name, directory: dir, files: outcome.wroteTables ? ResultsJSON.tables : [])
                 r.sweep = .init(trained: outcome.trained, evaluated: outcome.evaluated, skipped: outcome.skipped,
                                 wallSeconds: wall, jobs: n, shard: "\(index + 1)/\(count)")
-                print(try SimulationOutput.json(r))
+                try emit(try SimulationOutput.json(r))
             } else if outcome.wroteTables {
-                print("wrote \(dir)/" + ResultsJSON.tables.joined(separator: ", "))
+                try emit("wrote \(dir)/" + ResultsJSON.tables.joined(separator: ", "))
             } else {
-                print("shard \(index + 1)/\(count) done in \(dir); join the shards with drifttune merge")
+                try emit("shard \(index + 1)/\(count) done in \(dir); join the shards with drifttune merge")
             }
         }
     }
@@ -86,13 +90,13 @@ final class ProgressBar: @unchecked Sendable {
         let eta = p.eta.map { ProgressBar.clock($0) } ?? "--:--"
         let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
             + "\(p.finishedJobs)/\(p.totalJobs) jobs (\(p.phase))  elapsed \(ProgressBar.clock(p.elapsed))  ETA \(eta) "
-        FileHandle.standardError.write(Data(line.utf8))
+        warn(line)
         drawn = true
     }
 
     func finish() {
         guard enabled, drawn else { return }
-        FileHandle.standardError.write(Data("\n".utf8))
+        warn("\n")
     }
 
     static func clock(_ s: Double) -> String {

@@ -85,7 +85,10 @@ public struct TrainCommand: ParsableCommand {
     func settings(for target: AgentEnvironment) throws -> TrainingSettings {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         var s = target.defaultSettings(algorithm: algo, workers: cores)
-        if let config { s = try s.applying(yamlFile: config) }
+        if let config {
+            try InputConfinement.requireYAMLMappingFile(config, what: "training settings (YAML)")
+            s = try s.applying(yamlFile: config)
+        }
         if let steps { s.config.steps = steps }
         if let learningRate { s.config.learningRate = learningRate }
         if let numEnvs { s.config.numEnvs = numEnvs }
@@ -128,18 +131,18 @@ public struct TrainCommand: ParsableCommand {
         }
         progress.finish()
         if outcome == .interrupted {
-            FileHandle.standardError.write(Data("drifttune: checkpoint saved in \(directory.path) at \(run.trainer.globalStep) steps; continue with --resume\n".utf8))
+            warn("drifttune: checkpoint saved in \(directory.path) at \(run.trainer.globalStep) steps; continue with --resume\n")
             throw ExitCode(130)
         }
         let evaluation = run.evaluate()
         let summary = run.summary(evaluation: evaluation, finished: true)
         if json {
-            print(try SnakeCaseJSON.string(summary))
+            try emit(try SnakeCaseJSON.string(summary))
         } else {
-            print(String(format: "%@ %@ seed %llu: %d steps in %.1f s; greedy evaluation on %d held-out seeds: mean reward %.3f ± %.3f (std)",
+            try emit(String(format: "%@ %@ seed %llu: %d steps in %.1f s; greedy evaluation on %d held-out seeds: mean reward %.3f ± %.3f (std)",
                          env, algo.rawValue, seed, summary.envSteps, summary.wallSeconds, evaluation.returns.count,
                          evaluation.meanReturn, evaluation.stdReturn))
-            print("curve: \(run.curveURL.path)\ncheckpoint: \(run.checkpointURL.path)")
+            try emit("curve: \(run.curveURL.path)\ncheckpoint: \(run.checkpointURL.path)")
         }
     }
 }
@@ -154,11 +157,11 @@ final class ProgressLine {
         let reward = s.meanEpisodeReturn.map { String(format: "%.3f", $0) } ?? "–"
         let line = String(format: "iter %d  steps %d/%d  %.0f steps/s  reward %@  entropy %.3f  value loss %.4g",
                           s.iteration, s.globalStep, total, s.stepsPerSecond, reward, s.entropy, s.valueLoss)
-        FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+        warn((isTerminal ? "\r\u{1B}[K" + line : line + "\n"))
         shown = true
     }
 
     func finish() {
-        if isTerminal && shown { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal && shown { warn("\n") }
     }
 }

@@ -11,7 +11,7 @@ public enum AgentEnvironment: Sendable {
     public static let cartPoleName = "cartpole"
 
     /// Resolves `name`.
-    /// - Throws: the catalog's `SpecError` when no such spec exists or it is invalid.
+    /// - Throws: the catalog's `ConfigError` when no such spec exists or it is invalid.
     public static func resolve(_ name: String, catalog: EnvironmentCatalog = EnvironmentCatalog(),
                                components: EnvironmentComponents) throws -> AgentEnvironment {
         if name.lowercased() == cartPoleName { return .cartPole }

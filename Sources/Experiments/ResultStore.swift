@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 import YAMLConfig
 
 /// The files of one results folder: `runs/<id>.json`, `train/<id>.json`, the tables, the
@@ -18,9 +19,9 @@ public struct ResultStore: Sendable {
     public func prepare() throws {
         for sub in ["", "runs", "train", "policies"] {
             do {
-                try FileManager.default.createDirectory(atPath: path(sub), withIntermediateDirectories: true)
-            } catch {
-                throw SweepError.io(path: path(sub), problem: "cannot create the folder (\(error.localizedDescription))")
+                try OutputFile.createFolder(path(sub))
+            } catch let e as OutputFileError {
+                throw SweepError.io(path: e.path, problem: e.problem)
             }
         }
     }
@@ -28,18 +29,10 @@ public struct ResultStore: Sendable {
     /// Writes `data` to `name` (relative to the folder) via a temporary file and a rename.
     public func writeAtomically(_ data: Data, to name: String) throws {
         let final = path(name)
-        let temp = final + ".tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         do {
-            try data.write(to: URL(fileURLWithPath: temp))
-            if rename(temp, final) != 0 {
-                throw SweepError.io(path: final, problem: "rename failed (errno \(errno))")
-            }
-        } catch let e as SweepError {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(atPath: temp)
-            throw SweepError.io(path: final, problem: "cannot write (\(error.localizedDescription))")
+            try OutputFile.write(data, to: final)
+        } catch let e as OutputFileError {
+            throw SweepError.io(path: final, problem: e.problem)
         }
     }
 

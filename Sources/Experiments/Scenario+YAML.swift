@@ -151,7 +151,7 @@ extension Scenario {
         let label = try e.optionalString("label") ?? name
         func loadSpec(_ n: String, at key: String) throws(ConfigError) -> (EnvironmentSpec, String) {
             do {
-                let path = try catalog.path(of: n)
+                let path = try catalog.path(ofName: n)
                 let spec = try EnvironmentSpec.load(file: path)
                 let bytes = FileManager.default.contents(atPath: path) ?? Data()
                 return (spec, SHA256.hex(of: bytes))

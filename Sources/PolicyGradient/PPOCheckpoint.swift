@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 import Linalg
 import YAMLConfig
 
@@ -27,7 +28,7 @@ public struct PPOCheckpoint: Codable, Sendable, Equatable {
 
     /// Writes the checkpoint as JSON (floats round-trip exactly).
     public func write(to url: URL) throws {
-        try SnakeCaseJSON.encoder().encode(self).write(to: url, options: .atomic)
+        try OutputFile.write(try SnakeCaseJSON.encoder().encode(self), to: url.path)
     }
 
     public static func read(from url: URL) throws -> PPOCheckpoint {

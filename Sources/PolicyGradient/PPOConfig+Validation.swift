@@ -1,6 +1,9 @@
 import YAMLConfig
 
 extension PPOConfig {
+    /// The most transitions one rollout may hold (num_envs × num_steps).
+    public static let maxRolloutSteps = 1 << 20
+
     /// Checks every hyperparameter against what the trainer accepts.
     ///
     /// - Parameter file: named in the error when the values came from a YAML file.
@@ -10,10 +13,14 @@ extension PPOConfig {
         func check(_ ok: Bool, _ key: String, _ value: Any, _ expected: String) throws(ConfigError) {
             if !ok { throw ConfigError.outOfRange(file: file ?? "", line: 0, column: 0, field: key, value: "\(value)", expected: expected) }
         }
-        try check(steps > 0, "steps", steps, "a positive number of environment steps")
+        try check(steps > 0 && steps <= 10_000_000_000, "steps", steps,
+                  "a positive number of environment steps, at most 10000000000")
         try check(learningRate > 0 && learningRate.isFinite, "learning_rate", learningRate, "a positive number")
         try check(numEnvs >= 1 && numEnvs <= 4_096, "num_envs", numEnvs, "1…4096")
-        try check(numSteps >= 1, "num_steps", numSteps, "at least 1")
+        try check(numSteps >= 1 && numSteps <= 1_000_000, "num_steps", numSteps, "1…1000000")
+        // The rollout buffer holds num_envs × num_steps transitions: bounded before it is allocated.
+        try check(numEnvs * numSteps <= PPOConfig.maxRolloutSteps, "num_steps", numSteps,
+                  "at most \(PPOConfig.maxRolloutSteps / numEnvs) with num_envs \(numEnvs) (num_envs × num_steps ≤ \(PPOConfig.maxRolloutSteps))")
         try check((0...1).contains(gamma), "gamma", gamma, "a discount in [0, 1]")
         try check((0...1).contains(gaeLambda), "gae_lambda", gaeLambda, "a value in [0, 1]")
         try check(numMinibatches >= 1 && batchSize % numMinibatches == 0, "num_minibatches", numMinibatches,

@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 import YAMLConfig
 
 /// What a training run saves in its output directory: the trainer's exact state plus the run's
@@ -14,7 +15,7 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
 
     /// Writes the checkpoint as JSON, atomically (an interrupted write leaves the previous one).
     public func write(to url: URL) throws {
-        try SnakeCaseJSON.encoder().encode(self).write(to: url, options: .atomic)
+        try OutputFile.write(try SnakeCaseJSON.encoder().encode(self), to: url.path)
     }
 
     /// The checkpoint file `path` names: `path` itself, or `path/checkpoint.json` for a run directory.

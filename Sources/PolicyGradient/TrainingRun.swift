@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 import YAMLConfig
 
 /// A training run with its output directory: trains a `PPOTrainer`, appends every iteration to
@@ -56,9 +57,9 @@ public final class TrainingRun<Env: RLEnvironment> {
             throw TrainingRunError.existingRun(directory: directory.path)
         }
         do {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw TrainingRunError.cannotWrite(path: directory.path, reason: "\(error.localizedDescription)")
+            try OutputFile.createFolder(directory.path)
+        } catch let e as OutputFileError {
+            throw TrainingRunError.cannotWrite(path: e.path, reason: e.problem)
         }
         trainer = PPOTrainer(config: settings.config, environmentFactory: environmentFactory, seed: seed)
         try write(Self.curveHeader + "\n", to: curveURL)
@@ -97,7 +98,7 @@ public final class TrainingRun<Env: RLEnvironment> {
             handle = try FileHandle(forWritingTo: curveURL)
             try handle.seekToEnd()
         } catch {
-            throw TrainingRunError.cannotWrite(path: curveURL.path, reason: "\(error.localizedDescription)")
+            throw TrainingRunError.cannotWrite(path: curveURL.path, reason: writeFailureReason(error))
         }
         defer { try? handle.close() }
         var sessionStart = Date()
@@ -108,7 +109,11 @@ public final class TrainingRun<Env: RLEnvironment> {
             }
             let s = trainer.step()
             let elapsed = wallSeconds + Date().timeIntervalSince(sessionStart)
-            handle.write(Data((Self.curveRow(s, wallSeconds: elapsed) + "\n").utf8))
+            do {
+                try handle.write(contentsOf: Data((Self.curveRow(s, wallSeconds: elapsed) + "\n").utf8))
+            } catch {
+                throw TrainingRunError.cannotWrite(path: curveURL.path, reason: writeFailureReason(error))
+            }
             progress(s)
             if trainer.iteration % settings.checkpointInterval == 0 { try saveCheckpoint(sessionStart: &sessionStart) }
         }
@@ -125,7 +130,7 @@ public final class TrainingRun<Env: RLEnvironment> {
         do {
             try c.write(to: checkpointURL)
         } catch {
-            throw TrainingRunError.cannotWrite(path: checkpointURL.path, reason: "\(error.localizedDescription)")
+            throw TrainingRunError.cannotWrite(path: checkpointURL.path, reason: writeFailureReason(error))
         }
     }
 
@@ -144,9 +149,9 @@ public final class TrainingRun<Env: RLEnvironment> {
 
     private func write(_ text: String, to url: URL) throws {
         do {
-            try text.write(to: url, atomically: true, encoding: .utf8)
+            try OutputFile.write(text, to: url.path)
         } catch {
-            throw TrainingRunError.cannotWrite(path: url.path, reason: "\(error.localizedDescription)")
+            throw TrainingRunError.cannotWrite(path: url.path, reason: writeFailureReason(error))
         }
     }
 }
@@ -158,4 +163,16 @@ extension TrainingRun {
                         envSteps: trainer.globalStep, wallSeconds: wallSeconds, finished: finished,
                         evaluation: EvaluationSummary(seeds: settings.evaluationSeeds, result: evaluation))
     }
+}
+
+/// A short reason for a failed write: an `OutputFileError`'s own words, errno text for POSIX and
+/// Cocoa errors (never a raw `NSCocoaErrorDomain` dump).
+func writeFailureReason(_ error: any Error) -> String {
+    if let e = error as? OutputFileError { return e.problem }
+    let ns = error as NSError
+    if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(underlying.code)))
+    }
+    if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+    return "cannot write (error \(ns.code))"
 }

@@ -56,6 +56,7 @@ public struct CanaryVerdict: Sendable, Equatable {
 /// Why the registry refused an operation; `description` is the message a user reads.
 public enum RegistryError: Error, Equatable, CustomStringConvertible {
     case database(path: String, message: String)
+    case notARegularFile(path: String, reason: String)
     case unknownVersion(Int64)
     case noName(file: String)
     case badReference(String)
@@ -68,6 +69,7 @@ public enum RegistryError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .database(path, message): return "\(path): registry database error: \(message)"
+        case let .notARegularFile(path, reason): return "\(path): the registry must be a regular file (\(reason))"
         case let .unknownVersion(v): return "no policy version \(v) in the registry"
         case let .noName(file): return "\(file): the policy names no environment; give it a name"
         case let .badReference(r): return "'\(r)' is not NAME@canary or NAME@production"

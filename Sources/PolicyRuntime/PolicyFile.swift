@@ -1,4 +1,5 @@
 import Foundation
+import SafeFiles
 
 /// Reads and writes policy files: one JSON header line, then the JSON payload (a `PolicyDocument`).
 ///
@@ -35,9 +36,9 @@ public enum PolicyFile {
         return data
     }
 
-    /// Writes `document` to `path` atomically (a reader never sees half a file).
+    /// Writes `document` to `path` through `OutputFile` (a regular file is replaced atomically).
     public static func write(_ document: PolicyDocument, to path: String) throws {
-        try encode(document).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFile.write(try encode(document), to: path)
     }
 
     /// Parses and validates a policy file's bytes; `file` names it in error messages.
@@ -69,6 +70,11 @@ public enum PolicyFile {
         guard computed == digest.lowercased() else {
             throw PolicyFileError.digestMismatch(file: file, expected: digest, computed: computed)
         }
+        // JSONDecoder silently keeps one of two equal keys (Python's json the other): one verified
+        // file would be two networks. Refuse it, naming the key.
+        if case let .duplicateKey(path, key)? = JSONScan.firstProblem(in: payload) {
+            throw PolicyFileError.duplicateKey(file: file, path: path, key: inputExcerpt(key, limit: 60))
+        }
         let document: PolicyDocument
         do {
             // "NaN" / "Infinity" strings decode, so that validation can name the exact bad weight.
@@ -77,6 +83,12 @@ public enum PolicyFile {
                 positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
             document = try decoder.decode(PolicyDocument.self, from: Data(payload))
         } catch let error as DecodingError {
+            // JSONDecoder reports a number beyond Float's range as "not valid JSON" with no field: find it.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               case let .numberOutOfRange(path, text)? = JSONScan.firstProblem(in: payload)
+                ?? JSONScan.firstProblem(in: payload, beyondFloat: true) {
+                throw PolicyFileError.malformed(file: file, field: path, reason: "the number \(inputExcerpt(text, limit: 40)) is out of range")
+            }
             throw malformed(error, file: file)
         }
         try PolicyValidation.validate(document, file: file)

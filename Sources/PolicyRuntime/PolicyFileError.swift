@@ -15,6 +15,8 @@ public enum PolicyFileError: Error, Equatable, CustomStringConvertible {
     case shape(file: String, field: String, expected: Int, found: Int)
     case nonFinite(file: String, field: String, index: Int)
     case invalidValue(file: String, field: String, reason: String)
+    /// An object holds the same key twice (readers would disagree on which value counts).
+    case duplicateKey(file: String, path: String, key: String)
     case schemaVersionMismatch(file: String, policy: Int, expected: Int)
     case schemaFeatureMismatch(file: String, index: Int, policy: String, expected: String)
 
@@ -34,6 +36,7 @@ public enum PolicyFileError: Error, Equatable, CustomStringConvertible {
         case let .shape(file, field, expected, found): return "\(file): \(field) has \(found) values, expected \(expected)"
         case let .nonFinite(file, field, index): return "\(file): \(field)[\(index)] is not finite"
         case let .invalidValue(file, field, reason): return "\(file): \(field): \(reason)"
+        case let .duplicateKey(file, path, key): return "\(file): duplicate key \"\(key)\" in \(path)"
         case let .schemaVersionMismatch(file, policy, expected):
             return "\(file): observation schema version \(policy), but this learner produces version \(expected)"
         case let .schemaFeatureMismatch(file, index, policy, expected):

@@ -50,11 +50,21 @@ enum PolicyValidation {
         try check(d.network.heads, field: "network.heads", inputs: width, file: file)
         try expectCount("network.heads.outputs", d.network.heads.outputs, a.headSizes.reduce(0, +), file)
 
-        if let loop = d.loop, loop.periodLength < 1 || loop.window < 1 || loop.labelDelay < 0 || loop.fineTuneEpochs < 0
-            || loop.retrainEpochs < 0 || loop.episodeLength < 1 || loop.warmupPeriods < 0 || !(loop.computeBudget > 0)
-            || !(loop.updateOverhead >= 0) {
-            throw PolicyFileError.invalidValue(file: file, field: "loop", reason: "period_length, window, episode_length ≥ 1; "
-                                               + "delay, epochs, warm-up, overhead ≥ 0; compute_budget > 0")
+        if let loop = d.loop {
+            typealias L = PolicyLimits
+            try inRange("loop.period_length", loop.periodLength, 1...L.maxPeriodLength, file)
+            try inRange("loop.window", loop.window, 1...L.maxWindow, file)
+            try inRange("loop.label_delay", loop.labelDelay, 0...L.maxPeriodLength, file)
+            try inRange("loop.fine_tune_epochs", loop.fineTuneEpochs, 0...L.maxEpochs, file)
+            try inRange("loop.retrain_epochs", loop.retrainEpochs, 0...L.maxEpochs, file)
+            try inRange("loop.episode_length", loop.episodeLength, 1...L.maxEpisodeLength, file)
+            try inRange("loop.warmup_periods", loop.warmupPeriods, 0...L.maxWarmupPeriods, file)
+            guard loop.computeBudget.isFinite, loop.computeBudget > 0, loop.computeBudget <= L.maxCompute else {
+                throw PolicyFileError.invalidValue(file: file, field: "loop.compute_budget", reason: "must be in (0, \(L.maxCompute)]")
+            }
+            guard loop.updateOverhead.isFinite, loop.updateOverhead >= 0, loop.updateOverhead <= L.maxCompute else {
+                throw PolicyFileError.invalidValue(file: file, field: "loop.update_overhead", reason: "must be in [0, \(L.maxCompute)]")
+            }
         }
         let fb = d.fallback
         for (head, (bin, size)) in zip(["learning_rate_bin", "batch_size_bin"], zip([fb.learningRateBin, fb.batchSizeBin], a.headSizes))
@@ -69,13 +79,23 @@ enum PolicyValidation {
 
     private static func check(_ layer: PolicyDocument.Layer, field: String, inputs: Int, file: String) throws {
         try expectCount("\(field).inputs", layer.inputs, inputs, file)
-        guard layer.outputs >= 1 else {
-            throw PolicyFileError.invalidValue(file: file, field: "\(field).outputs", reason: "must be at least 1")
+        try inRange("\(field).outputs", layer.outputs, 1...PolicyLimits.maxLayerWidth, file)
+        let (weights, overflow) = layer.inputs.multipliedReportingOverflow(by: layer.outputs)
+        guard !overflow, weights <= PolicyLimits.maxLayerWeights else {
+            throw PolicyFileError.invalidValue(file: file, field: "\(field)",
+                                               reason: "inputs × outputs exceeds \(PolicyLimits.maxLayerWeights) weights")
         }
-        try expectCount("\(field).weights", layer.weights.count, layer.inputs * layer.outputs, file)
+        try expectCount("\(field).weights", layer.weights.count, weights, file)
         try expectCount("\(field).bias", layer.bias.count, layer.outputs, file)
         try finite("\(field).weights", layer.weights, file)
         try finite("\(field).bias", layer.bias, file)
+    }
+
+    private static func inRange(_ field: String, _ value: Int, _ range: ClosedRange<Int>, _ file: String) throws {
+        guard range.contains(value) else {
+            throw PolicyFileError.invalidValue(file: file, field: field,
+                                               reason: "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
     }
 
     private static func expectCount(_ field: String, _ found: Int, _ expected: Int, _ file: String) throws {
@@ -85,4 +105,25 @@ enum PolicyValidation {
     private static func finite<T: BinaryFloatingPoint>(_ field: String, _ values: [T], _ file: String) throws {
         if let i = values.firstIndex(where: { !$0.isFinite }) { throw PolicyFileError.nonFinite(file: file, field: field, index: i) }
     }
+}
+
+/// The largest values a policy file (and `drifttune learn`'s flags) may hold, checked before
+/// anything is allocated or looped over. docs/policy-format.md lists them.
+public enum PolicyLimits {
+    /// Samples per period (`loop.period_length`, `learn --period`); also the largest `loop.label_delay`.
+    public static let maxPeriodLength = 1_000_000
+    /// Samples kept for a full retrain (`loop.window`).
+    public static let maxWindow = 4_000_000
+    /// Passes over the data per fine-tune or retrain (`loop.fine_tune_epochs`, `loop.retrain_epochs`).
+    public static let maxEpochs = 1_000
+    /// Periods per episode (`loop.episode_length`).
+    public static let maxEpisodeLength = 1_000_000
+    /// Warm-up periods (`loop.warmup_periods`, `learn --warmup`).
+    public static let maxWarmupPeriods = 10_000
+    /// `loop.compute_budget` and `loop.update_overhead`.
+    public static let maxCompute = 1e9
+    /// Outputs of one layer (`network.hidden[i].outputs`, `network.heads.outputs`).
+    public static let maxLayerWidth = 65_536
+    /// Weights of one layer (inputs × outputs, computed with an overflow check).
+    public static let maxLayerWeights = 16_777_216
 }

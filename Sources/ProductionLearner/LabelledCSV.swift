@@ -1,4 +1,6 @@
 import Foundation
+import PolicyRuntime
+import SafeFiles
 
 /// A labelled stream read from CSV: dense `Float` features (row-major) and integer class labels.
 public struct LabelledCSV: Sendable {
@@ -16,6 +18,10 @@ public struct LabelledCSV: Sendable {
         self.labels = labels
         self.skipped = skipped
     }
+
+    /// The most classes a stream may have (labels 0 ..< maxClassCount), checked as rows are read,
+    /// before a learner allocates per-class weights.
+    public static let maxClassCount = 10_000
 
     public var count: Int { labels.count }
     public var featureCount: Int { featureNames.count }
@@ -36,7 +42,8 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
         case let .unreadable(input, reason): return "\(input): cannot read: \(reason)"
         case let .empty(input): return "\(input): no header line (the input is empty)"
         case let .missingLabelColumn(input, column, available):
-            return "\(input):1: no label column \"\(column)\" in the header (columns: \(available.joined(separator: ", ")))"
+            return "\(input):1: no label column \"\(inputExcerpt(column, limit: 40))\" in the header "
+                + "(\(available.count) columns: \(inputExcerpt(available.joined(separator: ", "))))"
         case let .badRow(input, line, reason): return "\(input):\(line): \(reason)"
         case let .tooShort(input, rows, needed): return "\(input): \(rows) usable rows, need at least \(needed) (warm-up plus one period)"
         }
@@ -73,13 +80,17 @@ extension LabelledCSV {
                     let field = raw.trimmingCharacters(in: .whitespaces)
                     if i == labelIndex {
                         guard let v = Int32(field), v >= 0 else {
-                            problem = "label \"\(field.prefix(20))\" is not a class index (0, 1, 2, …)"
+                            problem = "label \"\(inputExcerpt(field, limit: 20))\" is not a class index (0, 1, 2, …)"
+                            break
+                        }
+                        guard v < LabelledCSV.maxClassCount else {
+                            problem = "label \(v) is beyond the largest class index \(LabelledCSV.maxClassCount - 1)"
                             break
                         }
                         label = v
                     } else {
                         guard let v = Float(field), v.isFinite else {
-                            problem = "column \(header[i]): expected a number, found \"\(field.prefix(20))\""
+                            problem = "column \(inputExcerpt(header[i], limit: 40)): expected a number, found \"\(inputExcerpt(field, limit: 20))\""
                             break
                         }
                         row[j] = v
@@ -100,7 +111,7 @@ extension LabelledCSV {
 
     /// Reads a CSV file, or standard input for `nil` or `-`.
     public static func read(path: String?, labelColumn: String, skipBadRows: Bool = false) throws -> LabelledCSV {
-        let input = (path == nil || path == "-") ? "<stdin>" : path!
+        let input = path.flatMap { $0 == "-" ? nil : $0 } ?? "<stdin>"
         let data: Data
         if input == "<stdin>" {
             data = FileHandle.standardInput.readDataToEndOfFile()

@@ -42,17 +42,26 @@ public struct EnvironmentCatalog: Sendable {
         return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
     }
 
-    /// Path of spec `name` (which may also be a path to a `.yaml` or `.yml` file, or any path with a `/`).
+    /// Path of spec `name` (which may also be a path to a `.yaml` or `.yml` file, or any path with a `/`,
+    /// as `--env` takes). The file must be UTF-8 text of a spec's size.
     public func path(of name: String) throws -> String {
         if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.contains("/") {
             guard FileManager.default.fileExists(atPath: name) else { throw ConfigError.fileNotFound(path: name, expected: EnvironmentSpec.expectedFile) }
+            try InputConfinement.requireYAMLMappingFile(name, what: "an environment spec (YAML)")
             return name
         }
+        return try path(ofName: name)
+    }
+
+    /// Path of spec `name` in the catalog: a plain name only (names in scenario files never become paths).
+    public func path(ofName name: String) throws -> String {
+        try InputConfinement.requirePlainName(name, what: "environment name")
         guard let d = directory else { throw ConfigError.notFound(kind: "environment", name: name, searched: searched) }
         let p = (d as NSString).appendingPathComponent("\(name).yaml")
         guard FileManager.default.fileExists(atPath: p) else {
             throw ConfigError.notFound(kind: "environment", name: name, searched: [d])
         }
+        try InputConfinement.requireYAMLMappingFile(p, what: "an environment spec (YAML)")
         return p
     }
 

@@ -15,7 +15,7 @@ import Testing
     #expect(Set(streams.keys) == ["network-diagnosis", "intent-recognition", "recommendation"])
     #expect(streams.values.allSatisfy { $0 > 0 })
     // The printed form is valid JSON.
-    #expect(try JSONSerialization.jsonObject(with: Data(report.json().utf8)) is [String: Any])
+    #expect(try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) is [String: Any])
 }
 
 @Test func labelledStreamIsSeededAndDrifts() {

@@ -38,7 +38,7 @@ private func flipStream() -> LabelledCSV {
 @Test func canaryReplayRefusesADeliberatelyBadPolicy() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("canary-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let registry = try PolicyRegistry(path: dir.appendingPathComponent("r.sqlite").path)
+    let registry = try Registry(path: dir.appendingPathComponent("r.sqlite").path)
     let good = try registry.push(data: PolicyFile.encode(constantPolicy(lr: 2, batch: 0, retrain: 1, tag: 1)), file: "good.policy")
     let bad = try registry.push(data: PolicyFile.encode(constantPolicy(lr: 0, batch: 1, retrain: 0, tag: 2)), file: "bad.policy")
     let stream = flipStream()

@@ -17,10 +17,10 @@ private func policyData(tag: Double) throws -> Data {
     return try PolicyFile.encode(doc)
 }
 
-private func freshRegistry(_ name: String) throws -> (PolicyRegistry, String) {
+private func freshRegistry(_ name: String) throws -> (Registry, String) {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(ProcessInfo.processInfo.processIdentifier)-\(name).sqlite").path
     try? FileManager.default.removeItem(atPath: path)
-    return (try PolicyRegistry(path: path), path)
+    return (try Registry(path: path), path)
 }
 
 /// A gate that scores each policy by its provenance tag, standing in for a replay.
@@ -52,7 +52,7 @@ private func tagGate(margin: Double) -> (TunedPolicy, TunedPolicy?) throws -> Ca
     #expect(try registry.rollback(name: "network-diagnosis") == v1.version)
     #expect(throws: RegistryError.nothingToRollBack(name: "network-diagnosis")) { try registry.rollback(name: "network-diagnosis") }
     // The file survives a reopen.
-    let reopened = try PolicyRegistry(path: path)
+    let reopened = try Registry(path: path)
     #expect(try reopened.current(name: "network-diagnosis", channel: .production) == v1.version)
     #expect(try reopened.list().first { $0.version == v1.version }?.channels == [.production])
 }
@@ -91,7 +91,7 @@ private func tagGate(margin: Double) -> (TunedPolicy, TunedPolicy?) throws -> Ca
     }
     #expect(try registry.current(name: "network-diagnosis", channel: .production) == v1.version)
     #expect(try registry.history(name: "network-diagnosis").count == events)
-    #expect(try PolicyRegistry(path: path).list().count == 2)
+    #expect(try Registry(path: path).list().count == 2)
 }
 
 @Test func corruptPushIsRefusedWithTheFileName() throws {

@@ -5,7 +5,7 @@ import PolicyRuntime
 /// A registry of policy versions in one SQLite file: every pushed file (its bytes, verified),
 /// a canary and a production channel per policy name, and the history that rollback walks back.
 ///
-///     let registry = try PolicyRegistry(path: "policies.sqlite")
+///     let registry = try Registry(path: "policies.sqlite")
 ///     let v = try registry.push(fileAt: "network.policy")                 // version 1
 ///     try registry.promote(v.version, to: .canary) { candidate, production in try replay(candidate, production) }
 ///     try registry.promote(v.version, to: .production)
@@ -13,18 +13,73 @@ import PolicyRuntime
 ///
 /// Every change is one SQLite transaction: a crash in the middle of a promotion leaves the
 /// registry as it was before it, readable and consistent.
-public final class PolicyRegistry: Sendable {
+public final class Registry: Sendable {
     public let path: String
     private let queue: DatabaseQueue
 
-    /// Opens (creating if needed) the registry file at `path`.
+    /// How long an operation waits for another process's transaction before giving up.
+    public static let busyTimeout: TimeInterval = 30
+
+    /// Opens (creating if needed) the registry file at `path`. The file must be a regular file (or
+    /// a symbolic link to one, or not exist yet in an existing folder): SQLite keeps `-wal`/`-shm`
+    /// files beside it, which must never land beside a device or FIFO. The database is in WAL
+    /// mode with a busy timeout, so several processes can share it.
     public init(path: String) throws {
         self.path = path
+        let file = try Self.regularFilePath(path)
+        var config = Configuration()
+        config.journalMode = .wal
+        config.busyMode = .timeout(Self.busyTimeout)
         do {
-            queue = try DatabaseQueue(path: path)
-            try Self.migrator.migrate(queue)
+            queue = try DatabaseQueue(path: file, configuration: config)
+            // Two processes creating the same new registry may race on the first migration; retry.
+            var attempt = 0
+            while true {
+                do {
+                    try Self.migrator.migrate(queue)
+                    break
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 20 {
+                    attempt += 1
+                    usleep(50_000)
+                }
+            }
         } catch let error as DatabaseError {
             throw RegistryError.database(path: path, message: error.message ?? "\(error)")
+        }
+    }
+
+    /// The path SQLite may open for `path`: a regular file, the regular file a symbolic link
+    /// points to, or a new file in an existing folder. Anything else is refused.
+    static func regularFilePath(_ path: String) throws -> String {
+        guard !path.isEmpty else { throw RegistryError.notARegularFile(path: path, reason: "an empty path") }
+        var st = stat()
+        if lstat(path, &st) != 0 {
+            guard errno == ENOENT else { throw RegistryError.notARegularFile(path: path, reason: String(cString: strerror(errno))) }
+            let dir = (path as NSString).deletingLastPathComponent
+            var ds = stat()
+            guard stat(dir.isEmpty ? "." : dir, &ds) == 0, ds.st_mode & S_IFMT == S_IFDIR else {
+                throw RegistryError.notARegularFile(path: path, reason: "the folder \(dir) does not exist")
+            }
+            return path
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG:
+            return path
+        case S_IFLNK:
+            guard let real = realpath(path, nil) else {
+                throw RegistryError.notARegularFile(path: path, reason: "a symbolic link whose target does not exist")
+            }
+            defer { free(real) }
+            let target = String(cString: real)
+            var ts = stat()
+            guard stat(target, &ts) == 0, ts.st_mode & S_IFMT == S_IFREG else {
+                throw RegistryError.notARegularFile(path: path, reason: "a symbolic link to something that is not a regular file")
+            }
+            return target
+        case S_IFDIR:
+            throw RegistryError.notARegularFile(path: path, reason: "a folder")
+        default:
+            throw RegistryError.notARegularFile(path: path, reason: "a device, FIFO or socket")
         }
     }
 
@@ -150,7 +205,8 @@ public final class PolicyRegistry: Sendable {
             try Self.log(db, name: policyName, action: "push", channel: nil, version: v, previous: nil, note: file)
             return v
         }
-        return try list().first { $0.version == version }!
+        guard let stored = try list().first(where: { $0.version == version }) else { throw RegistryError.unknownVersion(version) }
+        return stored
     }
 
     /// Points a channel at `version`. A canary promotion first runs `gate` (candidate, current
