@@ -30,18 +30,18 @@ let package = Package(
         ),
         .target(name: "Linalg", dependencies: ["COpenBLAS"]),
         .target(name: "Learners", dependencies: ["Linalg"]),
-        .target(name: "DriftDetection", dependencies: ["Linalg"]),
+        .target(name: "DriftDetection"),
         .target(
             name: "Simulation",
             dependencies: ["Linalg", "Learners", "DriftDetection", "ProductionLearner", "PolicyRuntime", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "PolicyGradient", dependencies: ["Linalg", "DriftDetection", "Simulation", "PolicyRuntime"]),
+        .target(
+            name: "PolicyGradient",
+            dependencies: ["Linalg", "DriftDetection", "Simulation", "PolicyRuntime", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "Experiments",
-            dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime",
-                .product(name: "Yams", package: "Yams"),
-            ]
+            dependencies: ["Linalg", "Simulation", "PolicyGradient", "PolicyRuntime", .product(name: "Yams", package: "Yams")]
         ),
         // What a production learner links: no trainer, simulator or experiment code, no BLAS.
         .target(name: "PolicyRuntime"),
@@ -49,12 +49,17 @@ let package = Package(
         .target(name: "ProductionLearner", dependencies: ["Linalg", "Learners", "DriftDetection", "PolicyRuntime"]),
         // Versions, canary and production channels, rollback: one SQLite file through GRDB.
         .target(name: "PolicyRegistry", dependencies: ["PolicyRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The throughput and latency harnesses behind `drifttune bench`, outside the product modules.
+        .target(
+            name: "Benchmarks",
+            dependencies: ["Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime"]
+        ),
         // Everything the CLI does, reachable from tests; the executable only calls `DriftTuneCommand.main()`.
         .target(
             name: "DriftTuneCLI",
             dependencies: [
                 "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Benchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "drifttune", dependencies: ["DriftTuneCLI"]),
@@ -63,11 +68,19 @@ let package = Package(
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "DriftDetection", "PolicyRuntime"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "PolicyRuntime"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PolicyGradientTests",
+            dependencies: ["PolicyGradient", "PolicyRuntime", "Linalg", "Learners", "DriftDetection", "Simulation"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
         .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),
-        .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI"]),
+        .testTarget(
+            name: "DriftTuneCLITests",
+            dependencies: ["DriftTuneCLI", "Linalg", "DriftDetection", "PolicyRuntime", "PolicyRegistry", "ProductionLearner"]
+        ),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 import Foundation
-import PolicyGradient
+import Benchmarks
 import Testing
 
 @Test func gemmFlopCountMatchesHandCount() {
