@@ -48,12 +48,6 @@ public enum BLAS {
         cblas_sscal(Int32(n), alpha, x, 1)
     }
 
-    /// Euclidean norm of `n` contiguous elements.
-    public static func nrm2(n: Int, x: UnsafePointer<Float>) -> Float {
-        guard n > 0 else { return 0 }
-        return cblas_snrm2(Int32(n), x, 1)
-    }
-
     /// The number of threads OpenBLAS uses for one call (process-wide). Change it for a stretch of
     /// work with `withThreadCount(_:_:)`, which puts the previous count back.
     public static var threadCount: Int {

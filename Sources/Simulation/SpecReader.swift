@@ -57,9 +57,6 @@ struct SpecMap {
         }
     }
 
-    /// Marks keys as understood without reading them (for target-specific keys read elsewhere).
-    mutating func allow(_ keys: [String]) { allowed.append(contentsOf: keys) }
-
     // MARK: typed readers
 
     mutating func string(_ key: String) throws -> String {
