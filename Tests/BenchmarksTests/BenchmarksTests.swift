@@ -1,6 +1,6 @@
+import Benchmarks
 import Foundation
 import Testing
-import Benchmarks
 
 @Test func benchReportHasEveryFigure() throws {
     let report = try BenchReport.measure(Benchmarks(minSeconds: 0.01), toolVersion: "test", streamCount: 4_000, progress: { _ in })

@@ -1,5 +1,5 @@
-import Foundation
 import Benchmarks
+import Foundation
 import Testing
 
 @Test func gemmFlopCountMatchesHandCount() {

@@ -1,5 +1,5 @@
-import Testing
 import Linalg
+import Testing
 
 private struct Failure: Error {}
 
