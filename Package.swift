@@ -35,7 +35,7 @@ let package = Package(
         // The one reader (and error type) of environment specs, scenarios and training settings.
         .target(name: "YAMLConfig", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Learners", dependencies: ["Linalg"]),
-        .target(name: "DriftDetection", dependencies: ["Linalg"]),
+        .target(name: "DriftDetection"),
         .target(
             name: "Simulation",
             dependencies: ["Linalg", "Learners", "DriftDetection", "ProductionLearner", "PolicyRuntime", "YAMLConfig",
@@ -46,7 +46,7 @@ let package = Package(
         .target(
             name: "Experiments",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "SafeFiles", "YAMLConfig",
+                "Linalg", "Simulation", "PolicyGradient", "PolicyRuntime", "SafeFiles", "YAMLConfig",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -56,12 +56,17 @@ let package = Package(
         .target(name: "ProductionLearner", dependencies: ["Linalg", "Learners", "DriftDetection", "PolicyRuntime", "SafeFiles"]),
         // Versions, canary and production channels, rollback: one SQLite file through GRDB.
         .target(name: "PolicyRegistry", dependencies: ["PolicyRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The throughput and latency harnesses behind `drifttune bench`, outside the product modules.
+        .target(
+            name: "Benchmarks",
+            dependencies: ["Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime"]
+        ),
         // Everything the CLI does, reachable from tests; the executable only calls `DriftTuneCommand.main()`.
         .target(
             name: "DriftTuneCLI",
             dependencies: [
-                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments", "SafeFiles", "YAMLConfig",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Linalg", "Learners", "DriftDetection", "Simulation", "PolicyGradient", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Experiments",
+                "Benchmarks", "SafeFiles", "YAMLConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "drifttune", dependencies: ["DriftTuneCLI"]),
@@ -76,7 +81,11 @@ let package = Package(
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
         .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),
-        .testTarget(name: "DriftTuneCLITests", dependencies: ["DriftTuneCLI", "Experiments", "PolicyRuntime", "ProductionLearner", "Simulation", "YAMLConfig"]),
+        .testTarget(
+            name: "DriftTuneCLITests",
+            dependencies: ["DriftTuneCLI", "Experiments", "Linalg", "DriftDetection", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Simulation", "YAMLConfig"]
+        ),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
     ],
     swiftLanguageModes: [.v6]
 )

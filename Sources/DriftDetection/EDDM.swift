@@ -33,9 +33,6 @@ public struct EDDM: DriftDetector {
     private var distanceS: Double = 0
     private var p2sMax: Double = -1
 
-    /// Mean distance between errors since the last reset.
-    public var meanDistance: Double { distanceMean }
-
     public init(warmStart: Int = 30, alpha: Double = 0.95, beta: Double = 0.9) {
         precondition(alpha >= beta, "alpha must be greater than or equal to beta")
         self.warmStart = warmStart

@@ -1,8 +1,6 @@
 import ArgumentParser
-import DriftDetection
+import Benchmarks
 import Foundation
-import Linalg
-import PolicyGradient
 
 /// `drifttune bench`: throughput figures as one JSON object (build with `-c release`).
 public struct BenchCommand: ParsableCommand {
@@ -33,114 +31,10 @@ public struct BenchCommand: ParsableCommand {
                 throw UserError("--seconds \(seconds): expected a number of seconds in (0, 600]")
             }
             let report = try BenchReport.measure(
-                Benchmarks(minSeconds: seconds), referenceScript: reference ? referenceScript : nil,
+                Benchmarks(minSeconds: seconds), toolVersion: DriftTuneVersion.current,
+                referenceScript: reference ? referenceScript : nil,
                 progress: { warn("bench: \($0)\n") })
             try emit(try report.json())
         }
-    }
-}
-
-/// What `drifttune bench` measures and prints.
-public struct BenchReport {
-    public var figures: [String: Any] = [:]
-
-    /// Runs every case. `referenceScript`, when given, is run with python3 on the same data.
-    public static func measure(_ bench: Benchmarks, referenceScript: String? = nil,
-                               streamCount: Int = 200_000, progress: (String) -> Void) throws -> BenchReport {
-        var report = BenchReport()
-        #if DEBUG
-        report.figures["warning"] = "debug build: figures are not representative; use swift run -c release drifttune bench"
-        #endif
-        report.figures["tool_version"] = DriftTuneVersion.current
-        let machineThreads = ProcessInfo.processInfo.activeProcessorCount
-        report.figures["cores"] = machineThreads
-
-        var sgemm: [String: Double] = [:]
-        for n in [256, 1024] {
-            progress("sgemm n=\(n), 1 thread")
-            sgemm["n\(n)_gflops_1_thread"] = bench.sgemmGFLOPS(n: n, threads: 1)
-        }
-        progress("sgemm n=1024, \(machineThreads) threads")
-        sgemm["n1024_gflops_\(machineThreads)_threads"] = bench.sgemmGFLOPS(n: 1024, threads: machineThreads)
-        report.figures["sgemm"] = sgemm
-
-        BLAS.threadCount = 1
-        let stream = LabelledStream(count: streamCount, featureCount: 32, seed: 11)
-        var logistic: [String: Double] = [:]
-        for batch in [1, 32, 256] {
-            progress("logistic regression d=32 batch=\(batch)")
-            logistic["batch_\(batch)"] = bench.logisticSamplesPerSecond(stream: stream, batchSize: batch)
-        }
-        report.figures["logistic_regression_d32_samples_per_second"] = logistic
-
-        let values = meanShiftStream(count: streamCount, seed: 12)
-        var detectors: [String: Double] = [:]
-        progress("ADWIN"); detectors["adwin"] = bench.updatesPerSecond(ADWIN(), values: values)
-        progress("Page-Hinkley"); detectors["page_hinkley"] = bench.updatesPerSecond(PageHinkley(), values: values)
-        progress("KSWIN"); detectors["kswin"] = bench.updatesPerSecond(KSWIN(), values: values)
-        report.figures["detector_updates_per_second"] = detectors
-
-        progress("policy network forward+backward, batch 4096")
-        report.figures["policy"] = PolicyBenchmark.figures(passes: max(5, Int(bench.minSeconds * 100)),
-                                                           sgemmPeak: sgemm["n1024_gflops_1_thread"] ?? .nan)
-
-        // Simulation: environment stream throughput per domain, one core.
-        report.figures["environment_stream_samples_per_second"] = try bench.environmentStreamSamplesPerSecond(progress: progress)
-
-        // Production runtime: `decide` latency on the default network shape.
-        progress("policy runtime decide latency")
-        report.figures["policy_runtime_decide"] = bench.decideLatency()
-
-        if let script = referenceScript {
-            progress("reference: River and numpy on the same data (\(script))")
-            let reference = try runReference(script: script, stream: stream, values: values)
-            report.figures["reference"] = reference
-            func ratio(_ ours: Double?, _ theirs: Any?) -> Double? {
-                guard let ours, let theirs = theirs as? Double, theirs > 0 else { return nil }
-                return (ours / theirs * 10).rounded() / 10
-            }
-            report.figures["ratio_vs_reference"] = [
-                "logistic_batch_1_vs_river": ratio(logistic["batch_1"], reference["logistic_samples_per_second"]),
-                "logistic_batch_32_vs_river": ratio(logistic["batch_32"], reference["logistic_samples_per_second"]),
-                "adwin_vs_river": ratio(detectors["adwin"], reference["adwin_updates_per_second"]),
-                "page_hinkley_vs_river": ratio(detectors["page_hinkley"], reference["page_hinkley_updates_per_second"]),
-                "kswin_vs_river": ratio(detectors["kswin"], reference["kswin_updates_per_second"]),
-                "sgemm_n1024_vs_numpy": ratio(sgemm["n1024_gflops_1_thread"], reference["numpy_sgemm_gflops_n1024"]),
-            ].compactMapValues { $0 }
-        }
-        return report
-    }
-
-    static func runReference(script: String, stream: LabelledStream, values: [Double]) throws -> [String: Any] {
-        guard FileManager.default.fileExists(atPath: script) else {
-            throw UserError("\(script): reference script not found (run from the repository root or pass --reference-script)")
-        }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("drifttune-bench-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        // River is slow per sample; 20,000 samples give a stable figure in about a second.
-        let small = LabelledStream(count: 20_000, featureCount: stream.featureCount, seed: 11)
-        let streamURL = dir.appendingPathComponent("stream.csv"), valuesURL = dir.appendingPathComponent("values.txt")
-        try small.csv().write(to: streamURL, atomically: true, encoding: .utf8)
-        try values.prefix(100_000).map { "\($0)" }.joined(separator: "\n").write(to: valuesURL, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, "--stream", streamURL.path, "--values", valuesURL.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw UserError("\(script): reference run failed (exit \(process.terminationStatus)); is river installed?")
-        }
-        return object
-    }
-
-    /// Pretty, key-sorted JSON.
-    public func json() throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self)
     }
 }

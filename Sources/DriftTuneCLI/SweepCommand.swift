@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Experiments
 import Foundation
+import Linalg
 import Simulation
 
 /// `drifttune sweep SCENARIO`: trains and evaluates every run of a scenario, resumably.
@@ -107,19 +108,15 @@ final class ProgressBar: @unchecked Sendable {
 
 /// Runs async work from a synchronous command (the root command is not async).
 func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
+    let box = UncheckedSendableBox<Result<T, Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task.detached {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        do { box.value = .success(try await body()) } catch { box.value = .failure(error) }
         done.signal()
     }
     done.wait()
-    return try box.result!.get()
-}
-
-/// Hands a task's result to the waiting thread (written once, read after the semaphore).
-private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
+    // Written once by the task before it signals, read after the wait.
+    return try box.value!.get()
 }
 
 /// What `sweep --json` and `merge --json` print.

@@ -68,6 +68,11 @@ public struct Sweep: Sendable {
 
     /// Runs the sweep. `progress` is called from one task after every finished job.
     public func run(progress: @escaping @Sendable (SweepProgress) -> Void = { _ in }) async throws -> SweepOutcome {
+        // Parallelism is across runs; one BLAS thread keeps every run deterministic.
+        try await BLAS.withThreadCount(1) { try await runPlan(progress: progress) }
+    }
+
+    private func runPlan(progress: @escaping @Sendable (SweepProgress) -> Void) async throws -> SweepOutcome {
         try claimFolder()
         store.removeTemporaries()
         let full = SweepPlan(scenario: scenario)
@@ -79,9 +84,6 @@ public struct Sweep: Sendable {
         let totalWork = pendingTraining.reduce(0) { $0 + plan.weight($1) } + pendingRuns.reduce(0) { $0 + plan.weight($1) }
         let totalJobs = pendingTraining.count + pendingRuns.count
         let start = Date()
-        let savedThreads = BLAS.threadCount
-        BLAS.threadCount = 1        // parallelism is across runs; keeps every run deterministic
-        defer { BLAS.threadCount = savedThreads }
 
         var done = 0, doneWork = 0.0
         var phases: [String: Double] = [:]

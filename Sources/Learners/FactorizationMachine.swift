@@ -9,7 +9,7 @@ import Linalg
 /// `initStandardDeviation`, the rest at zero.
 ///
 ///     var fm = FactorizationMachine(featureCount: 20, factorCount: 4, learningRate: 0.05, seed: 3)
-public struct FactorizationMachine: OnlineLearner {
+public struct FactorizationMachine: CoreBackedLearner {
     public let featureCount: Int
     public var classCount: Int { 2 }
     public let factorCount: Int
@@ -37,16 +37,6 @@ public struct FactorizationMachine: OnlineLearner {
         var rng = RandomSource(seed: seed)
         core.reset(to: initialParameters(&rng))
     }
-
-    public var learningRate: Float {
-        get { core.learningRate }
-        set { core.learningRate = newValue }
-    }
-    public var batchSize: Int {
-        get { core.batchSize }
-        set { core.batchSize = max(1, newValue) }
-    }
-    public var health: LearnerHealth { core.health }
 
     func initialParameters(_ rng: inout RandomSource) -> [Float] {
         var p = [Float](repeating: 0, count: core.parameters.count)
@@ -92,14 +82,6 @@ public struct FactorizationMachine: OnlineLearner {
         }
     }
 
-    @discardableResult
-    public mutating func partialFit(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
-        guard rows > 0 else { return 0 }
-        let loss = computeGradient(x, labels: labels, rows: rows)
-        core.applyGradient(loss: loss)
-        return loss
-    }
-
     /// Fills `core.gradient` and returns the objective (mean cross-entropy + L2 penalty).
     mutating func computeGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
         let d = featureCount, k = factorCount, l2 = self.l2
@@ -136,10 +118,4 @@ public struct FactorizationMachine: OnlineLearner {
 
     public static let kind = "fm"
     var shape: [Int] { [featureCount, factorCount] }
-
-    public func snapshot() -> LearnerSnapshot { core.snapshot(kind: Self.kind, shape: shape) }
-
-    public mutating func restore(_ snapshot: LearnerSnapshot) throws {
-        try core.restore(snapshot, kind: Self.kind, shape: shape)
-    }
 }

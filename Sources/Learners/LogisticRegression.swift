@@ -15,7 +15,7 @@ import Linalg
 /// River also updates the intercept at its own `intercept_lr` (default 0.01), uses the raw
 /// per-sample gradient (our batch mean at batch size 1), and clips each loss gradient to ±1e12,
 /// which never binds for the log loss (its gradient lies in [−1, 1]).
-public struct LogisticRegression: OnlineLearner {
+public struct LogisticRegression: CoreBackedLearner {
     public let featureCount: Int
     public var classCount: Int { 2 }
     /// Strength of the L2 penalty on the weights (per batch-mean loss).
@@ -37,16 +37,6 @@ public struct LogisticRegression: OnlineLearner {
                            batchSize: batchSize)
         self.interceptLearningRate = interceptLearningRate
     }
-
-    public var learningRate: Float {
-        get { core.learningRate }
-        set { core.learningRate = newValue }
-    }
-    public var batchSize: Int {
-        get { core.batchSize }
-        set { core.batchSize = max(1, newValue) }
-    }
-    public var health: LearnerHealth { core.health }
 
     /// Step size of the intercept; nil means it follows `learningRate`.
     public var interceptLearningRate: Float? {
@@ -79,14 +69,6 @@ public struct LogisticRegression: OnlineLearner {
         }
     }
 
-    @discardableResult
-    public mutating func partialFit(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
-        guard rows > 0 else { return 0 }
-        let loss = computeGradient(x, labels: labels, rows: rows)
-        core.applyGradient(loss: loss)
-        return loss
-    }
-
     /// Fills `core.gradient` with the gradient of the objective at the current parameters and
     /// returns the objective (mean cross-entropy + L2 penalty).
     mutating func computeGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
@@ -115,10 +97,4 @@ public struct LogisticRegression: OnlineLearner {
 
     public static let kind = "logistic"
     var shape: [Int] { [featureCount, 2] }
-
-    public func snapshot() -> LearnerSnapshot { core.snapshot(kind: Self.kind, shape: shape) }
-
-    public mutating func restore(_ snapshot: LearnerSnapshot) throws {
-        try core.restore(snapshot, kind: Self.kind, shape: shape)
-    }
 }

@@ -9,7 +9,7 @@ import Linalg
 ///
 ///     var mlp = MLPClassifier(featureCount: 8, classCount: 3, hiddenSizes: [32], activation: .relu,
 ///                             learningRate: 0.01, optimizer: .adam(), seed: 1)
-public struct MLPClassifier: OnlineLearner {
+public struct MLPClassifier: CoreBackedLearner {
     public let featureCount: Int
     public let classCount: Int
     public let hiddenSizes: [Int]
@@ -51,16 +51,6 @@ public struct MLPClassifier: OnlineLearner {
         var rng = RandomSource(seed: seed)
         core.reset(to: initialParameters(&rng))
     }
-
-    public var learningRate: Float {
-        get { core.learningRate }
-        set { core.learningRate = newValue }
-    }
-    public var batchSize: Int {
-        get { core.batchSize }
-        set { core.batchSize = max(1, newValue) }
-    }
-    public var health: LearnerHealth { core.health }
 
     private var layerCount: Int { widths.count - 1 }
     private var hiddenTotal: Int { hiddenSizes.reduce(0, +) }
@@ -119,14 +109,6 @@ public struct MLPClassifier: OnlineLearner {
         }
     }
 
-    @discardableResult
-    public mutating func partialFit(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
-        guard rows > 0 else { return 0 }
-        let loss = computeGradient(x, labels: labels, rows: rows)
-        core.applyGradient(loss: loss)
-        return loss
-    }
-
     /// Fills `core.gradient` and returns the objective (mean cross-entropy + L2 penalty).
     mutating func computeGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
         let (widths, offsets, activation, l2) = (self.widths, self.offsets, self.activation, self.l2)
@@ -178,10 +160,4 @@ public struct MLPClassifier: OnlineLearner {
 
     public static let kind = "mlp"
     var shape: [Int] { widths + [activation == .relu ? 0 : 1] }
-
-    public func snapshot() -> LearnerSnapshot { core.snapshot(kind: Self.kind, shape: shape) }
-
-    public mutating func restore(_ snapshot: LearnerSnapshot) throws {
-        try core.restore(snapshot, kind: Self.kind, shape: shape)
-    }
 }

@@ -8,7 +8,7 @@ import Linalg
 ///
 ///     var sm = SoftmaxRegression(featureCount: 4, classCount: 3, learningRate: 0.5)
 ///     sm.partialFit(x, labels: y)                       // x: rows × 4, y in 0..<3
-public struct SoftmaxRegression: OnlineLearner {
+public struct SoftmaxRegression: CoreBackedLearner {
     public let featureCount: Int
     public let classCount: Int
     /// Strength of the L2 penalty on the weights.
@@ -29,16 +29,6 @@ public struct SoftmaxRegression: OnlineLearner {
         core = LearnerCore(parameterCount: (featureCount + 1) * classCount, optimizer: optimizer,
                            learningRate: learningRate, batchSize: batchSize)
     }
-
-    public var learningRate: Float {
-        get { core.learningRate }
-        set { core.learningRate = newValue }
-    }
-    public var batchSize: Int {
-        get { core.batchSize }
-        set { core.batchSize = max(1, newValue) }
-    }
-    public var health: LearnerHealth { core.health }
 
     /// The weight matrix `W` (`featureCount × classCount`).
     public var weights: Matrix {
@@ -63,14 +53,6 @@ public struct SoftmaxRegression: OnlineLearner {
             Self.logits(x, rows: rows, d: d, c: c, p: pp.baseAddress!, into: probabilities)
         }
         Kernels.softmaxRows(probabilities, rows: rows, cols: c)
-    }
-
-    @discardableResult
-    public mutating func partialFit(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
-        guard rows > 0 else { return 0 }
-        let loss = computeGradient(x, labels: labels, rows: rows)
-        core.applyGradient(loss: loss)
-        return loss
     }
 
     /// Fills `core.gradient` and returns the objective (mean cross-entropy + L2 penalty).
@@ -98,10 +80,4 @@ public struct SoftmaxRegression: OnlineLearner {
 
     public static let kind = "softmax"
     var shape: [Int] { [featureCount, classCount] }
-
-    public func snapshot() -> LearnerSnapshot { core.snapshot(kind: Self.kind, shape: shape) }
-
-    public mutating func restore(_ snapshot: LearnerSnapshot) throws {
-        try core.restore(snapshot, kind: Self.kind, shape: shape)
-    }
 }

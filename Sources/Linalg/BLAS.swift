@@ -1,12 +1,13 @@
-import COpenBLAS
+internal import COpenBLAS
 
 /// Thin, typed wrappers over the CBLAS single-precision routines (row-major).
 ///
-/// This is the only place in DriftTune that calls the C BLAS API. Pointers are raw so hot loops can
-/// work on slices of larger buffers without copying; `Matrix` offers checked, array-based forms.
+/// This is the only place in DriftTune that calls the C BLAS API: `COpenBLAS` is an internal import
+/// and nothing here is `@inlinable`, so no module that imports Linalg sees a C symbol. Pointers are
+/// raw so hot loops can work on slices of larger buffers without copying; `Matrix` offers checked,
+/// array-based forms.
 public enum BLAS {
     /// `C = alpha * op(A) * op(B) + beta * C` (row-major sgemm). `op(A)` is `m × k`, `op(B)` is `k × n`.
-    @inlinable
     public static func gemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
@@ -19,7 +20,6 @@ public enum BLAS {
     }
 
     /// `y = alpha * op(A) * x + beta * y` (row-major sgemv); `A` is `m × n` as stored.
-    @inlinable
     public static func gemv(
         trans: Bool, m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
         x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>
@@ -31,38 +31,55 @@ public enum BLAS {
     }
 
     /// `y += alpha * x` over `n` contiguous elements.
-    @inlinable
     public static func axpy(n: Int, alpha: Float, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
         guard n > 0 else { return }
         cblas_saxpy(Int32(n), alpha, x, 1, y, 1)
     }
 
     /// `x · y` over `n` contiguous elements.
-    @inlinable
     public static func dot(n: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>) -> Float {
         guard n > 0 else { return 0 }
         return cblas_sdot(Int32(n), x, 1, y, 1)
     }
 
     /// `x *= alpha` over `n` contiguous elements.
-    @inlinable
     public static func scal(n: Int, alpha: Float, x: UnsafeMutablePointer<Float>) {
         guard n > 0 else { return }
         cblas_sscal(Int32(n), alpha, x, 1)
     }
 
-    /// Euclidean norm of `n` contiguous elements.
-    @inlinable
-    public static func nrm2(n: Int, x: UnsafePointer<Float>) -> Float {
-        guard n > 0 else { return 0 }
-        return cblas_snrm2(Int32(n), x, 1)
-    }
-
-    /// The number of threads OpenBLAS uses for one call. Parallel sweeps set this to 1 so that
-    /// parallelism is across runs and results do not depend on scheduling.
+    /// The number of threads OpenBLAS uses for one call (process-wide). Change it for a stretch of
+    /// work with `withThreadCount(_:_:)`, which puts the previous count back.
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    }
+
+    /// Runs `body` with OpenBLAS on `count` threads, then restores the previous count (also when
+    /// `body` throws). When the count already is `count` nothing global is written, so workers that
+    /// run inside an outer `withThreadCount(1)` can call this concurrently.
+    ///
+    /// Multithreaded BLAS splits sums differently, so bitwise reproducible work runs on one thread:
+    ///
+    ///     let y = BLAS.withThreadCount(1) { BLAS.gemv(a, x) }
+    public static func withThreadCount<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
+        let saved = threadCount
+        if saved == max(1, count) { return try body() }
+        threadCount = count
+        defer { threadCount = saved }
+        return try body()
+    }
+
+    /// `withThreadCount(_:_:)` for async work (the count is process-wide, so it holds across
+    /// suspension points and for child tasks).
+    public static func withThreadCount<R>(
+        _ count: Int, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
+    ) async rethrows -> R {
+        let saved = threadCount
+        if saved == max(1, count) { return try await body() }
+        threadCount = count
+        defer { threadCount = saved }
+        return try await body()
     }
 }
 

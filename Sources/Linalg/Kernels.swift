@@ -14,12 +14,6 @@ public enum Kernels {
         return e / (1 + e)
     }
 
-    /// `x[i] = sigmoid(x[i])` for `n` elements.
-    @inlinable
-    public static func sigmoidInPlace(_ x: UnsafeMutablePointer<Float>, count n: Int) {
-        for i in 0..<n { x[i] = sigmoid(x[i]) }
-    }
-
     /// Replaces each of `rows` rows of width `cols` by its softmax (max-subtracted for stability).
     @inlinable
     public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, cols: Int) {

@@ -54,19 +54,6 @@ public struct Matrix: Sendable, Equatable, Codable {
         return t
     }
 
-    /// Changes the shape without touching storage; `rows * cols` must stay the same
-    /// unless `data` is resized to match, which this does (new elements are zero).
-    public mutating func reshape(rows: Int, cols: Int) {
-        let count = rows * cols
-        if data.count != count {
-            if data.count > count { data.removeLast(data.count - count) } else {
-                data.append(contentsOf: repeatElement(0, count: count - data.count))
-            }
-        }
-        self.rows = rows
-        self.cols = cols
-    }
-
     /// True when every element is finite (no NaN or infinity).
     public var isFinite: Bool { Kernels.allFinite(data) }
 }

@@ -39,8 +39,3 @@ final class FloatBuffer {
 
     func zero(_ count: Int) { pointer.update(repeating: 0, count: count) }
 }
-
-/// Wraps a value that is shared between parallel workers that touch disjoint parts of it.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    var value: Value
-}

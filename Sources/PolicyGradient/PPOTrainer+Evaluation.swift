@@ -1,4 +1,3 @@
-import Dispatch
 import Linalg
 
 /// Mean and spread of evaluation returns.
@@ -17,7 +16,10 @@ extension PPOTrainer {
 
     /// Greedy actions for `rows` raw observations, `rows × actionSizes.count` indices.
     func actBatch(_ observations: [Float], rows: Int) -> [Int] {
-        BLAS.threadCount = 1
+        BLAS.withThreadCount(1) { greedyActions(observations, rows: rows) }
+    }
+
+    private func greedyActions(_ observations: [Float], rows: Int) -> [Int] {
         let x = config.normalizeObservations ? normalizer.normalized(observations, rows: rows) : observations
         network.forward(x, batch: rows)
         let width = architecture.logitCount
@@ -57,6 +59,10 @@ extension PPOTrainer {
     ///   - maxSteps: steps after which unfinished episodes are cut off.
     public func evaluate(seeds: [UInt64], greedy: Bool = true, samplingSeed: UInt64 = 0,
                          maxSteps: Int = 100_000) -> EvaluationResult {
+        BLAS.withThreadCount(1) { play(seeds: seeds, greedy: greedy, samplingSeed: samplingSeed, maxSteps: maxSteps) }
+    }
+
+    private func play(seeds: [UInt64], greedy: Bool, samplingSeed: UInt64, maxSteps: Int) -> EvaluationResult {
         let episodes = seeds.count
         var envs = (0..<episodes).map(environmentFactory)
         var sampler = RandomSource(seed: samplingSeed).split("evaluation-actions")
@@ -94,18 +100,10 @@ extension PPOTrainer {
                 repeating: ([], 0, false, false), count: live.count)
             envs.withUnsafeMutableBufferPointer { e in
                 outcomes.withUnsafeMutableBufferPointer { out in
-                    // Each worker steps a disjoint set of environments.
-                    let e = e, out = out, actions = actions
-                    nonisolated(unsafe) let stepOne = { (k: Int) in
+                    // Index k touches only environment live[k] and slot k of `out`.
+                    Parallel.forEach(live.count, workers: workers) { k in
                         let i = live[k]
                         out[k] = e[i].step(Array(actions[(i * heads)..<((i + 1) * heads)]))
-                    }
-                    if workers <= 1 {
-                        for k in 0..<live.count { stepOne(k) }
-                    } else {
-                        DispatchQueue.concurrentPerform(iterations: workers) { w in
-                            for k in stride(from: w, to: live.count, by: workers) { stepOne(k) }
-                        }
                     }
                 }
             }

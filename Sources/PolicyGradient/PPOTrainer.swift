@@ -46,7 +46,6 @@ public final class PPOTrainer<Env: RLEnvironment> {
     ///   - seed: the run's seed; every random stream is split from it.
     public init(config: PPOConfig, environmentFactory: @escaping (Int) -> Env, seed: UInt64) {
         precondition(config.batchSize % config.numMinibatches == 0, "numEnvs·numSteps must be divisible by numMinibatches")
-        BLAS.threadCount = 1
         self.config = config
         self.seed = seed
         self.environmentFactory = environmentFactory
@@ -125,7 +124,11 @@ public final class PPOTrainer<Env: RLEnvironment> {
     /// Runs one iteration: a rollout of `numSteps` steps in each environment, then the update.
     @discardableResult
     public func step() -> IterationStats {
-        BLAS.threadCount = 1
+        // One BLAS thread: a multithreaded gemm splits sums differently, so results would depend on it.
+        BLAS.withThreadCount(1) { iterate() }
+    }
+
+    private func iterate() -> IterationStats {
         let start = DispatchTime.now().uptimeNanoseconds
         let n = config.numEnvs, d = architecture.observationSize, heads = architecture.actionSizes.count
         let lr = currentLearningRate

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Linalg
 
@@ -65,9 +64,8 @@ public struct VectorEnvironment<Env: RLEnvironment> {
         environments.withUnsafeMutableBufferPointer { envs in
             resetSources.withUnsafeMutableBufferPointer { sources in
                 outcomes.withUnsafeMutableBufferPointer { out in
-                    // Each worker touches only the slots of its own environments.
-                    let envs = envs, sources = sources, out = out
-                    nonisolated(unsafe) let stepOne = { (i: Int) in
+                    // Index i touches only environment i and slot i of `sources` and `out`.
+                    Parallel.forEach(n, workers: w) { i in
                         let action = (0..<heads).map { Int(actions[i * heads + $0]) }
                         let s = envs[i].step(action)
                         var o: Outcome = (s.observation, s.reward, s.done, s.truncated, nil)
@@ -76,13 +74,6 @@ public struct VectorEnvironment<Env: RLEnvironment> {
                             o.observation = envs[i].reset(seed: sources[i].next())
                         }
                         out[i] = o
-                    }
-                    if w <= 1 {
-                        for i in 0..<n { stepOne(i) }
-                    } else {
-                        DispatchQueue.concurrentPerform(iterations: w) { chunk in
-                            for i in stride(from: chunk, to: n, by: w) { stepOne(i) }
-                        }
                     }
                 }
             }

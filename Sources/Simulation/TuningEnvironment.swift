@@ -116,10 +116,7 @@ public struct TuningEnvironment: Sendable {
     /// would depend on the thread count. Inside `VectorizedEnvironment` workers the count is already 1
     /// and nothing global is written.
     private mutating func withSingleThreadedBLAS<R>(_ body: (inout TuningEnvironment) -> R) -> R {
-        let saved = BLAS.threadCount
-        if saved != 1 { BLAS.threadCount = 1 }
-        defer { if saved != 1 { BLAS.threadCount = saved } }
-        return body(&self)
+        BLAS.withThreadCount(1) { body(&self) }
     }
 
     private mutating func resetBody(seed: UInt64) -> [Float] {

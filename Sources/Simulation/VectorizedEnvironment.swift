@@ -1,4 +1,3 @@
-import Dispatch
 import Linalg
 import PolicyRuntime
 
@@ -52,28 +51,15 @@ public struct VectorizedEnvironment: Sendable {
             for i in 0..<n { out.append(body(&environments[i], i)) }
             return out
         }
-        let savedThreads = BLAS.threadCount
-        BLAS.threadCount = 1
-        defer { BLAS.threadCount = savedThreads }
         var results = [R?](repeating: nil, count: n)
-        environments.withUnsafeMutableBufferPointer { envs in
-            results.withUnsafeMutableBufferPointer { res in
-                let e = UnsafeSendable(envs.baseAddress!), r = UnsafeSendable(res.baseAddress!)
-                withoutActuallyEscaping(body) { body in
-                    let b = UnsafeSendable(body)
-                    // Each index is touched by exactly one worker.
-                    DispatchQueue.concurrentPerform(iterations: n) { i in
-                        r.value[i] = b.value(&e.value[i], i)
-                    }
+        BLAS.withThreadCount(1) {
+            environments.withUnsafeMutableBufferPointer { envs in
+                results.withUnsafeMutableBufferPointer { res in
+                    // Index i touches only environment i and result slot i.
+                    Parallel.forEach(n, workers: n) { i in res[i] = body(&envs[i], i) }
                 }
             }
         }
         return results.map { $0! }
     }
-}
-
-/// Hands a pointer or closure to workers that each touch a disjoint part of what it points to.
-private struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -56,10 +56,3 @@ func gemmMatchesNaiveProduct(transA: Bool, transB: Bool) {
     #expect(a.transposed() == Matrix([[1, 4], [2, 5], [3, 6]]))
     #expect(a.row(1) == [4, 5, 6])
 }
-
-@Test func threadCountCanBeSetToOne() {
-    let before = BLAS.threadCount
-    BLAS.threadCount = 1
-    #expect(BLAS.threadCount == 1)
-    BLAS.threadCount = before
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Linalg
+import PolicyGradient
 
 /// Throughput of one training pass of the policy network: forward, PPO loss gradient, backward.
 public struct PolicyBenchmarkResult: Sendable, Codable, Equatable {
@@ -39,9 +40,10 @@ public enum PolicyBenchmark {
     public static func run(
         architecture: NetworkArchitecture = referenceArchitecture, batch: Int = 4_096, passes: Int = 50, seed: UInt64 = 1
     ) -> PolicyBenchmarkResult {
-        let previousThreads = BLAS.threadCount
-        BLAS.threadCount = 1
-        defer { BLAS.threadCount = previousThreads }
+        BLAS.withThreadCount(1) { measure(architecture: architecture, batch: batch, passes: passes, seed: seed) }
+    }
+
+    private static func measure(architecture: NetworkArchitecture, batch: Int, passes: Int, seed: UInt64) -> PolicyBenchmarkResult {
         var rng = RandomSource(seed: seed)
         let net = PolicyNetwork(architecture: architecture, rng: &rng)
         let d = architecture.observationSize, heads = architecture.actionSizes.count
@@ -59,8 +61,8 @@ public enum PolicyBenchmark {
         func pass() {
             observations.withUnsafeBufferPointer { net.forward($0.baseAddress!, batch: batch) }
             _ = loss.evaluate(
-                batch: batch, logProbs: net.logProbsBuffer.pointer, probabilities: net.probsBuffer.pointer,
-                values: net.valuesBuffer.pointer, actions: actions, oldLogProbs: oldLogProbs, advantages: advantages,
+                batch: batch, logProbs: net.logProbs.baseAddress!, probabilities: net.probabilities.baseAddress!,
+                values: net.values.baseAddress!, actions: actions, oldLogProbs: oldLogProbs, advantages: advantages,
                 returns: returns, oldValues: oldValues, dLogits: &dLogits, dValues: &dValues)
             dLogits.withUnsafeBufferPointer { dz in
                 dValues.withUnsafeBufferPointer { dv in net.backward(dLogits: dz.baseAddress!, dValues: dv.baseAddress!) }

@@ -1,5 +1,5 @@
+import Benchmarks
 import Foundation
-import PolicyGradient
 import Testing
 
 @Test func gemmFlopCountMatchesHandCount() {

@@ -26,14 +26,11 @@ public struct Benchmarks {
 
     /// Single-precision GEMM throughput, `n × n` by `n × n`, in GFLOP/s (2n³ flops per call).
     public func sgemmGFLOPS(n: Int, threads: Int) -> Double {
-        let saved = BLAS.threadCount
-        BLAS.threadCount = threads
-        defer { BLAS.threadCount = saved }
         var rng = RandomSource(seed: 1)
         let a = Matrix(rows: n, cols: n, data: (0..<(n * n)).map { _ in rng.nextFloat() })
         let b = Matrix(rows: n, cols: n, data: (0..<(n * n)).map { _ in rng.nextFloat() })
         var c = Matrix(rows: n, cols: n)
-        let seconds = secondsPerRun { Matrix.gemm(a, b, into: &c) }
+        let seconds = BLAS.withThreadCount(threads) { secondsPerRun { Matrix.gemm(a, b, into: &c) } }
         return 2 * Double(n * n * n) / seconds / 1e9
     }
 

@@ -1,9 +1,9 @@
+import Benchmarks
 import Foundation
 import Testing
-@testable import DriftTuneCLI
 
 @Test func benchReportHasEveryFigure() throws {
-    let report = try BenchReport.measure(Benchmarks(minSeconds: 0.01), streamCount: 4_000, progress: { _ in })
+    let report = try BenchReport.measure(Benchmarks(minSeconds: 0.01), toolVersion: "test", streamCount: 4_000, progress: { _ in })
     let sgemm = try #require(report.figures["sgemm"] as? [String: Double])
     #expect((sgemm["n256_gflops_1_thread"] ?? 0) > 0 && (sgemm["n1024_gflops_1_thread"] ?? 0) > 0)
     let logistic = try #require(report.figures["logistic_regression_d32_samples_per_second"] as? [String: Double])

@@ -1,4 +1,6 @@
 import Foundation
+import Linalg
+import Simulation
 
 /// Stream-generation speed, for `drifttune bench`.
 public enum StreamThroughput {
@@ -40,5 +42,3 @@ public enum StreamThroughput {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }
-
-import Linalg

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 
 /// Latency of `decide`, for `drifttune bench`: one call per observation, timed individually.
 public struct DecisionLatency: Sendable, Codable, Equatable {
