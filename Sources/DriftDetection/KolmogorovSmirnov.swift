@@ -59,6 +59,17 @@ public enum KolmogorovSmirnov {
         return Result(statistic: dFloat, pValue: min(max(p, 0), 1), isExact: false)
     }
 
+    /// The two-sample statistic D = sup |F₁ − F₂| of sorted samples, exactly as `test` reports it
+    /// (scipy's `ks_2samp` statistic), without the p-value's cost.
+    public static func statisticSorted(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>) -> Double {
+        guard !a.isEmpty, !b.isEmpty else { return 0 }
+        let n1 = a.count, n2 = b.count
+        let (maxDiff, dFloat) = maxECDFDifference(a, b)
+        guard max(n1, n2) <= maxExactSampleSize else { return dFloat }
+        let g = gcd(n1, n2)
+        return Double(maxDiff / g) / Double((n1 / g) * n2)
+    }
+
     /// Max over pooled values of |c1·n2 − c2·n1| (integer, exact), and the same difference as
     /// scipy's floating `cdf1 − cdf2` at that point.
     static func maxECDFDifference(

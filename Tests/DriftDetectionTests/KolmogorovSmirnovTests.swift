@@ -11,6 +11,10 @@ import Testing
         let b = (c["b"] as! [NSNumber]).map(\.doubleValue)
         let r = KolmogorovSmirnov.test(a, b)
         let name = c["name"] as! String
+        // The statistic alone (what the monitor's ks_scores feature uses) is the test's statistic.
+        let (sa, sb) = (a.sorted(), b.sorted())
+        let d = sa.withUnsafeBufferPointer { pa in sb.withUnsafeBufferPointer { pb in KolmogorovSmirnov.statisticSorted(pa, pb) } }
+        #expect(d == r.statistic, "\(name): statisticSorted \(d), test \(r.statistic)")
         #expect(abs(r.statistic - (c["statistic"] as! Double)) <= 1e-6, "\(name) statistic")
         #expect(abs(r.pValue - (c["pvalue"] as! Double)) <= 1e-6, "\(name) p-value \(r.pValue)")
         #expect(r.isExact == (max(a.count, b.count) <= 10_000), "\(name)")

@@ -1,0 +1,43 @@
+/// The reference period the monitor compares later periods with: per-feature decile bins for the
+/// population stability index (the module's `PopulationStabilityIndex`) and the sorted
+/// prediction scores for the two-sample Kolmogorov–Smirnov statistic (`KolmogorovSmirnov`).
+struct ReferencePeriod: Sendable {
+    private var psi: [PopulationStabilityIndex] = []
+    private var scores: [Double] = []
+    private var counts: [Int] = []
+    private var column: [Double] = []
+    private var current: [Double] = []
+
+    /// Takes the period (`rows × featureCount` features, one score per row) as the reference.
+    mutating func set(features x: UnsafePointer<Float>, featureCount f: Int, rows: Int, scores s: [Float]) {
+        psi.removeAll(keepingCapacity: true)
+        if column.count != rows { column = [Double](repeating: 0, count: rows) }
+        for j in 0..<f {
+            for i in 0..<rows { column[i] = Double(x[i * f + j]) }
+            psi.append(PopulationStabilityIndex(reference: column, binCount: 10))
+        }
+        scores = s.map(Double.init).sorted()
+    }
+
+    /// The largest per-feature PSI of the period against the reference.
+    mutating func maxPSI(features x: UnsafePointer<Float>, featureCount f: Int, rows: Int) -> Double {
+        var worst = 0.0
+        for j in 0..<min(f, psi.count) {
+            let p = psi[j]
+            if counts.count != p.edges.count + 1 { counts = [Int](repeating: 0, count: p.edges.count + 1) }
+            for b in counts.indices { counts[b] = 0 }
+            for i in 0..<rows { counts[p.bin(of: Double(x[i * f + j]))] += 1 }
+            worst = max(worst, p.index(counts: counts, total: rows))
+        }
+        return worst
+    }
+
+    /// The KS statistic D of the period's prediction scores against the reference's.
+    mutating func ksStatistic(scores s: [Float]) -> Double {
+        current = s.map(Double.init)
+        current.sort()
+        return current.withUnsafeBufferPointer { b in
+            scores.withUnsafeBufferPointer { a in KolmogorovSmirnov.statisticSorted(a, b) }
+        }
+    }
+}

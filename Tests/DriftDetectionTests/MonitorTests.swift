@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+@testable import DriftDetection
+
+/// The monitor's drift features are the module's tested statistics, not copies of them.
+@Test func monitorDriftFeaturesAreTheModulesStatistics() {
+    let f = 3, n = 400
+    var state: UInt64 = 7
+    func uniform() -> Float {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Float(state >> 40) / Float(1 << 24)
+    }
+    func period(shift: Float) -> (x: [Float], p: [Float], y: [Int32]) {
+        var x: [Float] = [], p: [Float] = [], y: [Int32] = []
+        for _ in 0..<n {
+            let row = (0..<f).map { j in uniform() + (j == 1 ? shift : 0) }
+            let p1 = min(max(row[1] / (1 + shift), 0.01), 0.99)
+            x += row
+            p += [1 - p1, p1]
+            y.append(uniform() < 0.5 ? 1 : 0)
+        }
+        return (x, p, y)
+    }
+    var monitor = Monitor(featureCount: f, classCount: 2, metric: .accuracy, detectors: .standard)
+    let control = ControlState(learningRate: 0.1, batchSize: 8, learningRateRange: 0.01...1, batchSizeRange: 8...64,
+                               periodsSinceRetrain: 0, computeUsed: 0, computeBudget: 10, period: 0, episodeLength: 10)
+    let a = period(shift: 0), b = period(shift: 0.5)
+    _ = monitor.observe(features: a.x, probabilities: a.p, labels: a.y, rows: n, labelsArrived: n, control: control)
+    let (_, reading) = monitor.observe(features: b.x, probabilities: b.p, labels: b.y, rows: n, labelsArrived: n, control: control)
+    // PSI: the largest per-feature PopulationStabilityIndex against the first period.
+    let psi = (0..<f).map { j in
+        PopulationStabilityIndex(reference: (0..<n).map { Double(a.x[$0 * f + j]) }).index(of: (0..<n).map { Double(b.x[$0 * f + j]) })
+    }
+    #expect(reading.maxPSI == psi.max())
+    #expect(reading.maxPSI > 0.25)  // the shifted feature
+    // KS: the two-sample statistic of the positive-class scores.
+    let ks = KolmogorovSmirnov.test((0..<n).map { Double(a.p[$0 * 2 + 1]) }, (0..<n).map { Double(b.p[$0 * 2 + 1]) })
+    #expect(reading.ksScores == ks.statistic)
+}
