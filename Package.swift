@@ -75,15 +75,15 @@ let package = Package(
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
         .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig"]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyRuntime", "YAMLConfig"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "PolicyGradient", "PolicyRuntime", "Linalg", "YAMLConfig"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyRuntime", "YAMLConfig", "DriftDetection", "Learners", "Linalg"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "PolicyGradient", "PolicyRuntime", "Linalg", "YAMLConfig", "DriftDetection", "Learners"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Linalg", "YAMLConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
         .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),
         .testTarget(
             name: "DriftTuneCLITests",
-            dependencies: ["DriftTuneCLI", "Experiments", "Linalg", "DriftDetection", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Simulation", "YAMLConfig"]
+            dependencies: ["DriftTuneCLI", "Experiments", "Linalg", "DriftDetection", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Simulation"]
         ),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
     ],

@@ -3,6 +3,7 @@ import Linalg
 import PolicyGradient
 import PolicyRuntime
 import Simulation
+import YAMLConfig
 
 /// The PPO agent (PolicyGradient) as a sweep method: trains on the training specs and training
 /// seeds for the scenario's budget, then is exported as a policy file and evaluated on the
@@ -30,9 +31,7 @@ struct AgentProvider: MethodProvider {
         }
         let snapshot = AgentSnapshot(architecture: trainer.network.architecture, parameters: trainer.network.parameterVector,
                                      normalizer: config.normalizeObservations ? trainer.normalizer : nil)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
+        let json = try SnakeCaseJSON.string(snapshot)
         return TrainingRecord(id: "", environment: "", method: Method.agent.description, steps: trainer.globalStep,
                               curveSteps: steps, curveValues: values, setting: nil, agentPolicy: AgentPolicyData(json: json))
     }
@@ -41,7 +40,7 @@ struct AgentProvider: MethodProvider {
         guard let data = training?.agentPolicy else {
             throw SweepError.missingTraining(method: Method.agent.description, environment: training?.environment ?? "?")
         }
-        let snapshot = try JSONDecoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
+        let snapshot = try SnakeCaseJSON.decoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
         let document = try PolicyExport.document(architecture: snapshot.architecture, parameters: snapshot.parameters,
                                                  normalizer: snapshot.normalizer, spec: spec,
                                                  provenance: .init(environment: spec.name))

@@ -79,7 +79,7 @@ public enum ResultTables {
         for (e, env) in s.environments.enumerated() {
             guard let job = plan.training.first(where: { $0.environment == e && $0.method == .agent }),
                   let record = store.training(job.id), let data = record.agentPolicy else { continue }
-            let snapshot = try JSONDecoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
+            let snapshot = try SnakeCaseJSON.decoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
             let rewards = plan.evaluation.filter { $0.environment == e && $0.method == .agent }
                 .compactMap { store.run($0.id)?.value(.episodeReward) }
             let mean = rewards.reduce(0, +) / Double(max(rewards.count, 1))
