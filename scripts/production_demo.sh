@@ -3,7 +3,9 @@
 # seeds 777–781 (training used 1–16, evaluation 1001–1020) and a drift schedule variant no
 # scenario uses (every event 5 periods later and 1.5× stronger). The committed tuned policy
 # (results/network-diagnosis/policies/) is followed by `drifttune learn` and compared on the same
-# data with no policy, periodic retraining and detector-triggered retraining.
+# data with the hand-written rules (fixed settings, periodic retraining, detector-triggered
+# retraining) run in the same learner loop (`--env network-diagnosis`: the spec's loop settings,
+# bins and default action, which the policy file also records).
 # Prints one row per stream and controller, then the means. Needs a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,9 +17,8 @@ trap 'rm -rf "$dir"' EXIT
 printf '%s\t%s\t%s\t%s\t%s\n' seed controller mean_accuracy compute retrains_and_fine_tunes
 for seed in 777 778 779 780 781; do
   "$bin" stream --env network-diagnosis --seed "$seed" --drift-shift 5 --drift-scale 1.5 --out "$dir/s.csv" 2>/dev/null
-  for controller in "$policy" none periodic:10 adwin ddm; do
-    # --warmup 3: the rules score the same 50 periods as the policy (whose file records 3).
-    "$bin" learn --policy "$controller" --data "$dir/s.csv" --label label --warmup 3 --json 2>/dev/null |
+  for controller in "$policy" fixed periodic:10 adwin ddm; do
+    "$bin" learn --policy "$controller" --env network-diagnosis --data "$dir/s.csv" --label label --json 2>/dev/null |
       python3 -c 'import json, sys; d = json.load(sys.stdin); print("%s\t%s\t%.4f\t%.1f\t%d" % (sys.argv[1], d["controller"], d["mean_metric"], d["compute"], d["retrains"] + d["fine_tunes"]))' "$seed"
   done
 done | tee "$dir/rows.tsv"
