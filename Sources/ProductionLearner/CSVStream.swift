@@ -87,7 +87,7 @@ public struct CSVStream: RowSource {
         }
         labelIndex = index
         pendingRecord = try nextRecord()
-        fixLayout()
+        try fixLayout()
     }
 
     /// Closes the file (not standard input).
@@ -119,13 +119,16 @@ public struct CSVStream: RowSource {
     }
 
     /// Decides which columns are text from the pending record (all numbers when there is none).
-    private mutating func fixLayout() {
+    private mutating func fixLayout() throws {
         var next = 0
         for c in header.indices where c != labelIndex {
             slot.append(next)
             var isText = false
-            if pendingRecord, reader.fieldCount == header.count, case .oneHot = categorical {
+            if pendingRecord, reader.fieldCount == header.count {
                 isText = reader.withField(c) { DecimalParsing.finiteFloat($0) == nil && !$0.isEmpty }
+            }
+            if isText, categorical == .refuse {
+                throw StreamError.textColumn(input: input, line: reader.line, column: header[c], value: reader.string(c))
             }
             if isText, case .oneHot(let k) = categorical {
                 categories.append([])

@@ -37,6 +37,7 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
     case badRow(input: String, line: Int, reason: String)
     case tooShort(input: String, rows: Int, needed: Int)
     case tooLarge(what: String, features: Int, limit: Int)
+    case textColumn(input: String, line: Int, column: String, value: String)
 
     public var description: String {
         switch self {
@@ -47,6 +48,9 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
                 + "(\(available.count) columns: \(inputExcerpt(available.joined(separator: ", "))))"
         case let .badRow(input, line, reason): return "\(input):\(line): \(reason)"
         case let .tooShort(input, rows, needed): return "\(input): \(rows) usable rows, need at least \(needed) (warm-up plus one period)"
+        case let .textColumn(input, line, column, value):
+            return "\(input):\(line): column \(inputExcerpt(column, limit: 40)) holds text (\"\(inputExcerpt(value, limit: 20))\"), "
+                + "not numbers; encode it with --categorical onehot or drop the column"
         case let .tooLarge(what, features, limit):
             return "\(what) × \(features) features is more than \(limit) values; use a shorter window or period, or fewer features"
         }
