@@ -25,11 +25,12 @@ struct CSVRecordReader {
     private var atEOF = false
     private var checkedBOM = false
     private var nextLine = 1
-    /// Field bounds of the current record: starts and ends into `buffer` (or `unescaped`).
-    private var starts: [Int] = []
-    private var ends: [Int] = []
-    private var escaped: [Bool] = []
+    /// Field bounds of the current record into `buffer`, or into `unescaped` for quoted fields.
+    private struct Field { var start: Int; var end: Int; var escaped: Bool }
+    private var fields: [Field] = []
     private var unescaped: [UInt8] = []
+    /// Line breaks inside quoted fields of the current record.
+    private var embeddedBreaks = 0
 
     /// The line the current record starts on (1-based).
     private(set) var line = 0
@@ -52,17 +53,19 @@ struct CSVRecordReader {
         atEOF = true
     }
 
-    var fieldCount: Int { starts.count }
+    var fieldCount: Int { fields.count }
 
     /// Whether the current record is blank (nothing but spaces and tabs).
-    var isBlank: Bool { starts.count == 1 && starts[0] == ends[0] && !escaped[0] }
+    var isBlank: Bool { fields.count == 1 && fields[0].start == fields[0].end && !fields[0].escaped }
 
     /// Calls `body` with the bytes of field `i` of the current record.
+    @inline(__always)
     func withField<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        if escaped[i] {
-            return try unescaped.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[starts[i]..<ends[i]])) }
+        let f = fields[i]
+        if f.escaped {
+            return try unescaped.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[f.start..<f.end])) }
         }
-        return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[starts[i]..<ends[i]])) }
+        return try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(start: $0.baseAddress! + f.start, count: f.end - f.start)) }
     }
 
     /// Field `i` as text (for headers and messages).
@@ -83,7 +86,7 @@ struct CSVRecordReader {
             }
             if let consumed = scan() {
                 line = nextLine
-                nextLine += lineBreaks(in: start..<start + consumed)
+                nextLine += 1 + embeddedBreaks
                 start += consumed
                 return true
             }
@@ -102,10 +105,9 @@ struct CSVRecordReader {
     /// Splits the record at `start` into fields; returns the bytes it takes (line break included),
     /// or nil when the record is not complete in the buffer.
     private mutating func scan() -> Int? {
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        escaped.removeAll(keepingCapacity: true)
-        unescaped.removeAll(keepingCapacity: true)
+        fields.removeAll(keepingCapacity: true)
+        if !unescaped.isEmpty { unescaped.removeAll(keepingCapacity: true) }
+        embeddedBreaks = 0
         unterminated = false
         openQuote = false
         return buffer.withUnsafeBufferPointer { b -> Int? in
@@ -125,6 +127,7 @@ struct CSVRecordReader {
                             i += 1
                             break
                         }
+                        if c == 0x0A { embeddedBreaks += 1 }
                         unescaped.append(c)
                         i += 1
                     }
@@ -132,14 +135,14 @@ struct CSVRecordReader {
                         guard atEOF else { return nil }
                         openQuote = true
                     }
-                    starts.append(s); ends.append(unescaped.count); escaped.append(true)
+                    fields.append(Field(start: s, end: unescaped.count, escaped: true))
                     while i < end, b[i] != 0x2C, b[i] != 0x0A { i += 1 }  // text after the closing quote is ignored
                 } else {
                     let s = i
                     while i < end, b[i] != 0x2C, b[i] != 0x0A { i += 1 }
                     var e = i
                     while e > s, b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0D { e -= 1 }
-                    starts.append(s); ends.append(e); escaped.append(false)
+                    fields.append(Field(start: s, end: e, escaped: false))
                 }
                 if i == end {
                     guard atEOF else { return nil }
@@ -155,14 +158,6 @@ struct CSVRecordReader {
     private mutating func scanToEnd() {
         _ = scan()
         unterminated = true
-    }
-
-    private func lineBreaks(in range: Range<Int>) -> Int {
-        buffer.withUnsafeBufferPointer { b in
-            var n = 0
-            for i in range where b[i] == 0x0A { n += 1 }
-            return max(n, 1)
-        }
     }
 
     /// Reads until at least `count` unread bytes are buffered or the stream ends.

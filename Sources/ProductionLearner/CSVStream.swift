@@ -46,6 +46,7 @@ public struct CSVStream: RowSource {
     /// Per column (label excluded): the first feature slot, and for a one-hot column its categories.
     private var slot: [Int] = []
     private var categories: [[[UInt8]]?] = []
+    private var isCategorical: [Bool] = []
     private var layoutFixed = false
     private var row: [Float] = []
 
@@ -132,10 +133,12 @@ public struct CSVStream: RowSource {
             }
             if isText, case .oneHot(let k) = categorical {
                 categories.append([])
+                isCategorical.append(true)
                 featureNames += (0..<k).map { $0 == k - 1 ? "\(header[c])=other" : "\(header[c])=#\($0)" }
                 next += k
             } else {
                 categories.append(nil)
+                isCategorical.append(false)
                 featureNames.append(header[c])
                 next += 1
             }
@@ -183,7 +186,7 @@ public struct CSVStream: RowSource {
             }
             defer { column += 1 }
             let s = slot[column]
-            if categories[column] != nil {
+            if isCategorical[column] {
                 encode(column: column, into: x + s)
                 continue
             }

@@ -7,13 +7,23 @@ import Darwin
 /// Number parsing straight from CSV bytes, giving exactly what `Float(String)` gives.
 ///
 /// Plain decimals (`-12.5`, `3e-4`, up to 19 significant digits, exponent within ±22) take a fast
-/// path: the digits as an integer, scaled by an exact power of ten in `Double` (correctly rounded),
-/// then narrowed to `Float`. Narrowing is exact unless the `Double` sits on a midpoint between two
-/// `Float`s; those, and every other spelling (`inf`, hex, many digits), go to `strtof`.
+/// path: the digits as an integer, scaled by an exact power of ten in `Double` (at most 2 ulps
+/// off), then narrowed to `Float`, which is correctly rounded unless the `Double` sits near a
+/// midpoint between two `Float`s; those, and every other spelling (`inf`, hex, more digits), go to
+/// `strtof`.
 ///
 ///     parseFloat(Array("0.25".utf8).withUnsafeBufferPointer { $0 })  // 0.25
 enum DecimalParsing {
-    private static let powers: [Double] = (0...22).map { pow(10, Double($0)) }
+    /// 10^e for e in 0…22, all exact in Double (a switch, so no global array behind a lazy initializer).
+    @inline(__always) private static func power(_ e: Int) -> Double {
+        switch e {
+        case 0: return 1e0; case 1: return 1e1; case 2: return 1e2; case 3: return 1e3; case 4: return 1e4
+        case 5: return 1e5; case 6: return 1e6; case 7: return 1e7; case 8: return 1e8; case 9: return 1e9
+        case 10: return 1e10; case 11: return 1e11; case 12: return 1e12; case 13: return 1e13; case 14: return 1e14
+        case 15: return 1e15; case 16: return 1e16; case 17: return 1e17; case 18: return 1e18; case 19: return 1e19
+        case 20: return 1e20; case 21: return 1e21; default: return 1e22
+        }
+    }
 
     /// The number the bytes spell, or nil (also for NaN and infinities, which no feature may be).
     static func finiteFloat(_ bytes: UnsafeBufferPointer<UInt8>) -> Float? {
@@ -38,6 +48,17 @@ enum DecimalParsing {
         if i < n, b[i] == 0x2E {
             i += 1
             while i < n, b[i] &- 0x30 < 10 {
+                // Eight digits at a time once the leading zeros are behind (most features are long fractions).
+                if mantissa != 0, digits + 8 <= 19, i + 8 <= n {
+                    let word = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: UInt64.self).littleEndian
+                    if let eight = eightDigits(word) {
+                        mantissa = mantissa &* 100_000_000 &+ eight
+                        digits += 8
+                        exponent -= 8
+                        i += 8
+                        continue
+                    }
+                }
                 sawDigit = true
                 if mantissa != 0 || b[i] != 0x30 { digits += 1 }
                 guard digits <= 19 else { return nil }
@@ -62,14 +83,28 @@ enum DecimalParsing {
         }
         guard i == n else { return nil }
         if mantissa == 0 { return negative ? -0.0 : 0 }
-        guard mantissa <= 1 << 53, exponent >= -22, exponent <= 22 else { return nil }
+        guard exponent >= -22, exponent <= 22 else { return nil }
+        // Double(mantissa) and the scaling by an exact power of ten each round once: `d` is within
+        // 2 ulps (of Double) of the true value. Narrowing to Float is then the correctly rounded
+        // Float unless `d` lies within a few ulps of a midpoint between two Floats (low 29
+        // mantissa bits near 1000…0); those go to strtof.
         var d = Double(mantissa)
-        d = exponent < 0 ? d / powers[-exponent] : d * powers[exponent]
-        // A Double on a Float midpoint (low 29 mantissa bits 1000…0) would round twice; let strtof decide.
-        guard d >= Double(Float.leastNormalMagnitude), d <= Double(Float.greatestFiniteMagnitude),
-              d.bitPattern & 0x1FFF_FFFF != 0x1000_0000 else { return nil }
+        d = exponent < 0 ? d / power(-exponent) : d * power(exponent)
+        let low = Int(d.bitPattern & 0x1FFF_FFFF) - 0x1000_0000
+        guard d >= Double(Float.leastNormalMagnitude), d <= Double(Float.greatestFiniteMagnitude), abs(low) > 16 else { return nil }
         let f = Float(d)
         return negative ? -f : f
+    }
+
+    /// The value of eight ASCII digits loaded little-endian, or nil if any byte is not a digit.
+    @inline(__always) private static func eightDigits(_ word: UInt64) -> UInt64? {
+        let high = word & 0xF0F0_F0F0_F0F0_F0F0, carried = ((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4
+        guard high | carried == 0x3333_3333_3333_3333 else { return nil }
+        var v = word                                                       // fast_float's parse_eight_digits_unrolled
+        v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+        return v
     }
 
     private static func slowFloat(_ b: UnsafeBufferPointer<UInt8>) -> Float? {
