@@ -100,8 +100,7 @@ public struct PeriodRunner: Sendable {
     /// Trains on pre-deployment data for `retrainEpochs` passes; its tail seeds the window.
     public mutating func warmStart(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, rows: Int) {
         scaler?.learn(x, rows: rows)
-        if scaler != nil, rows > capacity {  // more than the scratch holds: standardize into a one-off buffer
-            let scaler = self.scaler!
+        if let scaler, rows > capacity {  // more than the scratch holds: standardize into a one-off buffer
             var z = [Float](repeating: 0, count: rows * learner.featureCount)
             z.withUnsafeMutableBufferPointer { scaler.transform(x, rows: rows, into: $0.baseAddress!) }
             z.withUnsafeBufferPointer { Self.train(&learner, $0.baseAddress!, y, rows: rows, epochs: settings.retrainEpochs, rng: &retrainRNG) }
@@ -224,7 +223,7 @@ public struct PeriodRunner: Sendable {
         let b = learner.batchSize
         var trained = 0, updates = 0
         let raw = history, labels = historyLabels  // read-only views (no copy: neither is written here)
-        var scaler = self.scaler!
+        guard var scaler = self.scaler else { return (0, 0) }
         raw.withUnsafeBufferPointer { px in
             labels.withUnsafeBufferPointer { py in
                 scaled.withUnsafeMutableBufferPointer { zz in
