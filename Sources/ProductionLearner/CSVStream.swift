@@ -163,6 +163,21 @@ public struct CSVStream: RowSource {
         return n
     }
 
+    /// Every remaining row, read `chunk` rows at a time (for in-memory use: tests, `LabelledCSV`).
+    mutating func readAll(chunk: Int) throws -> (features: [Float], labels: [Int32]) {
+        let f = featureCount
+        var features: [Float] = [], labels: [Int32] = []
+        var x = [Float](repeating: 0, count: max(1, chunk * f)), y = [Int32](repeating: 0, count: chunk)
+        while true {
+            let n = try x.withUnsafeMutableBufferPointer { px in
+                try y.withUnsafeMutableBufferPointer { py in try read(rows: chunk, features: px.baseAddress!, labels: py.baseAddress!) }
+            }
+            features += x[0..<(n * f)]
+            labels += y[0..<n]
+            if n < chunk { return (features, labels) }
+        }
+    }
+
     /// Parses the current record; returns what is wrong with it, if anything.
     private mutating func parseRecord(into x: UnsafeMutablePointer<Float>, label: inout Int32) -> String? {
         let cut = reader.unterminated ? "the stream ends mid-row: " : ""

@@ -79,17 +79,7 @@ extension LabelledCSV {
     }
 
     private static func collect(_ csv: inout CSVStream, skipped: () -> [(line: Int, reason: String)]) throws -> LabelledCSV {
-        let f = csv.featureCount, chunk = 4096
-        var features: [Float] = [], labels: [Int32] = []
-        var x = [Float](repeating: 0, count: max(1, chunk * f)), y = [Int32](repeating: 0, count: chunk)
-        while true {
-            let n = try x.withUnsafeMutableBufferPointer { px in
-                try y.withUnsafeMutableBufferPointer { py in try csv.read(rows: chunk, features: px.baseAddress!, labels: py.baseAddress!) }
-            }
-            features += x[0..<(n * f)]
-            labels += y[0..<n]
-            if n < chunk { break }
-        }
+        let (features, labels) = try csv.readAll(chunk: 4096)
         return LabelledCSV(featureNames: csv.featureNames, features: features, labels: labels, skipped: skipped())
     }
 }

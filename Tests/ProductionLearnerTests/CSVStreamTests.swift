@@ -12,18 +12,8 @@ private func readAll(_ text: String, label: String = "y", skip: Bool = false, ca
 }
 
 private func drain(_ s: inout CSVStream, chunk: Int, skipped: () -> [Int]) throws -> (names: [String], x: [Float], y: [Int32], skipped: [Int]) {
-    let f = s.featureCount
-    var xs: [Float] = [], ys: [Int32] = []
-    var x = [Float](repeating: 0, count: max(1, chunk * f)), y = [Int32](repeating: 0, count: chunk)
-    while true {
-        let n = try x.withUnsafeMutableBufferPointer { px in
-            try y.withUnsafeMutableBufferPointer { py in try s.read(rows: chunk, features: px.baseAddress!, labels: py.baseAddress!) }
-        }
-        xs += x[0..<(n * f)]
-        ys += y[0..<n]
-        if n < chunk { break }
-    }
-    return (s.featureNames, xs, ys, skipped())
+    let (x, y) = try s.readAll(chunk: chunk)
+    return (s.featureNames, x, y, skipped())
 }
 
 @Test func crlfBlankLinesAndAByteOrderMarkReadAsPlainLines() throws {
