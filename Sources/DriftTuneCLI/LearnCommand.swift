@@ -21,7 +21,10 @@ public struct LearnCommand: ParsableCommand {
             \(HandWrittenRule.help). Loop settings, action bins and the default action come from the \
             policy file, else from --env's spec, else from the values below; the options override them. \
             With --env and --seed equal to a `drifttune stream` seed, learn reproduces `drifttune \
-            simulate` period for period.
+            simulate` period for period. The stream (a file or standard input) is read a period at a \
+            time in constant memory and --log is written as the run goes. Features are standardized \
+            online (running mean and variance) unless the policy file's or --env's loop says not to, \
+            or --standardize false.
             """)
 
     @OptionGroup var location: EnvironmentOptions

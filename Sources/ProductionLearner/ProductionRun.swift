@@ -106,6 +106,7 @@ public struct ProductionRun {
         try checkCells("the window (\(settings.window) samples)", settings.window, features: f)
         try checkCells("a period (\(p) samples)", p, features: f)
         try checkCells("the warm-up and first period (\(warm + p) samples)", warm + p, features: f)
+        if let classCount { source.limitLabels(to: classCount) }  // a label beyond it is a bad row, on its line
         var x = [Float](repeating: 0, count: max(1, (warm + p) * f)), y = [Int32](repeating: 0, count: warm + p)
         let first = try x.withUnsafeMutableBufferPointer { px in
             try y.withUnsafeMutableBufferPointer { py in try source.read(rows: warm + p, features: px.baseAddress!, labels: py.baseAddress!) }
@@ -117,9 +118,6 @@ public struct ProductionRun {
                                                     expected: "0 or 1 (binary learner)")
         }
         let classCount = model.isBinary ? 2 : max(self.classCount ?? seen, 2)
-        if let bad = y.firstIndex(where: { Int($0) >= classCount }) {
-            throw StreamError.badRow(input: source.input, line: bad + 2, reason: "label \(y[bad]) is beyond --classes \(classCount)")
-        }
         try checkCells("the classes (\(classCount))", classCount, features: f)
         source.limitLabels(to: classCount)
         let root = RandomSource(seed: seed)

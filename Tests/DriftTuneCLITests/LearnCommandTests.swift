@@ -77,4 +77,10 @@ private func csvWithColor(rows: Int) -> String {
     #expect(badFlag.status == 2 && badFlag.stderr.contains("--categorical hash: expected refuse or onehot"))
     let badClasses = try CLIProcess.run(["learn", "--policy", "fixed", "--data", "-", "--label", "label", "--classes", "1"], stdin: text)
     #expect(badClasses.status == 2 && badClasses.stderr.contains("--classes 1: expected 2 to 10000"))
+    // A label beyond --classes is a malformed row on its own line, even before the first period.
+    var lines = csv(rows: 600).split(separator: "\n").map(String.init)
+    lines[4] = "0.1,0.2,2"
+    let three = try CLIProcess.run(["learn", "--policy", "fixed", "--data", "-", "--label", "label", "--period", "100", "--model", "softmax",
+                                    "--classes", "2"], stdin: lines.joined(separator: "\n") + "\n")
+    #expect(three.stderr == "drifttune: error: <stdin>:5: label 2 is beyond the run's classes (0 to 1, from --classes or the rows before the first period)\n")
 }
