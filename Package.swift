@@ -80,7 +80,8 @@ let package = Package(
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Linalg", "YAMLConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),
-        .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"]),
+        .testTarget(name: "ProductionLearnerTests", dependencies: ["ProductionLearner", "PolicyRuntime", "Learners", "DriftDetection", "Linalg"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(
             name: "DriftTuneCLITests",
             dependencies: ["DriftTuneCLI", "Experiments", "Linalg", "DriftDetection", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Simulation"]

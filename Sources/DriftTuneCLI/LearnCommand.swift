@@ -21,7 +21,10 @@ public struct LearnCommand: ParsableCommand {
             \(HandWrittenRule.help). Loop settings, action bins and the default action come from the \
             policy file, else from --env's spec, else from the values below; the options override them. \
             With --env and --seed equal to a `drifttune stream` seed, learn reproduces `drifttune \
-            simulate` period for period.
+            simulate` period for period. The stream (a file or standard input) is read a period at a \
+            time in constant memory and --log is written as the run goes. Features are standardized \
+            online (running mean and variance) unless the policy file's or --env's loop says not to, \
+            or --standardize false.
             """)
 
     @OptionGroup var location: EnvironmentOptions
@@ -38,6 +41,10 @@ public struct LearnCommand: ParsableCommand {
     @Option(help: "Task metric: accuracy, macro_f1 or auc.") var metric: String?
     @Option(help: "Write one JSON line per period here (a regular file is replaced when the run ends; a FIFO or device is written as the run goes).") var log: String?
     @Flag(help: "Skip malformed rows (each reported by line) instead of refusing the stream.") var skipBadRows = false
+    @Option(help: "Standardize features online (running mean and variance): true or false. Default: the policy file's or --env's loop setting, else true.") var standardize: Bool?
+    @Option(help: "Classes in the stream (labels 0 to K-1; 2 to 10000). Default: the largest label before the first scored period + 1; binary learners: 2.") var classes: Int?
+    @Option(help: "Text feature columns (decided on the first data row): refuse (name the column and stop) or onehot.") var categorical = "refuse"
+    @Option(help: "With --categorical onehot: slots per text column, the last shared by every value beyond the first K-1 (2 to 1000).") var maxCategories = 32
     @Option(help: "Seed for initialization and retraining shuffles.") var seed: UInt64 = 0
     @Flag(help: "Print the summary as JSON.") var json = false
 
@@ -46,20 +53,38 @@ public struct LearnCommand: ParsableCommand {
     public func run() throws {
         try reportingUserErrors {
             let spec = try env.map { try location.catalog().load($0) }
-            let setup = try LearnSetup.make(policy: policy, registry: registry, spec: spec, model: model, period: period,
-                                            warmup: warmup, lr: lr, batch: batch, metric: metric, seed: seed)
-            let stream = try LabelledCSV.read(path: data, labelColumn: label, skipBadRows: skipBadRows)
-            try LearnLimits.checkSizes(setup.run, stream: stream)
-            for (line, reason) in stream.skipped {
-                warn("drifttune: skipped \(data == "-" ? "<stdin>" : data):\(line): \(reason)\n")
+            var setup = try LearnSetup.make(policy: policy, registry: registry, spec: spec, model: model, period: period,
+                                            warmup: warmup, lr: lr, batch: batch, metric: metric, seed: seed, standardize: standardize)
+            if let classes {
+                guard (2...LabelledCSV.maxClassCount).contains(classes) else {
+                    throw UserError("--classes \(classes): expected 2 to \(LabelledCSV.maxClassCount)")
+                }
+                setup.run.classCount = classes
             }
-            // A regular log file is replaced when the run ends (a failed run leaves the previous one);
-            // a FIFO or device is written through line by line.
+            let encoding: CategoricalColumns
+            switch categorical {
+            case "refuse": encoding = .refuse
+            case "onehot":
+                guard (2...CategoricalColumns.maxCategoriesLimit).contains(maxCategories) else {
+                    throw UserError("--max-categories \(maxCategories): expected 2 to \(CategoricalColumns.maxCategoriesLimit)")
+                }
+                encoding = .oneHot(maxCategories: maxCategories)
+            default: throw UserError("--categorical \(inputExcerpt(categorical, limit: 40)): expected refuse or onehot")
+            }
+            let input = data == "-" ? "<stdin>" : data
+            // Rows are read a period at a time; skipped rows are reported as they are met.
+            var stream = try CSVStream(path: data, labelColumn: label, skipBadRows: skipBadRows, categorical: encoding) { line, reason in
+                warn("drifttune: skipped \(input):\(line): \(reason)\n")
+            }
+            defer { stream.close() }
+            // A regular log file is written as the run goes to a temporary file, which replaces the
+            // log when the run ends (a failed run leaves the previous one); a FIFO or device is
+            // written through line by line.
             let logFile = try log.map { try OutputFile(path: $0) }
             defer { logFile?.discard() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let summary = try setup.run.run(stream, policy: setup.policy) { entry in
+            let summary = try setup.run.run(&stream, policy: setup.policy) { entry in
                 try logFile?.write(try encoder.encode(entry) + Data("\n".utf8))
             }
             try logFile?.commit()
@@ -76,23 +101,6 @@ public struct LearnCommand: ParsableCommand {
 public enum LearnLimits {
     public static let maxLearningRate: Float = 10
     public static let maxBatchSize = 100_000
-    /// The most floats a buffer sized by the stream may hold (window or period × features,
-    /// classes × features): 2^28 (1 GiB), products computed with overflow checks.
-    public static let maxCells = 1 << 28
-
-    /// Refuses a run whose buffers (the retrain window, one period, the per-class weights) would
-    /// exceed `maxCells` for this stream's feature and class counts, before anything is allocated.
-    public static func checkSizes(_ run: ProductionRun, stream: LabelledCSV) throws {
-        let f = max(stream.featureCount, 1)
-        for (what, count) in [("the window (\(run.settings.window) samples)", run.settings.window),
-                              ("a period (\(run.settings.periodLength) samples)", run.settings.periodLength),
-                              ("the classes (\(stream.classCount))", stream.classCount)] {
-            let (cells, overflow) = count.multipliedReportingOverflow(by: f)
-            guard !overflow, cells <= maxCells else {
-                throw UserError("\(what) × \(f) features is more than \(maxCells) values; use a shorter window or period, or fewer features")
-            }
-        }
-    }
 }
 
 /// Resolves `learn`'s options into a run and a policy (reachable from tests and the registry's replay).
@@ -102,7 +110,7 @@ public struct LearnSetup {
 
     public static func make(policy name: String, registry: String, spec: EnvironmentSpec? = nil, model: String? = nil,
                             period: Int? = nil, warmup: Int? = nil, lr: Float? = nil, batch: Int? = nil, metric: String? = nil,
-                            seed: UInt64 = 0) throws -> LearnSetup {
+                            seed: UInt64 = 0, standardize: Bool? = nil) throws -> LearnSetup {
         if name == "oracle" {
             throw UserError("--policy oracle: the oracle is told the drift schedule, which only `drifttune simulate` knows")
         }
@@ -127,15 +135,15 @@ public struct LearnSetup {
             policy = p
         }
         return LearnSetup(run: try makeRun(policy: loaded, spec: spec, model: model, period: period, warmup: warmup, lr: lr,
-                                           batch: batch, metric: metric, seed: seed), policy: policy)
+                                           batch: batch, metric: metric, seed: seed, standardize: standardize), policy: policy)
     }
 
     /// The run: loop settings, bins and default action from the policy file, else the spec, else
     /// defaults (logistic, 1,000-sample periods, window 4 periods, one warm-up period, lr 0.05,
-    /// batch 32); the options override them.
+    /// batch 32, features standardized); the options override them.
     static func makeRun(policy: TunedPolicy?, spec: EnvironmentSpec? = nil, model: String? = nil, period: Int? = nil,
                         warmup: Int? = nil, lr: Float? = nil, batch: Int? = nil, metric: String? = nil,
-                        seed: UInt64) throws -> ProductionRun {
+                        seed: UInt64, standardize: Bool? = nil) throws -> ProductionRun {
         if let lr, !(lr.isFinite && lr > 0 && lr <= LearnLimits.maxLearningRate) {
             throw UserError("--lr \(lr): expected a learning rate in (0, \(LearnLimits.maxLearningRate)]")
         }
@@ -144,7 +152,8 @@ public struct LearnSetup {
         }
         var loop = policy?.document.loop ?? spec?.loopSettings
             ?? LoopSettings(model: "logistic", periodLength: 1000, window: 4000, computeBudget: 100, episodeLength: 100,
-                            warmupPeriods: 1)
+                            warmupPeriods: 1, standardize: true)
+        if let standardize { loop.standardize = standardize }
         if let model { loop.model = model }
         guard let kind = LearnerKind(rawValue: loop.model) else {
             throw UserError("--model \(loop.model): expected one of \(LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))")

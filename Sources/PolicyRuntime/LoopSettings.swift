@@ -22,10 +22,14 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     public var episodeLength: Int
     /// Periods of pre-deployment data the learner is trained on before the first scored period.
     public var warmupPeriods: Int
+    /// Whether features are standardized online (running mean and variance, River's
+    /// `StandardScaler`) before the learner sees them. Absent in a file means false, so policy
+    /// files and specs written before it keep their behaviour; written only when true.
+    public var standardize: Bool
 
     public init(model: String, periodLength: Int, window: Int, labelDelay: Int = 0, fineTuneEpochs: Int = 1,
                 retrainEpochs: Int = 3, updateOverhead: Double = 0, computeBudget: Double, episodeLength: Int,
-                warmupPeriods: Int) {
+                warmupPeriods: Int, standardize: Bool = false) {
         self.model = model
         self.periodLength = periodLength
         self.window = window
@@ -36,11 +40,42 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         self.computeBudget = computeBudget
         self.episodeLength = episodeLength
         self.warmupPeriods = warmupPeriods
+        self.standardize = standardize
     }
 
     enum CodingKeys: String, CodingKey {
         case model, periodLength = "period_length", window, labelDelay = "label_delay", fineTuneEpochs = "fine_tune_epochs"
         case retrainEpochs = "retrain_epochs", updateOverhead = "update_overhead", computeBudget = "compute_budget"
-        case episodeLength = "episode_length", warmupPeriods = "warmup_periods"
+        case episodeLength = "episode_length", warmupPeriods = "warmup_periods", standardize
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(String.self, forKey: .model)
+        periodLength = try c.decode(Int.self, forKey: .periodLength)
+        window = try c.decode(Int.self, forKey: .window)
+        labelDelay = try c.decode(Int.self, forKey: .labelDelay)
+        fineTuneEpochs = try c.decode(Int.self, forKey: .fineTuneEpochs)
+        retrainEpochs = try c.decode(Int.self, forKey: .retrainEpochs)
+        updateOverhead = try c.decode(Double.self, forKey: .updateOverhead)
+        computeBudget = try c.decode(Double.self, forKey: .computeBudget)
+        episodeLength = try c.decode(Int.self, forKey: .episodeLength)
+        warmupPeriods = try c.decode(Int.self, forKey: .warmupPeriods)
+        standardize = try c.decodeIfPresent(Bool.self, forKey: .standardize) ?? false
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(periodLength, forKey: .periodLength)
+        try c.encode(window, forKey: .window)
+        try c.encode(labelDelay, forKey: .labelDelay)
+        try c.encode(fineTuneEpochs, forKey: .fineTuneEpochs)
+        try c.encode(retrainEpochs, forKey: .retrainEpochs)
+        try c.encode(updateOverhead, forKey: .updateOverhead)
+        try c.encode(computeBudget, forKey: .computeBudget)
+        try c.encode(episodeLength, forKey: .episodeLength)
+        try c.encode(warmupPeriods, forKey: .warmupPeriods)
+        if standardize { try c.encode(standardize, forKey: .standardize) }
     }
 }

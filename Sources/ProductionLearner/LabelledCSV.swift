@@ -36,6 +36,8 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
     case missingLabelColumn(input: String, column: String, available: [String])
     case badRow(input: String, line: Int, reason: String)
     case tooShort(input: String, rows: Int, needed: Int)
+    case tooLarge(what: String, features: Int, limit: Int)
+    case textColumn(input: String, line: Int, column: String, value: String)
 
     public var description: String {
         switch self {
@@ -46,81 +48,38 @@ public enum StreamError: Error, Equatable, CustomStringConvertible {
                 + "(\(available.count) columns: \(inputExcerpt(available.joined(separator: ", "))))"
         case let .badRow(input, line, reason): return "\(input):\(line): \(reason)"
         case let .tooShort(input, rows, needed): return "\(input): \(rows) usable rows, need at least \(needed) (warm-up plus one period)"
+        case let .textColumn(input, line, column, value):
+            return "\(input):\(line): column \(inputExcerpt(column, limit: 40)) holds text (\"\(inputExcerpt(value, limit: 20))\"), "
+                + "not numbers; encode it with --categorical onehot or drop the column"
+        case let .tooLarge(what, features, limit):
+            return "\(what) × \(features) features is more than \(limit) values; use a shorter window or period, or fewer features"
         }
     }
 }
 
 extension LabelledCSV {
-    /// Parses CSV text with a header. The label column holds class indices 0, 1, 2, …; every
-    /// other column is a numeric feature. A malformed row (wrong field count, a non-number, a
+    /// Parses CSV text with a header, all in memory (tests and the registry's canary replay; `learn`
+    /// streams through `CSVStream`, which this uses). The label column holds class indices 0, 1, 2, …;
+    /// every other column is a numeric feature. A malformed row (wrong field count, a non-number, a
     /// negative or fractional label) is an error naming its line, or, with `skipBadRows`, is
     /// skipped and listed in `skipped` — never silently dropped.
     public static func parse(_ text: String, input: String, labelColumn: String, skipBadRows: Bool = false) throws -> LabelledCSV {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).makeIterator()
-        guard let headerLine = lines.next(), !headerLine.allSatisfy(\.isWhitespace) else { throw StreamError.empty(input: input) }
-        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let labelIndex = header.firstIndex(of: labelColumn) else {
-            throw StreamError.missingLabelColumn(input: input, column: labelColumn, available: header)
-        }
-        var stream = LabelledCSV(featureNames: header.enumerated().filter { $0.offset != labelIndex }.map(\.element),
-                                    features: [], labels: [], skipped: [])
-        var lineNumber = 1
-        var row = [Float](repeating: 0, count: header.count - 1)
-        while let line = lines.next() {
-            lineNumber += 1
-            if line.allSatisfy(\.isWhitespace) { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            var problem: String?
-            var label: Int32 = 0
-            if fields.count != header.count {
-                problem = "expected \(header.count) fields, found \(fields.count)"
-            } else {
-                var j = 0
-                for (i, raw) in fields.enumerated() {
-                    let field = raw.trimmingCharacters(in: .whitespaces)
-                    if i == labelIndex {
-                        guard let v = Int32(field), v >= 0 else {
-                            problem = "label \"\(inputExcerpt(field, limit: 20))\" is not a class index (0, 1, 2, …)"
-                            break
-                        }
-                        guard v < LabelledCSV.maxClassCount else {
-                            problem = "label \(v) is beyond the largest class index \(LabelledCSV.maxClassCount - 1)"
-                            break
-                        }
-                        label = v
-                    } else {
-                        guard let v = Float(field), v.isFinite else {
-                            problem = "column \(inputExcerpt(header[i], limit: 40)): expected a number, found \"\(inputExcerpt(field, limit: 20))\""
-                            break
-                        }
-                        row[j] = v
-                        j += 1
-                    }
-                }
-            }
-            if let problem {
-                guard skipBadRows else { throw StreamError.badRow(input: input, line: lineNumber, reason: problem) }
-                stream.skipped.append((lineNumber, problem))
-                continue
-            }
-            stream.features += row
-            stream.labels.append(label)
-        }
-        return stream
+        var skipped: [(line: Int, reason: String)] = []
+        var csv = try CSVStream(bytes: Array(text.utf8), input: input, labelColumn: labelColumn, skipBadRows: skipBadRows,
+                                onSkip: { skipped.append(($0, $1)) })
+        return try collect(&csv) { skipped }
     }
 
-    /// Reads a CSV file, or standard input for `nil` or `-`.
+    /// Reads a CSV file, or standard input for `nil` or `-`, all into memory.
     public static func read(path: String?, labelColumn: String, skipBadRows: Bool = false) throws -> LabelledCSV {
-        let input = path.flatMap { $0 == "-" ? nil : $0 } ?? "<stdin>"
-        let data: Data
-        if input == "<stdin>" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            do { data = try Data(contentsOf: URL(fileURLWithPath: input)) } catch {
-                throw StreamError.unreadable(input: input, reason: FileManager.default.fileExists(atPath: input) ? "not readable" : "no such file")
-            }
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw StreamError.unreadable(input: input, reason: "not UTF-8 text") }
-        return try parse(text, input: input, labelColumn: labelColumn, skipBadRows: skipBadRows)
+        var skipped: [(line: Int, reason: String)] = []
+        var csv = try CSVStream(path: path, labelColumn: labelColumn, skipBadRows: skipBadRows, onSkip: { skipped.append(($0, $1)) })
+        defer { csv.close() }
+        return try collect(&csv) { skipped }
+    }
+
+    private static func collect(_ csv: inout CSVStream, skipped: () -> [(line: Int, reason: String)]) throws -> LabelledCSV {
+        let (features, labels) = try csv.readAll(chunk: 4096)
+        return LabelledCSV(featureNames: csv.featureNames, features: features, labels: labels, skipped: skipped())
     }
 }

@@ -45,6 +45,10 @@ public struct PeriodRunner: Sendable {
     private var count = 0      // samples in the history
     private var pending = 0    // first history sample not yet learned from
     private let capacity: Int
+    /// Online standardization (`settings.standardize`); the history keeps raw features and the
+    /// learner sees them standardized through `scaled`.
+    private var scaler: StandardScaler?
+    private var scaled: [Float]
 
     public init(learner: any OnlineLearner, monitor: Monitor, settings: LoopSettings, actions: ActionBins, rng: RandomSource) {
         self.learner = learner
@@ -56,6 +60,21 @@ public struct PeriodRunner: Sendable {
         history = [Float](repeating: 0, count: capacity * learner.featureCount)
         historyLabels = [Int32](repeating: 0, count: capacity)
         probabilities = [Float](repeating: 0, count: settings.periodLength * learner.classCount)
+        scaler = settings.standardize ? StandardScaler(featureCount: learner.featureCount) : nil
+        scaled = settings.standardize ? [Float](repeating: 0, count: max(1, capacity * learner.featureCount)) : []
+    }
+
+    /// The standardizer's statistics, when the loop standardizes.
+    public var standardScaler: StandardScaler? { scaler }
+
+    /// `rows` samples at `x` as the learner sees them: standardized into `scaled` (from its start),
+    /// or `x` itself.
+    private mutating func learnerView<R>(_ x: UnsafePointer<Float>, rows: Int, _ body: (inout any OnlineLearner, UnsafePointer<Float>) -> R) -> R {
+        guard let scaler else { return body(&learner, x) }
+        return scaled.withUnsafeMutableBufferPointer { z in
+            scaler.transform(x, rows: rows, into: z.baseAddress!)
+            return body(&learner, UnsafePointer(z.baseAddress!))
+        }
     }
 
     /// Sets the learning rate and batch size for what follows.
@@ -80,7 +99,17 @@ public struct PeriodRunner: Sendable {
 
     /// Trains on pre-deployment data for `retrainEpochs` passes; its tail seeds the window.
     public mutating func warmStart(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, rows: Int) {
-        Self.train(&learner, x, y, rows: rows, epochs: settings.retrainEpochs, rng: &retrainRNG)
+        scaler?.learn(x, rows: rows)
+        if let scaler, rows > capacity {  // more than the scratch holds: standardize into a one-off buffer
+            var z = [Float](repeating: 0, count: rows * learner.featureCount)
+            z.withUnsafeMutableBufferPointer { scaler.transform(x, rows: rows, into: $0.baseAddress!) }
+            z.withUnsafeBufferPointer { Self.train(&learner, $0.baseAddress!, y, rows: rows, epochs: settings.retrainEpochs, rng: &retrainRNG) }
+        } else {
+            var rng = retrainRNG
+            let epochs = settings.retrainEpochs
+            learnerView(x, rows: rows) { l, v in Self.train(&l, v, y, rows: rows, epochs: epochs, rng: &rng) }
+            retrainRNG = rng
+        }
         let f = learner.featureCount
         let keep = min(rows, settings.window)
         history.withUnsafeMutableBufferPointer { h in (h.baseAddress!).update(from: x + (rows - keep) * f, count: keep * f) }
@@ -104,12 +133,17 @@ public struct PeriodRunner: Sendable {
         let epochs = choice == .fineTune ? settings.fineTuneEpochs : settings.retrainEpochs
         if choice == .fullRetrain { learner.reinitialize(using: &retrainRNG) }
         let f = learner.featureCount
-        history.withUnsafeBufferPointer { px in
-            historyLabels.withUnsafeBufferPointer { py in
-                let first = labelled - rows
-                Self.train(&learner, px.baseAddress! + first * f, py.baseAddress! + first, rows: rows, epochs: epochs, rng: &retrainRNG)
+        var rng = retrainRNG
+        let first = labelled - rows
+        let window = history, windowLabels = historyLabels  // copy-on-write: no copy unless written below
+        window.withUnsafeBufferPointer { px in
+            windowLabels.withUnsafeBufferPointer { py in
+                learnerView(px.baseAddress! + first * f, rows: rows) { l, v in
+                    Self.train(&l, v, py.baseAddress! + first, rows: rows, epochs: epochs, rng: &rng)
+                }
             }
         }
+        retrainRNG = rng
         let b = learner.batchSize
         let updates = epochs * ((rows + b - 1) / b)
         return (Double(epochs * rows) + Double(updates) * settings.updateOverhead) / Double(settings.periodLength)
@@ -134,22 +168,26 @@ public struct PeriodRunner: Sendable {
         if !learnOnline { pending = count }  // a frozen learner never learns these samples
         var trained = 0, updates = 0
         let b = learner.batchSize
-        history.withUnsafeBufferPointer { px in
-            historyLabels.withUnsafeBufferPointer { py in
-                probabilities.withUnsafeMutableBufferPointer { pp in
-                    let hx = px.baseAddress!, hy = py.baseAddress!, prob = pp.baseAddress!
-                    var s = 0
-                    while s < p {
-                        let n = min(b, p - s)
-                        learner.predictProbabilities(hx + (base + s) * f, rows: n, into: prob + s * k)
-                        s += n
-                        guard learnOnline else { continue }
-                        let arrived = base + s - delay  // learn full minibatches whose labels have arrived
-                        while arrived - pending >= b {
-                            learner.partialFit(hx + pending * f, labels: hy + pending, rows: b)
-                            pending += b
-                            trained += b
-                            updates += 1
+        if scaler != nil {
+            (trained, updates) = runStandardized(base: base, learnOnline: learnOnline)
+        } else {
+            history.withUnsafeBufferPointer { px in
+                historyLabels.withUnsafeBufferPointer { py in
+                    probabilities.withUnsafeMutableBufferPointer { pp in
+                        let hx = px.baseAddress!, hy = py.baseAddress!, prob = pp.baseAddress!
+                        var s = 0
+                        while s < p {
+                            let n = min(b, p - s)
+                            learner.predictProbabilities(hx + (base + s) * f, rows: n, into: prob + s * k)
+                            s += n
+                            guard learnOnline else { continue }
+                            let arrived = base + s - delay  // learn full minibatches whose labels have arrived
+                            while arrived - pending >= b {
+                                learner.partialFit(hx + pending * f, labels: hy + pending, rows: b)
+                                pending += b
+                                trained += b
+                                updates += 1
+                            }
                         }
                     }
                 }
@@ -174,6 +212,47 @@ public struct PeriodRunner: Sendable {
         return PeriodOutcome(observation: result.observation, reading: result.reading, onlineCompute: online,
                              action: TuningAction(learningRateBin: 0, batchSizeBin: 0, learnOnline: learnOnline),
                              learningRate: learner.learningRate, batchSize: learner.batchSize)
+    }
+
+    /// The period's predict-then-learn loop with standardization: each minibatch is predicted with
+    /// the statistics before it, then updates them (unsupervised, so on arrival, not on its label);
+    /// minibatches are learned with the statistics at the time of learning, as a River pipeline
+    /// predicts before `learn_one` and learns after it. Returns (samples trained, updates).
+    private mutating func runStandardized(base: Int, learnOnline: Bool) -> (Int, Int) {
+        let p = settings.periodLength, f = learner.featureCount, k = learner.classCount, delay = settings.labelDelay
+        let b = learner.batchSize
+        var trained = 0, updates = 0
+        let raw = history, labels = historyLabels  // read-only views (no copy: neither is written here)
+        guard var scaler = self.scaler else { return (0, 0) }
+        raw.withUnsafeBufferPointer { px in
+            labels.withUnsafeBufferPointer { py in
+                scaled.withUnsafeMutableBufferPointer { zz in
+                    probabilities.withUnsafeMutableBufferPointer { pp in
+                        let hx = px.baseAddress!, hy = py.baseAddress!, z = zz.baseAddress!, prob = pp.baseAddress!
+                        var s = 0
+                        while s < p {
+                            let n = min(b, p - s)
+                            let rows = hx + (base + s) * f
+                            scaler.transform(rows, rows: n, into: z)
+                            learner.predictProbabilities(z, rows: n, into: prob + s * k)
+                            scaler.learn(rows, rows: n)
+                            s += n
+                            guard learnOnline else { continue }
+                            let arrived = base + s - delay
+                            while arrived - pending >= b {
+                                scaler.transform(hx + pending * f, rows: b, into: z)
+                                learner.partialFit(z, labels: hy + pending, rows: b)
+                                pending += b
+                                trained += b
+                                updates += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.scaler = scaler
+        return (trained, updates)
     }
 
     /// `epochs` passes over `rows` samples in shuffled minibatches of the learner's batch size.

@@ -59,9 +59,18 @@ public struct ProductionRun {
     /// The action of period 0 and the default of hand-written rules.
     public var defaultAction: TuningAction
     public var seed: UInt64
+    /// The stream's class count; nil takes it from the labels read before the first scored period
+    /// (the warm-up and period 0): the largest + 1, at least 2 (always 2 for binary learners).
+    /// A later label beyond it is a malformed row.
+    public var classCount: Int?
+
+    /// The most floats a buffer sized by the stream may hold (window, period or warm-up × features,
+    /// classes × features): 2^28 (1 GiB), products computed with overflow checks.
+    public static let maxCells = 1 << 28
 
     public init(model: LearnerKind, metric: TaskMetric, settings: LoopSettings, actions: ActionBins,
-                defaultAction: TuningAction, seed: UInt64) {
+                defaultAction: TuningAction, seed: UInt64, classCount: Int? = nil) {
+        self.classCount = classCount
         self.model = model
         self.metric = metric
         self.settings = settings
@@ -70,19 +79,47 @@ public struct ProductionRun {
         self.seed = seed
     }
 
-    /// Runs the stream; `log` receives each period as it finishes. The first `warmupPeriods` are
-    /// trained on before anything is scored; periods are whole: a trailing partial period is not
-    /// scored (its size is reported in the summary's sample count).
+    /// Runs an in-memory stream (its class count: the largest label + 1, unless `classCount` is set).
     public func run(_ stream: LabelledCSV, policy: any TuningPolicy,
                     log: (PeriodLog) throws -> Void = { _ in }) throws -> RunSummary {
-        let p = settings.periodLength, f = stream.featureCount
+        var run = self
+        run.classCount = classCount ?? stream.classCount
+        var rows = InMemoryRows(stream)
+        return try run.run(&rows, policy: policy, log: log)
+    }
+
+    /// Refuses buffers of `count` rows × `features` beyond `maxCells`, before they are allocated.
+    func checkCells(_ what: String, _ count: Int, features f: Int) throws {
+        let (cells, overflow) = count.multipliedReportingOverflow(by: max(f, 1))
+        guard !overflow, cells <= Self.maxCells else { throw StreamError.tooLarge(what: what, features: f, limit: Self.maxCells) }
+    }
+
+    /// Runs the stream, pulling rows from `source` a period at a time; `log` receives each period
+    /// as it finishes. The first `warmupPeriods` are trained on before anything is scored; periods
+    /// are whole: a trailing partial period is not scored (its size is counted in the summary's
+    /// samples). Memory holds the warm-up, one period and the learner's window, whatever the
+    /// stream's length.
+    public func run<Source: RowSource>(_ source: inout Source, policy: any TuningPolicy,
+                                       log: (PeriodLog) throws -> Void = { _ in }) throws -> RunSummary {
+        let p = settings.periodLength, f = source.featureCount
         let warm = settings.warmupPeriods * p
-        guard stream.count >= warm + p else { throw StreamError.tooShort(input: "stream", rows: stream.count, needed: warm + p) }
-        let classCount = model.isBinary ? 2 : stream.classCount
-        if model.isBinary, stream.classCount > 2 {
-            throw LearnerError.invalidConfiguration(what: "labels for \(model.rawValue)", value: "\(stream.classCount) classes",
+        try checkCells("the window (\(settings.window) samples)", settings.window, features: f)
+        try checkCells("a period (\(p) samples)", p, features: f)
+        try checkCells("the warm-up and first period (\(warm + p) samples)", warm + p, features: f)
+        if let classCount { source.limitLabels(to: classCount) }  // a label beyond it is a bad row, on its line
+        var x = [Float](repeating: 0, count: max(1, (warm + p) * f)), y = [Int32](repeating: 0, count: warm + p)
+        let first = try x.withUnsafeMutableBufferPointer { px in
+            try y.withUnsafeMutableBufferPointer { py in try source.read(rows: warm + p, features: px.baseAddress!, labels: py.baseAddress!) }
+        }
+        guard first == warm + p else { throw StreamError.tooShort(input: source.input, rows: first, needed: warm + p) }
+        let seen = max(2, Int(y.max() ?? 0) + 1)
+        if model.isBinary, max(seen, classCount ?? 2) > 2 {
+            throw LearnerError.invalidConfiguration(what: "labels for \(model.rawValue)", value: "\(max(seen, classCount ?? 2)) classes",
                                                     expected: "0 or 1 (binary learner)")
         }
+        let classCount = model.isBinary ? 2 : max(self.classCount ?? seen, 2)
+        try checkCells("the classes (\(classCount))", classCount, features: f)
+        source.limitLabels(to: classCount)
         let root = RandomSource(seed: seed)
         var learnerSeed = root.split("learner")
         let (lr, batch) = actions.values(of: defaultAction)
@@ -91,46 +128,52 @@ public struct ProductionRun {
         let monitor = Monitor(featureCount: f, classCount: classCount, metric: metric, detectors: .standard)
         var runner = PeriodRunner(learner: learner, monitor: monitor, settings: settings, actions: actions, rng: root.split("retrain"))
         var policy = policy
-        var summary = RunSummary(controller: policy.name, model: model.rawValue, metric: metric.rawValue, samples: stream.count,
-                                 periods: 0, meanMetric: 0, retrains: 0, fineTunes: 0, compute: 0, skippedRows: stream.skipped.count,
+        var summary = RunSummary(controller: policy.name, model: model.rawValue, metric: metric.rawValue, samples: first,
+                                 periods: 0, meanMetric: 0, retrains: 0, fineTunes: 0, compute: 0, skippedRows: 0,
                                  fallbacks: [:], stoppedEarly: nil)
-        try stream.features.withUnsafeBufferPointer { px in
-            try stream.labels.withUnsafeBufferPointer { py in
-                guard let x = px.baseAddress, let y = py.baseAddress else { return }
-                runner.configure(learningRate: lr, batchSize: batch)
-                if warm > 0 { runner.warmStart(x, labels: y, rows: warm) }
-                var action = defaultAction
-                var fallback: FallbackReason?
-                var metricSum = 0.0, computeSum = 0.0
-                var start = warm
-                while start + p <= stream.count {
-                    let out = runner.step(action, x + start * f, labels: y + start)
-                    if runner.period > 1 {  // period 0 runs the default action before the policy has seen anything
-                        metricSum += out.reading.metric
-                        computeSum += out.compute
-                    }
-                    summary.periods += 1
-                    summary.retrains += out.action.retrain == .fullRetrain ? 1 : 0
-                    summary.fineTunes += out.action.retrain == .fineTune ? 1 : 0
-                    if let fallback { summary.fallbacks[fallback.rawValue, default: 0] += 1 }
-                    try log(PeriodLog(period: runner.period - 1, action: out.action, learningRate: out.learningRate,
-                                      batchSize: out.batchSize, fallback: fallback?.rawValue, metric: out.reading.metric,
-                                      loss: out.reading.loss, compute: out.compute, adwinAlarm: out.reading.adwinAlarm,
-                                      observation: out.observation))
-                    if case .diverged(let reason) = runner.learner.health {
-                        summary.stoppedEarly = "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
-                        break
-                    }
-                    start += p
-                    let context = PolicyContext(actions: actions, defaultAction: defaultAction, nextPeriod: runner.period,
-                                                episodeLength: settings.episodeLength)
-                    action = policy.decide(out.observation, context: context)
-                    fallback = policy.lastFallback
-                }
-                summary.meanMetric = metricSum / Double(max(summary.periods - 1, 1))
-                summary.compute = computeSum
-            }
+        runner.configure(learningRate: lr, batchSize: batch)
+        if warm > 0 { x.withUnsafeBufferPointer { px in y.withUnsafeBufferPointer { py in runner.warmStart(px.baseAddress!, labels: py.baseAddress!, rows: warm) } } }
+        // From here on the buffers hold one period: period 0 is the tail of the first read.
+        if warm > 0 {
+            x = Array(x[(warm * f)...])
+            y = Array(y[warm...])
         }
+        var action = defaultAction
+        var fallback: FallbackReason?
+        var metricSum = 0.0, computeSum = 0.0
+        var filled = p
+        while filled == p {
+            let out = x.withUnsafeBufferPointer { px in
+                y.withUnsafeBufferPointer { py in runner.step(action, px.baseAddress!, labels: py.baseAddress!) }
+            }
+            if runner.period > 1 {  // period 0 runs the default action before the policy has seen anything
+                metricSum += out.reading.metric
+                computeSum += out.compute
+            }
+            summary.periods += 1
+            summary.retrains += out.action.retrain == .fullRetrain ? 1 : 0
+            summary.fineTunes += out.action.retrain == .fineTune ? 1 : 0
+            if let fallback { summary.fallbacks[fallback.rawValue, default: 0] += 1 }
+            try log(PeriodLog(period: runner.period - 1, action: out.action, learningRate: out.learningRate,
+                              batchSize: out.batchSize, fallback: fallback?.rawValue, metric: out.reading.metric,
+                              loss: out.reading.loss, compute: out.compute, adwinAlarm: out.reading.adwinAlarm,
+                              observation: out.observation))
+            if case .diverged(let reason) = runner.learner.health {
+                summary.stoppedEarly = "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
+                break
+            }
+            let context = PolicyContext(actions: actions, defaultAction: defaultAction, nextPeriod: runner.period,
+                                        episodeLength: settings.episodeLength)
+            action = policy.decide(out.observation, context: context)
+            fallback = policy.lastFallback
+            filled = try x.withUnsafeMutableBufferPointer { px in
+                try y.withUnsafeMutableBufferPointer { py in try source.read(rows: p, features: px.baseAddress!, labels: py.baseAddress!) }
+            }
+            summary.samples += filled
+        }
+        summary.meanMetric = metricSum / Double(max(summary.periods - 1, 1))
+        summary.compute = computeSum
+        summary.skippedRows = source.skippedCount
         return summary
     }
 }

@@ -47,3 +47,40 @@ private func csv(rows: Int, bad: Bool = false) -> String {
     let oracle = try CLIProcess.run(["learn", "--policy", "oracle", "--data", data.path, "--label", "label"])
     #expect(oracle.status == 2 && oracle.stderr.contains("only `drifttune simulate` knows"))
 }
+
+/// The same stream with a text column: refused by default naming it, learned with one-hot.
+private func csvWithColor(rows: Int) -> String {
+    var lines = ["a,color,label"]
+    let colors = ["red", "green", "blue", "teal"]
+    for i in 0..<rows {
+        let a = Double((i * 37) % 101) / 50 - 1, c = i % 4
+        lines.append("\(a * 1000),\(colors[c]),\(a + (c < 2 ? 0.5 : -0.5) > 0 ? 1 : 0)")
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+@Test func learnStreamsStandardInputAndHandlesTextColumnsByFlag() throws {
+    let text = csvWithColor(rows: 2_000)
+    let refused = try CLIProcess.run(["learn", "--policy", "fixed", "--data", "-", "--label", "label", "--period", "200"], stdin: text)
+    #expect(refused.status == 2)
+    #expect(refused.stderr == "drifttune: error: <stdin>:2: column color holds text (\"red\"), not numbers; encode it with --categorical onehot or drop the column\n")
+    let encoded = try CLIProcess.run(["learn", "--policy", "fixed", "--data", "-", "--label", "label", "--period", "200",
+                                      "--categorical", "onehot", "--max-categories", "3", "--json"], stdin: text)
+    #expect(encoded.status == 0, "\(encoded.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(encoded.stdout.utf8)) as? [String: Any]
+    #expect(summary?["samples"] as? Int == 2_000)
+    #expect((summary?["mean_metric"] as? Double ?? 0) > 0.8)
+    let unscaled = try CLIProcess.run(["learn", "--policy", "fixed", "--data", "-", "--label", "label", "--period", "200",
+                                       "--categorical", "onehot", "--standardize", "false", "--json"], stdin: text)
+    #expect(unscaled.status == 0 && unscaled.stdout != encoded.stdout)
+    let badFlag = try CLIProcess.run(["learn", "--policy", "fixed", "--data", "-", "--label", "label", "--categorical", "hash"], stdin: text)
+    #expect(badFlag.status == 2 && badFlag.stderr.contains("--categorical hash: expected refuse or onehot"))
+    let badClasses = try CLIProcess.run(["learn", "--policy", "fixed", "--data", "-", "--label", "label", "--classes", "1"], stdin: text)
+    #expect(badClasses.status == 2 && badClasses.stderr.contains("--classes 1: expected 2 to 10000"))
+    // A label beyond --classes is a malformed row on its own line, even before the first period.
+    var lines = csv(rows: 600).split(separator: "\n").map(String.init)
+    lines[4] = "0.1,0.2,2"
+    let three = try CLIProcess.run(["learn", "--policy", "fixed", "--data", "-", "--label", "label", "--period", "100", "--model", "softmax",
+                                    "--classes", "2"], stdin: lines.joined(separator: "\n") + "\n")
+    #expect(three.stderr == "drifttune: error: <stdin>:5: label 2 is beyond the run's classes (0 to 1, from --classes or the rows before the first period)\n")
+}
