@@ -73,4 +73,6 @@ public struct TrainingRecord: Sendable, Equatable, Codable {
     public var setting: FixedSetting?
     /// The trained agent's policy (PolicyGradient's serialized form).
     public var agentPolicy: AgentPolicyData?
+    /// Static hindsight's choice.
+    public var ruleSetting: StaticRuleSetting? = nil
 }

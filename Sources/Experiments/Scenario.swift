@@ -22,6 +22,8 @@ public struct Scenario: Sendable {
     public var methods: [Method]
     public var metrics: [Metric]
     public var statistics: StatisticsSettings
+    /// The `planner` method's search (`planner: {horizon, radius}`; defaults 4 and 1).
+    public var planner = LookaheadPlanner()
 }
 
 /// One evaluation environment of a scenario.
