@@ -88,14 +88,14 @@ public struct StaticSettingPolicy: TuningPolicy {
 /// The best static setting on the held-out seeds themselves (`StaticHindsight`).
 struct StaticHindsightProvider: MethodProvider {
     func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord? {
-        try StaticHindsight(spec: environment.spec, seeds: scenario.testSeeds).run()
+        try StaticHindsight(spec: environment.spec, seeds: scenario.testSeeds, rules: scenario.hindsightRules).run()
     }
 
     func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy {
-        guard let policy = training?.ruleSetting?.policy else {
+        guard let setting = training?.setting else {
             throw SweepError.missingTraining(method: Method.staticHindsight.description, environment: training?.environment ?? spec.name)
         }
-        return policy
+        return setting.policy
     }
 }
 

@@ -18,7 +18,7 @@ public enum RunIdentity {
         if method == .staticHindsight {
             // It searches on the evaluation environment and seeds, not the training ones.
             text += "evaluate=\(environment.identity)\ntest_seeds=\(scenario.testSeeds.map(String.init).joined(separator: ","))\n"
-            text += "rules=\(StaticHindsight.retrainRules.joined(separator: ","))\n"
+            text += "rules=\(scenario.hindsightRules.map(\.description).joined(separator: ","))\n"
         }
         if method == .agent {
             let encoder = JSONEncoder()

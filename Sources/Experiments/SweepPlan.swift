@@ -59,7 +59,7 @@ public struct SweepPlan: Sendable {
     func weight(_ job: TrainingJob) -> Double {
         guard job.method == .staticHindsight else { return Double(scenario.training.steps) }
         let env = scenario.environments[job.environment]
-        let grid = StaticHindsight(spec: env.spec, seeds: scenario.testSeeds).grid.count
+        let grid = StaticHindsight(spec: env.spec, seeds: scenario.testSeeds, rules: scenario.hindsightRules).grid.count
         return Double(grid * scenario.testSeeds.count * env.spec.episodeLength)
     }
 

@@ -12,6 +12,7 @@ private let headroomScenario = """
     test_seeds: [11, 12]
     training: {steps: 12}
     planner: {horizon: 2, radius: 0}
+    static_hindsight: {rules: [never, periodic:5, adwin]}
     methods: [fixed, periodic:5, adwin, static-hindsight, planner]
     statistics: {bootstrap_resamples: 200, bootstrap_seed: 9}
 
@@ -26,7 +27,12 @@ private let headroomScenario = """
         #expect(Method.staticHindsight.isTrained && !Method.planner.isTrained)
         let s = try loadTiny(headroomScenario)
         #expect(s.planner.horizon == 2 && s.planner.radius == 0)
+        #expect(s.hindsightRules.map(\.description) == ["never", "periodic:5", "adwin"])
         #expect(try loadTiny(tinyScenario).planner.horizon == 4)
+        #expect(try loadTiny(tinyScenario).hindsightRules.count == 6)
+        #expect(throws: (any Error).self) {
+            try loadTiny(headroomScenario.replacingOccurrences(of: "adwin]", with: "sometimes]"))
+        }
         #expect(throws: (any Error).self) {
             try loadTiny(headroomScenario.replacingOccurrences(of: "radius: 0", with: "depth: 0"))
         }
@@ -40,8 +46,8 @@ private let headroomScenario = """
         let plan = SweepPlan(scenario: s)
         let job = try #require(plan.training.first { $0.method == .staticHindsight })
         let record = try #require(store.training(job.id))
-        let setting = try #require(record.ruleSetting)
-        #expect(StaticHindsight.retrainRules.contains(setting.rule))
+        let setting = try #require(record.setting)
+        #expect(StaticHindsight(spec: s.environments[0].spec, seeds: s.testSeeds, rules: s.hindsightRules).grid.contains(setting))
         let set = try ResultTables.resultSet(plan: plan, store: store)
         func mean(_ m: String) -> Double {
             Statistics.mean(set.values(environment: "network-diagnosis", method: m, metric: "episode_reward").map(\.value))
