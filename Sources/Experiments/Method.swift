@@ -20,6 +20,11 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
     case cosine
     /// Told the drift schedule: an upper reference, not a baseline.
     case oracle
+    /// The best static (lr, batch, retrain rule) chosen on the held-out seeds themselves
+    /// (`StaticHindsight`): a reference, not a baseline.
+    case staticHindsight
+    /// Lookahead over environment snapshots (`LookaheadPlanner`): an upper reference, not deployable.
+    case planner
     /// The PPO agent trained on the training seeds.
     case agent
 
@@ -33,11 +38,13 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
         case .alarm(let s): s.rawValue
         case .cosine: "cosine-restarts"
         case .oracle: "oracle"
+        case .staticHindsight: "static-hindsight"
+        case .planner: LookaheadPlanner.name
         case .agent: "agent"
         }
     }
 
-    public static let help = "fixed | never | static-search | periodic:K | adwin | ddm | ks | cosine-restarts | oracle | agent"
+    public static let help = "fixed | never | static-search | periodic:K | adwin | ddm | ks | cosine-restarts | oracle | static-hindsight | planner | agent"
 
     /// Parses a name (inverse of `description`).
     public init?(name: String) {
@@ -50,6 +57,8 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
         case "ks": self = .alarm(.ks)
         case "cosine-restarts": self = .cosine
         case "oracle": self = .oracle
+        case "static-hindsight": self = .staticHindsight
+        case LookaheadPlanner.name: self = .planner
         case "agent": self = .agent
         default:
             guard let k = HandWrittenRule.periodicInterval(name) else { return nil }
@@ -57,11 +66,12 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    /// True for methods that train before they are evaluated.
-    public var isTrained: Bool { self == .staticSearch || self == .agent }
+    /// True for methods that train before they are evaluated (static hindsight "trains" on the
+    /// held-out seeds: its grid search is a job like the others).
+    public var isTrained: Bool { self == .staticSearch || self == .agent || self == .staticHindsight }
 
     /// True for reference methods excluded from "best baseline" comparisons.
-    public var isReference: Bool { self == .oracle }
+    public var isReference: Bool { self == .oracle || self == .staticHindsight || self == .planner }
 
     public init(from decoder: Decoder) throws {
         let s = try decoder.singleValueContainer().decode(String.self)
@@ -79,7 +89,8 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The policy of an untrained method on an environment with `spec` (the oracle reads its
     /// drift schedule); nil for trained ones. Rules come from `HandWrittenRule`, the one vocabulary
     /// `simulate` and `learn` use too.
+    /// The planner has no policy: it plays the environment itself (`PlannerProvider`).
     public func untrainedPolicy(spec: EnvironmentSpec) -> (any TuningPolicy)? {
-        isTrained ? nil : PolicyName.parse(description, spec: spec)
+        isTrained || self == .planner ? nil : PolicyName.parse(description, spec: spec)
     }
 }

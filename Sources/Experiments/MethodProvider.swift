@@ -11,6 +11,18 @@ public protocol MethodProvider: Sendable {
     /// The policy to evaluate on an environment with `spec`, from the training record when the
     /// method trained.
     func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy
+    /// One evaluation episode on `environment` from `seed`. By default the policy plays it; a
+    /// method that needs the environment itself (the planner) plays it its own way.
+    func episode(training: TrainingRecord?, environment: ScenarioEnvironment, scenario: Scenario, seed: UInt64) throws -> EpisodeResult
+}
+
+extension MethodProvider {
+    public func episode(training: TrainingRecord?, environment: ScenarioEnvironment, scenario: Scenario,
+                        seed: UInt64) throws -> EpisodeResult {
+        let policy = AnyPolicy(try policy(training: training, spec: environment.spec))
+        var tuning = try TuningEnvironment(spec: environment.spec, components: .standard)
+        return tuning.runEpisode(policy: policy, seed: seed)
+    }
 }
 
 /// Errors of sweep execution that are not about the scenario file.
@@ -73,11 +85,42 @@ public struct StaticSettingPolicy: TuningPolicy {
     }
 }
 
+/// The best static setting on the held-out seeds themselves (`StaticHindsight`).
+struct StaticHindsightProvider: MethodProvider {
+    func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord? {
+        try StaticHindsight(spec: environment.spec, seeds: scenario.testSeeds, rules: scenario.hindsightRules).run()
+    }
+
+    func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy {
+        guard let setting = training?.setting else {
+            throw SweepError.missingTraining(method: Method.staticHindsight.description, environment: training?.environment ?? spec.name)
+        }
+        return setting.policy
+    }
+}
+
+/// The lookahead planner (`LookaheadPlanner`) with the scenario's `planner` settings.
+struct PlannerProvider: MethodProvider {
+    func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord? { nil }
+
+    func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy {
+        throw SweepError.missingTraining(method: Method.planner.description, environment: spec.name)
+    }
+
+    func episode(training: TrainingRecord?, environment: ScenarioEnvironment, scenario: Scenario,
+                 seed: UInt64) throws -> EpisodeResult {
+        var tuning = try TuningEnvironment(spec: environment.spec, components: .standard)
+        return scenario.planner.runEpisode(in: &tuning, seed: seed)
+    }
+}
+
 extension Method {
     /// The provider that trains and builds this method's policy.
     public var provider: any MethodProvider {
         switch self {
         case .staticSearch: StaticSearchProvider()
+        case .staticHindsight: StaticHindsightProvider()
+        case .planner: PlannerProvider()
         case .agent: AgentProvider()
         default: FixedMethodProvider(method: self)
         }

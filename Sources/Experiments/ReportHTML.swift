@@ -10,7 +10,7 @@ public enum ReportHTML {
         h += "<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;font-size:13px}"
         h += "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th:first-child,td:first-child{text-align:left}.best{font-weight:bold}</style>\n"
         h += "</head><body>\n<h1>DriftTune results: \(esc(set.scenario))</h1>\n"
-        h += "<p>Mean over held-out seeds. Dashed vertical lines: drift onsets. Dots: retrains (size: share of seeds retraining). The oracle knows the drift schedule (upper reference).</p>\n"
+        h += "<p>Mean over held-out seeds. Dashed vertical lines: drift onsets. Dots: retrains (size: share of seeds retraining). Dashed curves: references (the oracle knows the drift schedule, static-hindsight chose its setting on these seeds, the planner looks ahead on environment snapshots).</p>\n"
         let colors = Dictionary(uniqueKeysWithValues: set.methods.enumerated().map { ($0.element, SVGChart.palette[$0.offset % SVGChart.palette.count]) })
         // Learning curves of trained methods.
         let training = set.curves.filter { $0.curve == "training_reward" }
@@ -44,7 +44,7 @@ public enum ReportHTML {
                 for r in retrains where r.value > 0 { retrainBy[r.step, default: 0] += 1 }
                 let pts = byStep.keys.sorted().map { (x: Double($0), y: Statistics.mean(byStep[$0]!)) }
                 let marks = retrainBy.keys.sorted().map { (x: Double($0), size: retrainBy[$0]! / max(seeds, 1)) }
-                series.append(.init(name: m, color: colors[m] ?? "#000", points: pts, marks: marks, dashed: m == "oracle"))
+                series.append(.init(name: m, color: colors[m] ?? "#000", points: pts, marks: marks, dashed: SummaryMarkdown.isReference(m)))
             }
             h += SVGChart(title: "\(env): task metric per period", xLabel: "period", yLabel: "metric", series: series,
                           verticals: onsets).render()

@@ -15,6 +15,11 @@ public enum RunIdentity {
         var text = "drifttune-train/\(formatVersion)\ntrain=\(environment.trainIdentity)\nmethod=\(method)\n"
         text += "seeds=\(scenario.trainSeeds.map(String.init).joined(separator: ","))\n"
         text += "budget=\(scenario.training.steps)\nsearch_seeds=\(scenario.training.searchSeedsPerCandidate)\n"
+        if method == .staticHindsight {
+            // It searches on the evaluation environment and seeds, not the training ones.
+            text += "evaluate=\(environment.identity)\ntest_seeds=\(scenario.testSeeds.map(String.init).joined(separator: ","))\n"
+            text += "rules=\(scenario.hindsightRules.map(\.description).joined(separator: ","))\n"
+        }
         if method == .agent {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
@@ -25,9 +30,12 @@ public enum RunIdentity {
     }
 
     /// Identity of an evaluation run.
-    public static func run(environment: ScenarioEnvironment, method: Method, seed: UInt64, trainingId: String?) -> String {
+    /// `settings`: what else determines the run (the planner's search), empty for most methods.
+    public static func run(environment: ScenarioEnvironment, method: Method, seed: UInt64, trainingId: String?,
+                           settings: String = "") -> String {
         digest("drifttune-run/\(formatVersion)\nenv=\(environment.identity)\nlabel=\(environment.label)\n"
-               + "method=\(method)\nseed=\(seed)\ntraining=\(trainingId ?? "-")\n")
+               + "method=\(method)\nseed=\(seed)\ntraining=\(trainingId ?? "-")\n"
+               + (settings.isEmpty ? "" : "settings=\(settings)\n"))
     }
 
     /// The job's private random stream, split from its identity.

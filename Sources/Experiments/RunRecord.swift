@@ -69,7 +69,7 @@ public struct TrainingRecord: Sendable, Equatable, Codable {
     /// Learning curve: (environment steps so far, mean episode reward).
     public var curveSteps: [Int]
     public var curveValues: [Double]
-    /// The static search's choice.
+    /// The static search's (or static hindsight's) choice.
     public var setting: FixedSetting?
     /// The trained agent's policy (PolicyGradient's serialized form).
     public var agentPolicy: AgentPolicyData?

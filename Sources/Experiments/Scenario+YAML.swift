@@ -79,6 +79,29 @@ extension Scenario {
             statistics.confidence = try st.double("confidence", in: 0.5...0.999, default: statistics.confidence)
             try st.finish()
         }
+        var planner = LookaheadPlanner()
+        if var pl = try m.optionalMap("planner") {
+            planner.horizon = try pl.int("horizon", in: 1...50, default: planner.horizon)
+            planner.radius = try pl.int("radius", in: 0...10, default: planner.radius)
+            try pl.finish()
+        }
+        var hindsightRules = StaticHindsight.defaultRules
+        if var h = try m.optionalMap("static_hindsight") {
+            if let list = try h.optionalList("rules") {
+                hindsightRules = []
+                for item in list {
+                    let text = try ConfigMap.string(item.node, file: file, field: item.field)
+                    guard let rule = StaticHindsight.Rule(name: text), !hindsightRules.contains(rule) else {
+                        throw .outOfRange(file: file, line: item.node.mark?.line ?? 0, column: item.node.mark?.column ?? 0,
+                                          field: item.field, value: "'\(text)'",
+                                          expected: "never | periodic:K | adwin | ddm | ks, each once")
+                    }
+                    hindsightRules.append(rule)
+                }
+                guard !hindsightRules.isEmpty else { throw h.error("rules", "expected at least one rule") }
+            }
+            try h.finish()
+        }
         var environments: [ScenarioEnvironment] = []
         for item in try m.list("environments") {
             let env = try readEnvironment(item.node, field: item.field, file: file, catalog: catalog)
@@ -98,7 +121,8 @@ extension Scenario {
         try m.finish()
         return Scenario(name: name, description: description, file: file, contentHash: SHA256.hex(of: Array(yaml.utf8)),
                         environments: environments, trainSeeds: trainSeeds, testSeeds: testSeeds, training: training,
-                        agent: agent, methods: methods, metrics: metrics, statistics: statistics)
+                        agent: agent, methods: methods, metrics: metrics, statistics: statistics, planner: planner,
+                        hindsightRules: hindsightRules)
     }
 
     /// The `agent:` block: any `train --config` key (read and validated by PolicyGradient's reader)

@@ -22,6 +22,10 @@ public struct Scenario: Sendable {
     public var methods: [Method]
     public var metrics: [Metric]
     public var statistics: StatisticsSettings
+    /// The `planner` method's search (`planner: {horizon, radius}`; defaults 4 and 1).
+    public var planner = LookaheadPlanner()
+    /// The `static-hindsight` method's retrain rules (`static_hindsight: {rules: [...]}`).
+    public var hindsightRules = StaticHindsight.defaultRules
 }
 
 /// One evaluation environment of a scenario.

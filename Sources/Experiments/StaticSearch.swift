@@ -35,11 +35,20 @@ public struct StaticSearch: Sendable {
         var rng = rng
         rng.shuffle(&grid)
         let count = max(1, min(grid.count, steps / max(stepsPerCandidate, 1)))
+        return try StaticSearch.best(of: Array(grid.prefix(count)), specs: specs, seeds: seeds, method: .staticSearch,
+                                     components: components)
+    }
+
+    /// Scores every candidate in order by mean episode reward over `specs` × `seeds` (common random
+    /// numbers) and keeps the best (the first on ties). The record's `setting` is the winner, its
+    /// curve the best score so far against environment steps simulated.
+    static func best(of candidates: [FixedSetting], specs: [EnvironmentSpec], seeds: [UInt64], method: Method,
+                     components: EnvironmentComponents) throws -> TrainingRecord {
         var envs = try specs.map { try TuningEnvironment(spec: $0, components: components) }
         var best: (FixedSetting, Double)? = nil
         var simulated = 0
         var curveSteps: [Int] = [], curveValues: [Double] = []
-        for candidate in grid.prefix(count) {
+        for candidate in candidates {
             var rewards: [Double] = []
             for i in envs.indices {
                 for seed in seeds {
@@ -53,8 +62,8 @@ public struct StaticSearch: Sendable {
             curveSteps.append(simulated)
             curveValues.append(best!.1)
         }
-        return TrainingRecord(id: "", environment: "", method: Method.staticSearch.description, steps: simulated,
-                              curveSteps: curveSteps, curveValues: curveValues, setting: best!.0, agentPolicy: nil)
+        return TrainingRecord(id: "", environment: "", method: method.description, steps: simulated,
+                              curveSteps: curveSteps, curveValues: curveValues, setting: best?.0, agentPolicy: nil)
     }
 }
 

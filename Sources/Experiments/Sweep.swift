@@ -142,9 +142,7 @@ public struct Sweep: Sendable {
             }
             training = t
         }
-        let policy = AnyPolicy(try job.method.provider.policy(training: training, spec: env.spec))
-        var tuning = try TuningEnvironment(spec: env.spec, components: .standard)
-        let episode = tuning.runEpisode(policy: policy, seed: job.seed)
+        let episode = try job.method.provider.episode(training: training, environment: env, scenario: scenario, seed: job.seed)
         return RunRecord(id: job.id, environment: env.label, method: job.method.description, trainingId: job.trainingId,
                          episode: episode, spec: env.spec)
     }

@@ -34,8 +34,10 @@ public struct SweepPlan: Sendable {
                     training.append(TrainingJob(id: id, environment: e, method: m))
                     trainingId = id
                 }
+                let settings = m == .planner ? "horizon=\(scenario.planner.horizon),radius=\(scenario.planner.radius)" : ""
                 for seed in scenario.testSeeds {
-                    evaluation.append(EvaluationJob(id: RunIdentity.run(environment: env, method: m, seed: seed, trainingId: trainingId),
+                    evaluation.append(EvaluationJob(id: RunIdentity.run(environment: env, method: m, seed: seed, trainingId: trainingId,
+                                                                        settings: settings),
                                                     environment: e, method: m, seed: seed, trainingId: trainingId))
                 }
             }
@@ -54,8 +56,18 @@ public struct SweepPlan: Sendable {
     }
 
     /// Work units of a training job (environment steps), for progress and ETA.
-    func weight(_ job: TrainingJob) -> Double { Double(scenario.training.steps) }
+    func weight(_ job: TrainingJob) -> Double {
+        guard job.method == .staticHindsight else { return Double(scenario.training.steps) }
+        let env = scenario.environments[job.environment]
+        let grid = StaticHindsight(spec: env.spec, seeds: scenario.testSeeds, rules: scenario.hindsightRules).grid.count
+        return Double(grid * scenario.testSeeds.count * env.spec.episodeLength)
+    }
 
-    /// Work units of an evaluation run (its episode's steps).
-    func weight(_ job: EvaluationJob) -> Double { Double(scenario.environments[job.environment].spec.episodeLength) }
+    /// Work units of an evaluation run (its episode's steps; the planner's simulated ones).
+    func weight(_ job: EvaluationJob) -> Double {
+        let spec = scenario.environments[job.environment].spec
+        guard job.method == .planner else { return Double(spec.episodeLength) }
+        let candidates = scenario.planner.candidates(around: spec.defaultAction, bins: spec.actionBins).count
+        return Double(spec.episodeLength * (1 + candidates * scenario.planner.horizon))
+    }
 }

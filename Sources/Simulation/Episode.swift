@@ -84,6 +84,13 @@ extension TuningEnvironment {
     /// Runs one episode of `policy` from `seed`.
     public mutating func runEpisode<P: TuningPolicy>(policy: P, seed: UInt64) -> EpisodeResult {
         var policy = policy
+        return runEpisode(name: policy.name, seed: seed) { _, obs, context in policy.decide(obs, context: context) }
+    }
+
+    /// Runs one episode from `seed`, asking `decide` for each action. It sees the environment as
+    /// it is before the step (a value: a copy is an independent snapshot a planner may step ahead).
+    public mutating func runEpisode(name: String, seed: UInt64,
+                                    decide: (TuningEnvironment, [Float], PolicyContext) -> TuningAction) -> EpisodeResult {
         var obs = reset(seed: seed)
         let r0 = lastReading
         var records = [PeriodRecord(period: 0, metric: r0.metric, reward: 0, compute: lastCompute, retrain: .none,
@@ -92,7 +99,7 @@ extension TuningEnvironment {
         var reason: String? = nil
         var p = 1
         while true {
-            let action = policy.decide(obs, context: policyContext(nextPeriod: p))
+            let action = decide(self, obs, policyContext(nextPeriod: p))
             let r = step(action)
             records.append(PeriodRecord(period: r.info.period, metric: r.info.metric, reward: r.reward,
                                         compute: r.info.compute, retrain: r.info.retrain,
@@ -105,7 +112,7 @@ extension TuningEnvironment {
                 break
             }
         }
-        return EpisodeResult(environment: spec.name, policy: policy.name, seed: seed, metricName: spec.metric.rawValue,
+        return EpisodeResult(environment: spec.name, policy: name, seed: seed, metricName: spec.metric.rawValue,
                              periods: records, terminationReason: reason)
     }
 }

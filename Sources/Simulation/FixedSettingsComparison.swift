@@ -3,29 +3,34 @@ import Foundation
 import PolicyRuntime
 
 /// One hand-set configuration: a fixed learning rate and batch size bin, retraining every
-/// `retrainEvery` periods (0: never).
+/// `retrainEvery` periods (0: never), or when `retrainSignal` fires if one is given.
 public struct FixedSetting: Sendable, Hashable, Codable {
     public var learningRateBin: Int
     public var batchSizeBin: Int
     public var retrainEvery: Int
+    /// Retrain on this drift signal instead of periodically (`AlarmRetrainPolicy`); nil: periodic.
+    public var retrainSignal: AlarmRetrainPolicy.Signal? = nil
 
-    public init(learningRateBin: Int, batchSizeBin: Int, retrainEvery: Int) {
+    public init(learningRateBin: Int, batchSizeBin: Int, retrainEvery: Int, retrainSignal: AlarmRetrainPolicy.Signal? = nil) {
         self.learningRateBin = learningRateBin
         self.batchSizeBin = batchSizeBin
         self.retrainEvery = retrainEvery
+        self.retrainSignal = retrainSignal
     }
 
     /// A policy that follows the setting.
     public var policy: any TuningPolicy {
         let base = FixedPolicy(learningRateBin: learningRateBin, batchSizeBin: batchSizeBin)
+        if let signal = retrainSignal { return AlarmRetrainPolicy(signal: signal, base: base) }
         return retrainEvery > 0 ? PeriodicRetrainPolicy(every: retrainEvery, base: base) : base
     }
 
-    /// E.g. `lr=0.03 b=32 K=5` with the values of `actions`.
+    /// E.g. `lr=0.03 b=32 K=5` (or `K=adwin`) with the values of `actions`.
     public func label(_ actions: ActionBins) -> String {
         let lr = actions.learningRates[min(learningRateBin, actions.learningRates.count - 1)]
         let b = actions.batchSizes[min(batchSizeBin, actions.batchSizes.count - 1)]
-        return String(format: "lr=%.3g b=%d K=%@", lr, b, retrainEvery > 0 ? "\(retrainEvery)" : "never")
+        let k = retrainSignal?.rawValue ?? (retrainEvery > 0 ? "\(retrainEvery)" : "never")
+        return String(format: "lr=%.3g b=%d K=%@", lr, b, k)
     }
 }
 

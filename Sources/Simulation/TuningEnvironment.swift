@@ -53,6 +53,11 @@ public struct StepResult: Sendable, Equatable {
 ///     var env = try TuningEnvironment(spec: spec, components: .standard)
 ///     var obs = env.reset(seed: 7)
 ///     let r = env.step(TuningAction(learningRateBin: 2, batchSizeBin: 1, retrain: .fineTune))
+///
+/// A value, all the way down: the learners (`OnlineLearner` conformers), the monitor and its
+/// detectors, the generator and the random streams are structs over arrays, so a copy is an
+/// independent snapshot (copy-on-write) that can be stepped ahead without touching the original
+/// (`LookaheadPlanner` relies on this; `TuningEnvironmentSnapshotTests` checks it).
 public struct TuningEnvironment: Sendable {
     public let spec: EnvironmentSpec
     public let schema = ObservationSchema.current
