@@ -32,7 +32,9 @@ DRIFTTUNE_FUZZ_TARGET="$target" DRIFTTUNE_ENVIRONMENTS="$PWD/environments" \
     "$bin" "$work/corpus" "fuzz/corpus/$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 \
     -artifact_prefix="$work/crashes/" -print_final_stats=1 >"$log" 2>&1 || status=$?
 echo "fuzz: $target exit status $status"
-grep -E '^#[0-9]+ +DONE|^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|^Done [0-9]+ runs' "$log" || tail -n 40 "$log"
+# libFuzzer's last status line carries the coverage (cov: edges, ft: features) and corpus size.
+grep -E '^#[0-9]+' "$log" | tail -n 1 || true
+grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)|^Done [0-9]+ runs' "$log" || tail -n 40 "$log"
 if [[ $status -ne 0 ]]; then
     grep -E 'ERROR: |SUMMARY: |Test unit written to|Fatal error|Illegal instruction' "$log" | head -n 20 || true
 fi

@@ -20,8 +20,8 @@ public enum YAMLNodes {
 
     /// The integer a scalar holds, as Yams' `Node.int` reads it, but never trapping: Yams reads a
     /// sexagesimal integer ("1:30" is 90) with unchecked arithmetic, so one of 11 or more parts
-    /// ("1:1:1:1:1:1:1:1:1:1:1") overflowed `Int` and crashed the reader (found by fuzzing). Read
-    /// here with overflow checks, a value that does not fit in `Int` is not an integer.
+    /// ("1:1:1:1:1:1:1:1:1:1:1") overflowed `Int` and crashed the reader (found while writing the
+    /// fuzz targets). Read here with overflow checks, a value that does not fit is not an integer.
     public static func int(_ n: Node) -> Int? {
         guard let scalar = n.scalar else { return nil }
         guard scalar.string.contains(":") else { return n.int }

@@ -13,8 +13,9 @@ private func read(_ yaml: String, _ body: (inout ConfigMap) throws(ConfigError) 
     }
 }
 
-/// Fuzzing regression: Yams' sexagesimal integers ("1:30" is 90) overflowed `Int` unchecked and
-/// trapped for 11 or more parts; a value that does not fit is now "not an integer".
+/// Regression (found while writing the fuzz targets): Yams' sexagesimal integers ("1:30" is 90)
+/// overflowed `Int` unchecked and trapped for 11 or more parts; one that does not fit is now "not
+/// an integer".
 @Test func fuzzLongSexagesimalIntegerIsAnErrorNotATrap() {
     let long = "1:1:1:1:1:1:1:1:1:1:1:1"
     #expect(read("n: \(long)") { m throws(ConfigError) in _ = try m.int("n", in: 0...9) }

@@ -1,8 +1,8 @@
 // libFuzzer entry point for DriftTune's input readers (issue 14, "Fuzzing").
 //
 // One executable serves every target; `DRIFTTUNE_FUZZ_TARGET` picks the reader. Built with
-// `-D FUZZING -sanitize=fuzzer,address` (scripts/fuzz.sh), libFuzzer supplies `main` and calls
-// `LLVMFuzzerTestOneInput`. In a normal `swift build` the file compiles to a stub that only says how
+// `-D FUZZING -sanitize=fuzzer,address` (scripts/fuzz.sh), `main` hands over to libFuzzer's driver,
+// which calls `LLVMFuzzerTestOneInput`. In a normal `swift build` the file compiles to a stub that only says how
 // to run it, so the package builds and tests as before.
 import DriftTuneCLI
 import Experiments
@@ -72,6 +72,15 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 #if FUZZING
+/// libFuzzer's driver (in the runtime `-sanitize=fuzzer` links). SwiftPM gives an executable its own
+/// entry point, so `main` below starts the driver rather than relying on libFuzzer's `main`.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
 /// The target named by `DRIFTTUNE_FUZZ_TARGET`, read once.
 private let selectedTarget: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["DRIFTTUNE_FUZZ_TARGET"] ?? ""
@@ -89,9 +98,19 @@ public func fuzzTestOneInput(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CI
     selectedTarget.run(data)
     return 0
 }
+
+@main
+enum FuzzMain {
+    static func main() {
+        _ = selectedTarget
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv) { bytes, count in fuzzTestOneInput(bytes, count) })
+    }
+}
 #else
 @main
-enum FuzzStub {
+enum FuzzMain {
     static func main() {
         let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
         print("drifttune-fuzz is a libFuzzer target; run it with scripts/fuzz.sh \(names) SECONDS")
