@@ -70,6 +70,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "drifttune", dependencies: ["DriftTuneCLI"]),
+        // libFuzzer targets for the input readers; a stub unless built by scripts/fuzz.sh (-D FUZZING).
+        .executableTarget(
+            name: "drifttune-fuzz",
+            dependencies: ["DriftTuneCLI", "Experiments", "PolicyGradient", "PolicyRuntime", "ProductionLearner", "Simulation"],
+            path: "fuzz/Sources/drifttune-fuzz"
+        ),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),

@@ -178,7 +178,7 @@ public struct ConfigMap {
     }
 
     public static func double(_ n: Node, file: String, field: String, in range: ClosedRange<Double>) throws(ConfigError) -> Double {
-        guard n.scalar != nil, let v = n.float, n.bool == nil || n.int != nil else {
+        guard n.scalar != nil, let v = n.float, n.bool == nil || YAMLNodes.int(n) != nil else {
             throw typeError(n, file: file, field: field, "a number")
         }
         guard range.contains(v) else {
@@ -189,7 +189,7 @@ public struct ConfigMap {
     }
 
     public static func int(_ n: Node, file: String, field: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
-        guard n.scalar != nil, let v = n.int else { throw typeError(n, file: file, field: field, "an integer") }
+        guard n.scalar != nil, let v = YAMLNodes.int(n) else { throw typeError(n, file: file, field: field, "an integer") }
         guard range.contains(v) else {
             throw .outOfRange(file: file, line: n.mark?.line ?? 0, column: n.mark?.column ?? 0, field: field,
                               value: "\(v)", expected: "an integer in \(range.lowerBound)...\(range.upperBound)")
