@@ -102,35 +102,6 @@ def read_csv(path):
 
 # ---------------------------------------------------------------- DriftTune
 
-def upgraded_policy(path, folder):
-    """The committed policy files are format version 1, which `learn` refuses (it reads version 2 and
-    says to export again from the checkpoint; the checkpoints are not committed). Version 2 differs in
-    the fallback (a retrain decision by name instead of a bin) and in each feature's `meaning`
-    (documentation, not checked); network weights, normalization, bins, loop and provenance are copied
-    unchanged, so the decisions are the same. Returns the path of the version-2 copy in `folder`."""
-    import hashlib
-    with open(path, "rb") as f:
-        header_line, payload = f.read().split(b"\n", 1)
-    header = json.loads(header_line)
-    if header.get("format_version") == 2:
-        return path
-    assert header.get("format_version") == 1, f"{path}: unexpected format version {header.get('format_version')}"
-    assert hashlib.sha256(payload).hexdigest() == header["sha256"], f"{path}: digest mismatch"
-    doc = json.loads(payload)
-    fb = doc["fallback"]
-    doc["fallback"] = {"learning_rate_bin": fb["learning_rate_bin"], "batch_size_bin": fb["batch_size_bin"],
-                       "retrain": doc["actions"]["retrain_choices"][fb["retrain_bin"]]}
-    for feature in doc["observation_schema"]["features"]:
-        feature.setdefault("meaning", "")
-    body = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
-    head = json.dumps({"format": "drifttune-policy", "format_version": 2, "payload_bytes": len(body),
-                       "sha256": hashlib.sha256(body).hexdigest()}, separators=(",", ":")).encode()
-    out = os.path.join(folder, "v2-" + os.path.basename(path))
-    with open(out, "wb") as f:
-        f.write(head + b"\n" + body)
-    return out
-
-
 def run_drifttune(binary, path, kind, classes, policy, lr=None, standardize=True, no_env=False):
     env = "network-diagnosis" if kind == "binary" else "intent-recognition"
     log = path + ".log.jsonl"
@@ -222,7 +193,7 @@ def main():
     for name, desc, kind, classes, it in streams:
         path = os.path.join(tmp, name + ".csv")
         write_csv(path, it.take(args.samples), args.samples)
-        policy = upgraded_policy(BINARY_POLICY if kind == "binary" else MULTICLASS_POLICY, tmp)
+        policy = BINARY_POLICY if kind == "binary" else MULTICLASS_POLICY
         row = {"stream": name, "description": desc, "kind": kind, "classes": classes}
         m = {}
         m["drifttune_policy"] = run_drifttune(args.binary, path, kind, classes, policy)
@@ -368,10 +339,7 @@ it is listed below). River learns the warm-up samples online and is scored on th
 - **policy**: the committed tuned *domain* policy, `results/network-diagnosis/policies/network-diagnosis.policy`
   (logistic) on binary streams, `results/intent-recognition/policies/intent-recognition.policy` (softmax,
   `--classes K`) on multiclass ones, with `--standardize true` (the policy files record no standardization:
-  their loops predate it, so without the flag `learn` would not standardize). The committed files are policy
-  format version 1, which `learn` now refuses; the script writes a version-2 copy to its temporary folder
-  (fallback retrain as a name instead of a bin, empty feature `meaning`s; weights, normalization, bins and
-  loop unchanged, so the same decisions).
+  their loops predate it, so without the flag `learn` would not standardize).
 - **fixed, periodic:10, adwin, ddm**: hand-written rules with `--env network-diagnosis` (binary) or
   `--env intent-recognition` (multiclass), the specs the policies were trained on, so loop settings, bins and
   default action (lr 0.0306, batch 32) are the policy's; `--standardize true`.
