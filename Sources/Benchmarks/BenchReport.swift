@@ -111,8 +111,8 @@ public struct BenchReport {
     }
 
     /// Pretty, key-sorted JSON.
-    public func json() -> String {
-        let data = try! JSONSerialization.data(withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
+    public func json() throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
 }
