@@ -1,0 +1,179 @@
+"""Reference loader for DriftTune policy files (format version 2), numpy only.
+
+For production stacks outside Swift. It mirrors the Swift PolicyRuntime: the same checks on load
+(header, payload length, SHA-256, shapes, finite values, schema version) and the same decisions,
+guardrails included. The format is described in docs/policy-format.md.
+
+    policy = Policy.load("network.policy", expecting_schema=1)
+    d = policy.decide(observation)          # dict: learning_rate, batch_size, retrain, bins, fallback
+"""
+import hashlib
+import json
+
+import numpy as np
+
+FORMAT_NAME = "drifttune-policy"
+SUPPORTED_VERSIONS = (2,)
+TOLERANCE = np.float32(1e-4)
+
+
+class PolicyFileError(Exception):
+    """A policy file was refused; the message names the file and what was wrong."""
+
+
+def _unique_keys(path):
+    """object_pairs_hook refusing a key that appears twice in one object (json keeps the last
+    silently, Swift's decoder another: one verified file must not give two networks)."""
+    def hook(pairs):
+        obj = {}
+        for key, value in pairs:
+            if key in obj:
+                raise PolicyFileError(f'{path}: duplicate key "{key[:60]}"')
+            obj[key] = value
+        return obj
+    return hook
+
+
+def _nonconforming(name):
+    return {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}[name]
+
+
+class Policy:
+    def __init__(self, document, path="<memory>"):
+        self.document = document
+        self.path = path
+        _validate(document, path)
+        schema = document["observation_schema"]
+        self.feature_names = [f["name"] for f in schema["features"]]
+        self.lower = np.array([f["lower"] for f in schema["features"]], dtype=np.float32)
+        self.upper = np.array([f["upper"] for f in schema["features"]], dtype=np.float32)
+        norm = document["normalization"]
+        mean = np.array(norm["mean"], dtype=np.float64)
+        var = np.array(norm["variance"], dtype=np.float64)
+        inverse_std = 1.0 / np.sqrt(var + norm["epsilon"])
+        # The same arithmetic as the trainer's normalizer, so inputs match bit for bit.
+        self.scale = inverse_std.astype(np.float32)
+        self.shift = (-mean * inverse_std).astype(np.float32)
+        self.clip = np.float32(norm["clip"])
+        net = document["network"]
+        self.activation = net["activation"]
+        self.layers = [_layer(l) for l in net["hidden"]]
+        self.heads = _layer(net["heads"])
+        actions = document["actions"]
+        self.learning_rates = actions["learning_rates"]
+        self.batch_sizes = actions["batch_sizes"]
+        self.retrain_choices = actions["retrain_choices"]
+        self.head_sizes = [len(self.learning_rates), len(self.batch_sizes), len(self.retrain_choices)]
+        fb = document["fallback"]
+        if fb["retrain"] not in self.retrain_choices:
+            raise PolicyFileError(f"fallback.retrain: {fb['retrain']!r} is not one of actions.retrain_choices")
+        self.fallback_bins = [fb["learning_rate_bin"], fb["batch_size_bin"], self.retrain_choices.index(fb["retrain"])]
+        self.fallback_counts = {}
+        self.decision_count = 0
+
+    @classmethod
+    def load(cls, path, expecting_schema=None):
+        with open(path, "rb") as f:
+            data = f.read()
+        newline = data.find(b"\n")
+        if newline < 0:
+            raise PolicyFileError(f"{path}:1: not a DriftTune policy file header: no header line")
+        try:
+            header = json.loads(data[:newline], object_pairs_hook=_unique_keys(path))
+        except ValueError:
+            raise PolicyFileError(f"{path}:1: not a DriftTune policy file header: the first line is not a JSON object")
+        if header.get("format") != FORMAT_NAME:
+            raise PolicyFileError(f'{path}:1: unknown format "{header.get("format")}" (expected "{FORMAT_NAME}")')
+        if header.get("format_version") not in SUPPORTED_VERSIONS:
+            raise PolicyFileError(f"{path}:1: format version {header.get('format_version')} is not supported")
+        payload = data[newline + 1:]
+        if len(payload) != header.get("payload_bytes"):
+            raise PolicyFileError(f"{path}: truncated or padded: the header announces {header.get('payload_bytes')} payload bytes, found {len(payload)}")
+        digest = hashlib.sha256(payload).hexdigest()
+        if digest != str(header.get("sha256", "")).lower():
+            raise PolicyFileError(f"{path}: SHA-256 mismatch: the header says {header.get('sha256')}, the payload hashes to {digest}")
+        # Non-finite weights ("NaN" strings or bare NaN tokens) load, so validation can name them.
+        # Duplicate keys are refused, as in Swift.
+        try:
+            document = json.loads(payload, parse_constant=_nonconforming, object_pairs_hook=_unique_keys(path))
+        except ValueError as e:
+            raise PolicyFileError(f"{path}: the payload is not valid JSON ({str(e)[:80]})")
+        policy = cls(document, path)
+        version = document["observation_schema"]["version"]
+        if expecting_schema is not None and version != expecting_schema:
+            raise PolicyFileError(f"{path}: observation schema version {version}, but this learner produces version {expecting_schema}")
+        return policy
+
+    def _problem(self, x):
+        if x is None or len(x) != len(self.feature_names):
+            return "wrong_length"
+        x = np.asarray(x, dtype=np.float32)
+        if not np.all(np.isfinite(x)):
+            return "non_finite"
+        if np.any(x < self.lower - TOLERANCE) or np.any(x > self.upper + TOLERANCE):
+            return "out_of_range"
+        return None
+
+    def logits(self, x):
+        """Every head's logits (float64) for a valid observation."""
+        x = np.asarray(x, dtype=np.float32)
+        h = np.clip(x * self.scale + self.shift, -self.clip, self.clip).astype(np.float64)
+        for w, b in self.layers:
+            z = h @ w + b
+            h = np.maximum(z, 0.0) if self.activation == "relu" else np.tanh(z)
+        w, b = self.heads
+        return h @ w + b
+
+    def decide(self, observation):
+        """Greedy decision for one observation in schema order (guardrails as in the Swift runtime)."""
+        self.decision_count += 1
+        reason = self._problem(observation)
+        if reason is not None:
+            self.fallback_counts[reason] = self.fallback_counts.get(reason, 0) + 1
+            return self._decision(self.fallback_bins, reason)
+        z = self.logits(observation)
+        bins, offset = [], 0
+        for size in self.head_sizes:
+            bins.append(int(np.argmax(z[offset:offset + size])))  # first of equal maxima, like Swift
+            offset += size
+        return self._decision(bins, None)
+
+    def _decision(self, bins, fallback):
+        return {
+            "bins": bins,
+            "learning_rate": self.learning_rates[bins[0]],
+            "batch_size": self.batch_sizes[bins[1]],
+            "retrain": self.retrain_choices[bins[2]],
+            "fallback": fallback,
+        }
+
+
+def _layer(layer):
+    w = np.array(layer["weights"], dtype=np.float32).astype(np.float64).reshape(layer["inputs"], layer["outputs"])
+    b = np.array(layer["bias"], dtype=np.float32).astype(np.float64)
+    return w, b
+
+
+def _validate(d, path):
+    features = d["observation_schema"]["features"]
+    n = len(features)
+    norm = d["normalization"]
+    for key in ("mean", "variance"):
+        if len(norm[key]) != n:
+            raise PolicyFileError(f"{path}: normalization.{key} has {len(norm[key])} values, expected {n}")
+    width = n
+    layers = [(f"network.hidden[{i}]", l) for i, l in enumerate(d["network"]["hidden"])] + [("network.heads", d["network"]["heads"])]
+    for field, l in layers:
+        if l["inputs"] != width:
+            raise PolicyFileError(f"{path}: {field}.inputs has {l['inputs']} values, expected {width}")
+        for key, count in (("weights", l["inputs"] * l["outputs"]), ("bias", l["outputs"])):
+            if len(l[key]) != count:
+                raise PolicyFileError(f"{path}: {field}.{key} has {len(l[key])} values, expected {count}")
+            bad = np.flatnonzero(~np.isfinite(np.array(l[key], dtype=np.float64)))
+            if bad.size:
+                raise PolicyFileError(f"{path}: {field}.{key}[{bad[0]}] is not finite")
+        width = l["outputs"]
+    a = d["actions"]
+    heads = len(a["learning_rates"]) + len(a["batch_sizes"]) + len(a["retrain_choices"])
+    if d["network"]["heads"]["outputs"] != heads:
+        raise PolicyFileError(f"{path}: network.heads.outputs has {d['network']['heads']['outputs']} values, expected {heads}")
