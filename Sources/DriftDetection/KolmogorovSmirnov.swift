@@ -81,12 +81,16 @@ public enum KolmogorovSmirnov {
             // Advance past every copy of the next pooled value in both samples (ECDF is right-continuous).
             let v: Double
             if j >= n2 || (i < n1 && a[i] <= b[j]) { v = a[i] } else { v = b[j] }
+            let (i0, j0) = (i, j)
             while i < n1 && a[i] <= v { i += 1 }
             while j < n2 && b[j] <= v { j += 1 }
-            let diff = abs(i * n2 - j * n1)
+            // A NaN compares false with everything: stop rather than loop forever (callers drop
+            // non-finite values; this keeps a stray NaN from hanging the monitor).
+            if i == i0 && j == j0 { break }
+            let diff = (i * n2 - j * n1).magnitude
             if diff > best {
-                best = diff
-                bestFloat = abs(Double(i) / Double(n1) - Double(j) / Double(n2))
+                best = Int(diff)
+                bestFloat = (Double(i) / Double(n1) - Double(j) / Double(n2)).magnitude
             }
         }
         return (best, bestFloat)

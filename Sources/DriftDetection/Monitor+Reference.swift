@@ -16,7 +16,16 @@ struct ReferencePeriod: Sendable {
             for i in 0..<rows { column[i] = Double(x[i * f + j]) }
             psi.append(PopulationStabilityIndex(reference: column, binCount: 10))
         }
-        scores = s.map(Double.init).sorted()
+        scores = Self.finiteSorted(s)
+    }
+
+    /// The finite scores as Doubles, ascending (a diverged learner's NaN scores carry no ECDF).
+    private static func finiteSorted(_ s: [Float]) -> [Double] {
+        var out: [Double] = []
+        out.reserveCapacity(s.count)
+        for v in s where v.isFinite { out.append(Double(v)) }
+        out.sort()
+        return out
     }
 
     /// The largest per-feature PSI of the period against the reference.
@@ -34,8 +43,7 @@ struct ReferencePeriod: Sendable {
 
     /// The KS statistic D of the period's prediction scores against the reference's.
     mutating func ksStatistic(scores s: [Float]) -> Double {
-        current = s.map(Double.init)
-        current.sort()
+        current = Self.finiteSorted(s)
         return current.withUnsafeBufferPointer { b in
             scores.withUnsafeBufferPointer { a in KolmogorovSmirnov.statisticSorted(a, b) }
         }

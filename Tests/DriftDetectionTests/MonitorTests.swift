@@ -37,3 +37,20 @@ import Testing
     let ks = KolmogorovSmirnov.test((0..<n).map { Double(a.p[$0 * 2 + 1]) }, (0..<n).map { Double(b.p[$0 * 2 + 1]) })
     #expect(reading.ksScores == ks.statistic)
 }
+
+/// A diverged learner's NaN scores must not hang the monitor (the KS merge loop once spun forever
+/// on them): the period is observed, KS uses the finite scores only.
+@Test func nanScoresEndTheKSStatisticInsteadOfHanging() {
+    let nan = Double.nan
+    let a: [Double] = [0.1, 0.2, 0.3], b: [Double] = [nan, 0.15, nan]
+    let d = a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in KolmogorovSmirnov.statisticSorted(pa, pb) } }
+    #expect(d.isFinite)
+    let f = 1, n = 4
+    var monitor = Monitor(featureCount: f, classCount: 2, metric: .accuracy, detectors: .standard)
+    let control = ControlState(learningRate: 0.1, batchSize: 8, learningRateRange: 0.01...1, batchSizeRange: 8...64,
+                               periodsSinceRetrain: 0, computeUsed: 0, computeBudget: 10, period: 0, episodeLength: 10)
+    let x: [Float] = [0, 1, 2, 3], y: [Int32] = [0, 1, 0, 1]
+    _ = monitor.observe(features: x, probabilities: [0.9, 0.1, 0.2, 0.8, 0.7, 0.3, 0.4, 0.6], labels: y, rows: n, labelsArrived: n, control: control)
+    let (_, reading) = monitor.observe(features: x, probabilities: [.nan, .nan, 0.2, 0.8, .nan, .nan, 0.4, 0.6], labels: y, rows: n, labelsArrived: n, control: control)
+    #expect(reading.ksScores == 0.5)  // finite scores {0.8, 0.6} against {0.1, 0.8, 0.3, 0.6}
+}
