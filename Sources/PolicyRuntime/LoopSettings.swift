@@ -1,3 +1,14 @@
+/// How a production learner's model is updated.
+public enum UpdateRegime: String, Codable, Sendable, Equatable, CaseIterable {
+    /// The serving model learns from every labelled minibatch as labels arrive (prequential), and
+    /// may also be fine-tuned or retrained on the window between periods.
+    case online
+    /// The serving model is frozen between update jobs: it only changes when an action fine-tunes
+    /// or retrains it on the labelled window (with the action's learning rate and batch size),
+    /// after which the new model serves the next period (the gray release).
+    case deployed
+}
+
 /// How the production learner is run period by period: the one description of the learner loop
 /// shared by environment specs (which derive it), the simulator, policy files (`loop`) and
 /// `drifttune learn`. JSON keys are snake_case.
@@ -26,10 +37,13 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// `StandardScaler`) before the learner sees them. Absent in a file means false, so policy
     /// files and specs written before it keep their behaviour; written only when true.
     public var standardize: Bool
+    /// How the serving model is updated. Absent in a file means `online` (files and specs written
+    /// before it keep their behaviour); written only when `deployed`.
+    public var updates: UpdateRegime
 
     public init(model: String, periodLength: Int, window: Int, labelDelay: Int = 0, fineTuneEpochs: Int = 1,
                 retrainEpochs: Int = 3, updateOverhead: Double = 0, computeBudget: Double, episodeLength: Int,
-                warmupPeriods: Int, standardize: Bool = false) {
+                warmupPeriods: Int, standardize: Bool = false, updates: UpdateRegime = .online) {
         self.model = model
         self.periodLength = periodLength
         self.window = window
@@ -41,12 +55,13 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         self.episodeLength = episodeLength
         self.warmupPeriods = warmupPeriods
         self.standardize = standardize
+        self.updates = updates
     }
 
     enum CodingKeys: String, CodingKey {
         case model, periodLength = "period_length", window, labelDelay = "label_delay", fineTuneEpochs = "fine_tune_epochs"
         case retrainEpochs = "retrain_epochs", updateOverhead = "update_overhead", computeBudget = "compute_budget"
-        case episodeLength = "episode_length", warmupPeriods = "warmup_periods", standardize
+        case episodeLength = "episode_length", warmupPeriods = "warmup_periods", standardize, updates
     }
 
     public init(from decoder: Decoder) throws {
@@ -62,6 +77,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         episodeLength = try c.decode(Int.self, forKey: .episodeLength)
         warmupPeriods = try c.decode(Int.self, forKey: .warmupPeriods)
         standardize = try c.decodeIfPresent(Bool.self, forKey: .standardize) ?? false
+        updates = try c.decodeIfPresent(UpdateRegime.self, forKey: .updates) ?? .online
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -77,5 +93,6 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         try c.encode(episodeLength, forKey: .episodeLength)
         try c.encode(warmupPeriods, forKey: .warmupPeriods)
         if standardize { try c.encode(standardize, forKey: .standardize) }
+        if updates != .online { try c.encode(updates, forKey: .updates) }
     }
 }

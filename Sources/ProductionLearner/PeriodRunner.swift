@@ -85,14 +85,17 @@ public struct PeriodRunner: Sendable {
 
     /// One period under `action`, the step the simulator and `drifttune learn` share: the action's
     /// learning rate and batch size, then its retrain or fine-tune (never before period 0), then
-    /// the period's `periodLength` samples at `x`/`y`.
+    /// the period's `periodLength` samples at `x`/`y`. Under `deployed` updates the serving model
+    /// never learns online: only the retrain or fine-tune changes it.
     public mutating func step(_ action: TuningAction, _ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>) -> PeriodOutcome {
         let (lr, batch) = actions.values(of: action)
         configure(learningRate: lr, batchSize: batch)
         let retrainCompute = period == 0 ? 0 : retrain(action.retrain)
-        var out = runPeriod(x, labels: y, learnOnline: action.learnOnline, extraCompute: retrainCompute)
+        let learnOnline = action.learnOnline && settings.updates == .online
+        var out = runPeriod(x, labels: y, learnOnline: learnOnline, extraCompute: retrainCompute)
         out.retrainCompute = retrainCompute
         out.action = action
+        out.action.learnOnline = learnOnline
         if period == 1 { out.action.retrain = .none }
         return out
     }

@@ -11,7 +11,8 @@ extension EnvironmentSpec {
         LoopSettings(model: learner.model, periodLength: periodLength, window: learner.window, labelDelay: labels.delay,
                      fineTuneEpochs: learner.fineTuneEpochs, retrainEpochs: learner.retrainEpochs,
                      updateOverhead: costs.updateOverhead, computeBudget: costs.computeBudget, episodeLength: episodeLength,
-                     warmupPeriods: warmupPeriods, standardize: false)
+                     warmupPeriods: warmupPeriods, standardize: false,
+                     updates: learner.updates)
     }
 
     /// The action heads' bins.

@@ -1,5 +1,6 @@
 import Foundation
 import Learners
+import PolicyRuntime
 import YAMLConfig
 import Yams
 
@@ -50,7 +51,8 @@ extension EnvironmentSpec {
             batchSize: try le.int("batch_size", in: 1...65_536),
             window: try le.int("window", in: 1...1_000_000),
             fineTuneEpochs: try le.int("fine_tune_epochs", in: 1...100, default: 1),
-            retrainEpochs: try le.int("retrain_epochs", in: 1...100, default: 3))
+            retrainEpochs: try le.int("retrain_epochs", in: 1...100, default: 3),
+            updates: try le.optionalEnumeration("updates", UpdateRegime.self) ?? .online)
         guard let kind = LearnerKind(rawValue: learner.model) else {
             throw ConfigError.outOfRange(file: le.file, line: le.node("model")?.mark?.line ?? 0,
                                        column: le.node("model")?.mark?.column ?? 0, field: le.field("model"),

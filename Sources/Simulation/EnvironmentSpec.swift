@@ -1,3 +1,4 @@
+import PolicyRuntime
 import DriftDetection
 
 /// A fully validated environment specification, read from `environments/NAME.yaml`.
@@ -67,6 +68,8 @@ public struct LearnerSpec: Sendable, Equatable {
     public var fineTuneEpochs: Int
     /// Passes over the window for a full retrain from a fresh initialization.
     public var retrainEpochs: Int
+    /// Online learning, or a serving model frozen between update jobs (`learner.updates`).
+    public var updates: UpdateRegime = .online
 }
 
 /// Prices that turn compute and retraining into reward.

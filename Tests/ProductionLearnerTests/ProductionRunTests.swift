@@ -1,3 +1,4 @@
+import Foundation
 import DriftDetection
 import Learners
 import Linalg
@@ -23,9 +24,10 @@ private func flippingStream(rows: Int, flipAt: Int, seed: UInt64 = 3) -> Labelle
 
 /// A run at a slow default rate (0.001, batch 32) in single-bin heads, or in `actions` from `default`.
 private func run(seed: UInt64 = 1, actions: ActionBins = ActionBins(learningRates: [0.001], batchSizes: [32]),
-                 default action: TuningAction = TuningAction(learningRateBin: 0, batchSizeBin: 0)) -> ProductionRun {
+                 default action: TuningAction = TuningAction(learningRateBin: 0, batchSizeBin: 0),
+                 updates: UpdateRegime = .online) -> ProductionRun {
     let settings = LoopSettings(model: "logistic", periodLength: 500, window: 1000, computeBudget: 60, episodeLength: 30,
-                                warmupPeriods: 2)
+                                warmupPeriods: 2, updates: updates)
     return ProductionRun(model: .logistic, metric: .accuracy, settings: settings, actions: actions, defaultAction: action, seed: seed)
 }
 
@@ -80,4 +82,31 @@ private func run(seed: UInt64 = 1, actions: ActionBins = ActionBins(learningRate
     #expect(logs[0].learningRate == 0.01 && logs[0].batchSize == 128 && logs[0].action.retrain == .none)
     #expect(logs.dropFirst().allSatisfy { $0.learningRate == 0.3 && $0.batchSize == 8 && $0.action.retrain == .fineTune })
     #expect(summary.fineTunes == summary.periods - 1 && summary.fallbacks.isEmpty)
+}
+
+/// Under deployed updates the serving model is frozen between update jobs: without retraining it
+/// neither learns nor spends compute, not even in period 0, and only
+/// fine-tunes or retrains move it.
+@Test func deployedUpdatesFreezeTheServingModelBetweenUpdateJobs() throws {
+    let stream = flippingStream(rows: 15_000, flipAt: 6_000)
+    let fast = ActionBins(learningRates: [0.3], batchSizes: [32])
+    var frozenLogs: [PeriodLog] = []
+    let frozen = try run(actions: fast, updates: .deployed).run(stream, policy: FixedPolicy()) { frozenLogs.append($0) }
+    let online = try run(actions: fast).run(stream, policy: FixedPolicy())
+    #expect(frozen.compute == 0 && frozenLogs.allSatisfy { !$0.action.learnOnline && $0.compute == 0 })
+    #expect(frozenLogs[10...].allSatisfy { $0.metric < 0.05 })  // the warm-started model, still serving after the flip
+    #expect(online.meanMetric > frozen.meanMetric + 0.3)  // online learning follows the flip, the frozen model cannot
+    let updated = try run(actions: fast, updates: .deployed).run(stream, policy: PeriodicRetrainPolicy(every: 2, choice: .fineTune))
+    #expect(updated.fineTunes > 0 && updated.compute > 0)
+    #expect(updated.meanMetric > frozen.meanMetric + 0.3)
+}
+
+@Test func loopSettingsDecodeUpdatesAsOnlineWhenAbsentAndWriteOnlyDeployed() throws {
+    let old = #"{"model":"logistic","period_length":100,"window":400,"label_delay":0,"fine_tune_epochs":1,"retrain_epochs":3,"update_overhead":0,"compute_budget":10,"episode_length":10,"warmup_periods":1}"#
+    var loop = try JSONDecoder().decode(LoopSettings.self, from: Data(old.utf8))
+    #expect(loop.updates == .online)
+    #expect(!String(decoding: try JSONEncoder().encode(loop), as: UTF8.self).contains("updates"))
+    loop.updates = .deployed
+    #expect(String(decoding: try JSONEncoder().encode(loop), as: UTF8.self).contains("\"updates\":\"deployed\""))
+    #expect(try JSONDecoder().decode(LoopSettings.self, from: JSONEncoder().encode(loop)) == loop)
 }
