@@ -141,10 +141,10 @@ extension Scenario {
         return a
     }
 
-    /// Overridable spec values.
+    /// Overridable spec values (`updates` takes a word, the others numbers).
     static let overrideKeys = ["batch_size", "compute_budget", "compute_price", "episode_length", "fine_tune_price",
                                "label_delay", "label_noise", "learning_rate", "period_length", "retrain_price",
-                               "warmup_periods", "window"]
+                               "updates", "warmup_periods", "window"]
 
     /// Applies one override (a key of `overrideKeys`).
     static func apply(_ key: String, _ v: Double, to spec: inout EnvironmentSpec) {
@@ -187,6 +187,7 @@ extension Scenario {
         }
         var (spec, hash) = try loadSpec(name, at: "name")
         var overrides: [(String, Double)] = []
+        var updates: UpdateRegime? = nil
         if let o = try e.optionalMap("overrides") {
             for key in o.keys {
                 let n = o.node(key)!
@@ -194,6 +195,12 @@ extension Scenario {
                     let mark = o.keyMark(key)
                     throw .unknownKey(file: file, line: mark?.line ?? 0, column: mark?.column ?? 0, key: o.field(key),
                                       allowed: overrideKeys)
+                }
+                if key == "updates" {
+                    let regime = try ConfigMap.enumeration(n, file: file, field: o.field(key), UpdateRegime.self)
+                    spec.learner.updates = regime
+                    updates = regime
+                    continue
                 }
                 let value: Double
                 if integerOverrides.contains(key) {
@@ -209,8 +216,12 @@ extension Scenario {
                                    problem: "rejected by the environment: \(error)")
             }
         }
-        overrides.sort { $0.0 < $1.0 }
-        let overrideText = overrides.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+        // Identity text: the numeric overrides as always (results made before `updates` existed keep
+        // their identities), then the update regime when one is given.
+        var overrideItems = overrides.map { ($0.0, "\($0.0)=\($0.1)") }
+        if let updates { overrideItems.append(("updates", "updates=\(updates.rawValue)")) }
+        overrideItems.sort { $0.0 < $1.0 }
+        let overrideText = overrideItems.map(\.1).joined(separator: ",")
         var trainSpecs = [spec]
         var trainIdentity = "\(hash)|\(overrideText)"
         if let list = try e.optionalList("train_on") {
@@ -220,6 +231,7 @@ extension Scenario {
                 let n = try ConfigMap.string(item.node, file: file, field: item.field)
                 var (s, h) = try loadSpec(n, at: "train_on")
                 for (k, v) in overrides { apply(k, v, to: &s) }
+                if let updates { s.learner.updates = updates }
                 do { try s.validate() } catch {
                     throw .invalid(file: file, line: item.node.mark?.line ?? 0, column: item.node.mark?.column ?? 0,
                                        field: item.field, problem: "with the overrides: \(error)")

@@ -123,10 +123,24 @@ func scenarioError(_ replace: String, with: String) throws -> String {
 @Test func shippedScenariosLoadThroughTheOneReader() throws {
     let dir = (environmentsDirectory as NSString).deletingLastPathComponent + "/scenarios"
     let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()
-    #expect(files.count == 5)
+    #expect(files.count == 6)
     for f in files {
         let s = try Scenario.load(file: dir + "/" + f, environmentsDirectory: environmentsDirectory)
         #expect(s.agent.settings.config.steps == s.training.steps, "\(f)")
         #expect(s.agent.settings.config.firstBinPrior == [0, 0, 2], "\(f)")
     }
+}
+
+/// `overrides: {updates: deployed}` switches an environment to deployed updates and is part of
+/// its run identity; without it the identity text is what it always was.
+@Test func updatesOverrideSetsTheRegimeAndTheIdentity() throws {
+    let before = try loadTiny()
+    #expect(before.environments.allSatisfy { $0.spec.learner.updates == .online && !$0.identity.contains("updates") })
+    let s = try loadTiny(tinyScenario.replacingOccurrences(of: "warmup_periods: 1, label_delay: 20",
+                                                            with: "warmup_periods: 1, label_delay: 20, updates: deployed"))
+    #expect(s.environments[1].spec.learner.updates == .deployed && s.environments[1].spec.loopSettings.updates == .deployed)
+    #expect(s.environments[1].identity.contains(",updates=deployed") && s.environments[1].identity != before.environments[1].identity)
+    #expect(s.environments[0].identity == before.environments[0].identity)
+    let m = try scenarioError("warmup_periods: 1, label_delay: 20", with: "warmup_periods: 1, label_delay: 20, updates: nightly")
+    #expect(m.contains("tiny.yaml:7:") && m.contains("environments[1].overrides.updates") && m.contains("online, deployed"), "\(m)")
 }
