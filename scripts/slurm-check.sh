@@ -11,8 +11,9 @@
 #   DRIFTTUNE=.build/release/drifttune SLURM_CHECK_SCENARIO=scenarios/quickstart.yaml scripts/slurm-check.sh
 #
 # DRIFTTUNE: the binary (default .build/debug/drifttune, built if missing).
-# SLURM_CHECK_SCENARIO: a scenario file to run as is (default: scenarios/quickstart.yaml with
-#   fewer seeds and a smaller training budget, so that a debug build finishes in minutes).
+# SLURM_CHECK_SCENARIO: a scenario file to run as is (default: the quickstart's environments and
+#   methods with short episodes and a tiny budget, written to the temporary folder, so that a
+#   debug build finishes in a few minutes).
 # SLURM_CHECK_TIMEOUT: seconds to wait for the jobs (default 1200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,7 +43,12 @@ job_ids=""
 cleanup() {
     local status=$?
     if [[ -n $job_ids ]] && [[ -f $tmp/slurm.conf ]]; then
+        # Cancel our jobs and give their steps time to end before the daemons go.
         SLURM_CONF=$tmp/slurm.conf scancel $job_ids 2>/dev/null || true
+        for _ in $(seq 100); do
+            [[ -z $(SLURM_CONF=$tmp/slurm.conf squeue -h -o %i 2>/dev/null | head -1) ]] && break
+            sleep 0.2
+        done
     fi
     # Our daemons only, newest first, by the PIDs recorded when they started.
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
@@ -51,6 +57,15 @@ cleanup() {
     for pid in "${pids[@]}"; do
         for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         kill -9 "$pid" 2>/dev/null || true
+    done
+    # A job step (slurmstepd and its tasks) outlives slurmd: any process still holding a file or
+    # its working folder in our temporary folder was started by this cluster.
+    for proc in /proc/[0-9]*; do
+        pid=${proc#/proc/}
+        [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
+        if ls -l "$proc/cwd" "$proc/fd" 2>/dev/null | grep -q -- "-> $tmp/"; then
+            kill -9 "$pid" 2>/dev/null || true
+        fi
     done
     if [[ $status -ne 0 ]]; then
         for log in "$tmp"/slurmctld.log "$tmp"/slurmd.log "$tmp"/cluster/slurm/logs/*; do
@@ -141,15 +156,28 @@ if [[ -n ${SLURM_CHECK_SCENARIO:-} ]]; then
     scenario=$repo/$SLURM_CHECK_SCENARIO
     [[ $SLURM_CHECK_SCENARIO == /* ]] && scenario=$SLURM_CHECK_SCENARIO
 else
+    # The quickstart's three environments and twelve methods (agent, static search, static
+    # hindsight, planner, the rules), with 8-period episodes, 2+2 seeds and a 200-step budget.
     scenario=$tmp/quickstart-check.yaml
-    sed -e 's/^name: quickstart/name: quickstart-check/' \
-        -e 's/^train_seeds: {from: 1, count: 4}/train_seeds: {from: 1, count: 2}/' \
-        -e 's/^test_seeds: {from: 1001, count: 5}/test_seeds: {from: 1001, count: 2}/' \
-        -e 's/^  steps: 4000 /  steps: 400 /' \
-        -e 's/^static_hindsight: {rules: \[never, periodic:10, ddm\]}/static_hindsight: {rules: [never]}/' \
-        -e 's/bootstrap_resamples: 2000/bootstrap_resamples: 200/' \
-        scenarios/quickstart.yaml >"$scenario"
-    grep -q 'steps: 400 ' "$scenario" && grep -q 'count: 2}' "$scenario" || { say "could not reduce scenarios/quickstart.yaml"; exit 1; }
+    cat >"$scenario" <<'EOF'
+name: quickstart-check
+description: scripts/slurm-check.sh - the quickstart's environments and methods with short episodes and a tiny budget
+environments:
+  - name: network-diagnosis
+    overrides: {period_length: 100, episode_length: 8, warmup_periods: 1}
+  - name: intent-recognition
+    overrides: {period_length: 100, episode_length: 8, warmup_periods: 1, label_delay: 20}
+  - name: recommendation
+    overrides: {period_length: 120, episode_length: 8, warmup_periods: 1, label_delay: 20}
+train_seeds: [1, 2]
+test_seeds: [1001, 1002]
+training: {steps: 200, search_seeds_per_candidate: 1}
+agent: {num_envs: 4, num_steps: 25, num_minibatches: 4, hidden_sizes: [16, 16], update_epochs: 2}
+methods: [agent, fixed, never, static-search, periodic:10, adwin, ddm, ks, cosine-restarts, oracle, static-hindsight, planner]
+planner: {horizon: 1, radius: 1}
+static_hindsight: {rules: [never]}
+statistics: {bootstrap_resamples: 200, bootstrap_seed: 7}
+EOF
 fi
 envs=$repo/environments
 
