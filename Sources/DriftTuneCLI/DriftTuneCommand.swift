@@ -9,7 +9,7 @@ public struct DriftTuneCommand: ParsableCommand {
         subcommands: [
             EnvsCommand.self, SimulateCommand.self, StreamCommand.self,
             TrainCommand.self, EvaluateCommand.self, ExportCommand.self,
-            SweepCommand.self, MergeCommand.self, CompareCommand.self, ReportCommand.self,
+            SweepCommand.self, MergeCommand.self, SlurmCommand.self, CompareCommand.self, ReportCommand.self,
             LearnCommand.self, RegistryCommand.self,
             DetectCommand.self, BenchCommand.self,
         ]

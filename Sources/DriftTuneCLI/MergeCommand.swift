@@ -11,8 +11,8 @@ public struct MergeCommand: ParsableCommand {
     @Argument(help: "The scenario file the shards ran.")
     var scenario: String
 
-    @Argument(help: "The shard folders.")
-    var shards: [String]
+    @Argument(help: "The shard folders (none when --out already holds every run, as after the phases of a cluster sweep).")
+    var shards: [String] = []
 
     @Option(help: "Results folder (default: results/<scenario name>).")
     var out: String?

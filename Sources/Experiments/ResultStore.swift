@@ -60,11 +60,21 @@ public struct ResultStore: Sendable {
         return try? SnakeCaseJSON.decoder().decode(TrainingRecord.self, from: d)
     }
 
-    /// Removes leftover temporary files of interrupted writes.
-    func removeTemporaries() {
+    /// Removes leftover temporary files of interrupted writes: all of them, or with `olderThan`
+    /// only those not modified for that many seconds (other writers may share the folder).
+    func removeTemporaries(olderThan age: TimeInterval? = nil) {
+        let fm = FileManager.default
+        let now = Date()
         for sub in ["", "runs", "train", "policies"] {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: path(sub))) ?? []
-            for f in files where f.contains(".tmp-") { try? FileManager.default.removeItem(atPath: path(sub.isEmpty ? f : "\(sub)/\(f)")) }
+            let files = (try? fm.contentsOfDirectory(atPath: path(sub))) ?? []
+            for f in files where f.contains(".tmp-") {
+                let p = path(sub.isEmpty ? f : "\(sub)/\(f)")
+                if let age {
+                    guard let modified = (try? fm.attributesOfItem(atPath: p))?[.modificationDate] as? Date,
+                          now.timeIntervalSince(modified) > age else { continue }
+                }
+                try? fm.removeItem(atPath: p)
+            }
         }
     }
 }

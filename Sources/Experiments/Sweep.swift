@@ -9,12 +9,19 @@ public struct SweepOptions: Sendable {
     /// This process's shard (0-based) and the number of shards; (0, 1) runs everything.
     public var shardIndex: Int
     public var shardCount: Int
+    /// Which units run (`SweepPhase`); `train` and `evaluate` shard their own phase's units.
+    public var phase: SweepPhase
 
-    public init(jobs: Int = 1, shardIndex: Int = 0, shardCount: Int = 1) {
+    public init(jobs: Int = 1, shardIndex: Int = 0, shardCount: Int = 1, phase: SweepPhase = .all) {
         self.jobs = max(jobs, 1)
         self.shardIndex = shardIndex
         self.shardCount = max(shardCount, 1)
+        self.phase = phase
     }
+
+    /// True when other processes may write the same results folder at the same time (a phase of
+    /// a cluster sweep): then only stale temporary files are cleaned up, never a neighbour's.
+    public var sharesFolder: Bool { phase != .all || shardCount > 1 }
 
     /// Parses `I/N` (1-based I).
     public static func parseShard(_ text: String) throws -> (index: Int, count: Int) {
@@ -23,6 +30,18 @@ public struct SweepOptions: Sendable {
             throw SweepError.badShard(text)
         }
         return (i - 1, n)
+    }
+}
+
+/// Why a phase of a cluster sweep cannot run.
+public enum SweepPhaseError: Error, Sendable, Equatable, CustomStringConvertible {
+    case trainingNotDone(count: Int, directory: String)
+
+    public var description: String {
+        switch self {
+        case .trainingNotDone(let n, let dir):
+            return "\(n) training units this shard evaluates are not in \(dir)/train yet; run every shard of --phase train first"
+        }
     }
 }
 
@@ -74,9 +93,25 @@ public struct Sweep: Sendable {
 
     private func runPlan(progress: @escaping @Sendable (SweepProgress) -> Void) async throws -> SweepOutcome {
         try claimFolder()
-        store.removeTemporaries()
+        // A temporary file lives for the milliseconds of one write; in a shared folder an hour-old
+        // one is an interrupted write, a younger one may be a neighbour's write in progress.
+        store.removeTemporaries(olderThan: options.sharesFolder ? 3600 : nil)
         let full = SweepPlan(scenario: scenario)
-        let plan = full.shard(options.shardIndex, of: options.shardCount)
+        var plan = full.shard(options.shardIndex, of: options.shardCount)
+        switch options.phase {
+        case .all: break
+        case .train:
+            plan.training = full.trainingShard(options.shardIndex, of: options.shardCount)
+            plan.evaluation = []
+        case .evaluate:
+            plan.training = []
+            plan.evaluation = full.evaluationShard(options.shardIndex, of: options.shardCount)
+            let needed = Set(plan.evaluation.compactMap(\.trainingId))
+            let absent = full.training.filter { needed.contains($0.id) && self.store.training($0.id) == nil }
+            if !absent.isEmpty {
+                throw SweepPhaseError.trainingNotDone(count: absent.count, directory: self.store.directory)
+            }
+        }
         let store = self.store, scenario = self.scenario
         let pendingTraining = plan.training.filter { store.training($0.id) == nil }
         let pendingRuns = plan.evaluation.filter { store.run($0.id) == nil }
@@ -115,7 +150,8 @@ public struct Sweep: Sendable {
         })
         phases["evaluation"] = Date().timeIntervalSince(t0)
         var wrote = false
-        if full.evaluation.allSatisfy({ store.run($0.id) != nil }) {
+        // A phase never writes the tables: several shards may finish at once; `drifttune merge` does.
+        if options.phase == .all, full.evaluation.allSatisfy({ store.run($0.id) != nil }) {
             t0 = Date()
             // A phase this invocation had nothing to do in keeps the timing of the one that did it.
             var recorded = phases, jobs = options.jobs

@@ -16,6 +16,29 @@ public struct EvaluationJob: Sendable, Equatable {
     public var trainingId: String?
 }
 
+/// Which part of a sweep one invocation runs. `train` runs training units only and `evaluate`
+/// evaluation units only (their training must already be in the results folder), so a cluster runs
+/// each phase as its own array of shards over one shared folder and trains every unit once; `all`
+/// runs a shard's evaluation runs and the training they need, in a folder of its own.
+public enum SweepPhase: String, Sendable, CaseIterable {
+    case train, evaluate, all
+}
+
+/// One unit of work of a sweep plan (`drifttune sweep --plan`).
+public struct SweepUnit: Sendable, Equatable, Encodable {
+    /// `train`, `evaluate` or `tables`.
+    public var phase: String
+    /// The unit's identity: its file is `train/<id>.json` or `runs/<id>.json`.
+    public var id: String
+    public var environment: String?
+    public var method: String?
+    public var seed: UInt64?
+    /// Units that must be finished first.
+    public var needs: [String]
+    /// Estimated work (environment steps).
+    public var work: Double
+}
+
 /// Every job of a scenario, in table order, each with its stable identity.
 public struct SweepPlan: Sendable {
     public var scenario: Scenario
@@ -53,6 +76,63 @@ public struct SweepPlan: Sendable {
         let needed = Set(p.evaluation.compactMap(\.trainingId))
         p.training = training.filter { needed.contains($0.id) }
         return p
+    }
+
+    /// The training jobs shard `index` (0-based) of `count` runs in `--phase train`: every job goes to
+    /// exactly one shard, so training is done once however many shards there are. Jobs are dealt
+    /// heaviest first to the least loaded shard (ties to the lowest shard, jobs of equal weight in
+    /// plan order), which depends only on the plan.
+    public func trainingShard(_ index: Int, of count: Int) -> [TrainingJob] {
+        guard count > 1 else { return training }
+        var load = [Double](repeating: 0, count: count)
+        var owner = [Int](repeating: 0, count: training.count)
+        let order = training.indices.sorted { a, b in
+            let wa = weight(training[a]), wb = weight(training[b])
+            return wa != wb ? wa > wb : a < b
+        }
+        for i in order {
+            let s = load.indices.min { load[$0] != load[$1] ? load[$0] < load[$1] : $0 < $1 }!
+            owner[i] = s
+            load[s] += weight(training[i])
+        }
+        return training.indices.filter { owner[$0] == index }.map { training[$0] }
+    }
+
+    /// The evaluation runs shard `index` (0-based) of `count` runs in `--phase evaluate`: by identity,
+    /// as in `shard(_:of:)`.
+    public func evaluationShard(_ index: Int, of count: Int) -> [EvaluationJob] {
+        guard count > 1 else { return evaluation }
+        return evaluation.filter { RunIdentity.shard($0.id, count: count) == index }
+    }
+
+    /// The units of work in dependency order: training units, evaluation units (each needing its
+    /// training unit, if its method trains), and the tables, which need every evaluation unit.
+    /// With `phase` and a shard, only that shard's units of that phase (`all`: the shard of
+    /// `shard(_:of:)`, which repeats the training its runs need).
+    public func units(phase: SweepPhase = .all, shardIndex: Int = 0, shardCount: Int = 1) -> [SweepUnit] {
+        var units: [SweepUnit] = []
+        let trainingJobs: [TrainingJob], evaluationJobs: [EvaluationJob]
+        switch phase {
+        case .train: (trainingJobs, evaluationJobs) = (trainingShard(shardIndex, of: shardCount), [])
+        case .evaluate: (trainingJobs, evaluationJobs) = ([], evaluationShard(shardIndex, of: shardCount))
+        case .all:
+            let p = shard(shardIndex, of: shardCount)
+            (trainingJobs, evaluationJobs) = (p.training, p.evaluation)
+        }
+        for j in trainingJobs {
+            units.append(SweepUnit(phase: "train", id: j.id, environment: scenario.environments[j.environment].label,
+                                   method: j.method.description, seed: nil, needs: [], work: weight(j)))
+        }
+        for j in evaluationJobs {
+            units.append(SweepUnit(phase: "evaluate", id: j.id, environment: scenario.environments[j.environment].label,
+                                   method: j.method.description, seed: j.seed, needs: j.trainingId.map { [$0] } ?? [],
+                                   work: weight(j)))
+        }
+        if phase == .all && shardCount == 1 {
+            units.append(SweepUnit(phase: "tables", id: "tables", environment: nil, method: nil, seed: nil,
+                                   needs: evaluation.map(\.id), work: 0))
+        }
+        return units
     }
 
     /// Work units of a training job (environment steps), for progress and ETA.
