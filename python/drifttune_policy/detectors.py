@@ -39,6 +39,37 @@ class ADWIN:
         self.drift_detected = self._detect_change()
         return self.drift_detected
 
+    def update_many(self, values):
+        """`update` on each value in turn; True if any of them signalled drift (the same updates,
+        with the per-value bookkeeping inlined: the monitor's per-sample cost)."""
+        alarm = False
+        capacity = self.max_buckets + 1
+        clock, grace = self.clock, self.grace_period
+        for value in values:
+            if self.drift_detected:
+                self._clear()
+            row0 = self.totals[0]
+            row0.append(value)
+            self.variances[0].append(0.0)
+            width = self.width + 1
+            self.width = width
+            if width > 1:
+                d = value - self.total / (width - 1)
+                self.variance += (width - 1) * d * d / width
+            else:
+                self.variance += 0.0
+            self.total += value
+            if len(row0) == capacity:
+                self._compress()
+            self.tick += 1
+            if self.tick % clock != 0 or not width > grace:
+                self.drift_detected = False
+                continue
+            self.tick -= 1  # _detect_change counts this tick itself
+            self.drift_detected = self._detect_change()
+            alarm = alarm or self.drift_detected
+        return alarm
+
     def _insert(self, value):
         self.totals[0].append(value)
         self.variances[0].append(0.0)
@@ -172,6 +203,39 @@ class DDM:
         return self.drift_detected
 
 
+    def update_many(self, values):
+        """`update` on each value in turn; True if any signalled drift."""
+        alarm = False
+        warm, warn_t, drift_t = self.warm_start, self.warning_threshold, self.drift_threshold
+        sqrt = math.sqrt
+        count, rate = self.count, self.error_rate
+        p_min, s_min, ps_min = self.p_min, self.s_min, self.ps_min
+        drift, warning = self.drift_detected, self.warning_detected
+        for x in values:
+            if drift:
+                drift = warning = False
+                count = rate = p_min = s_min = 0.0
+                ps_min = math.inf
+            count += 1
+            rate += (1 / count) * (x - rate)
+            p = rate
+            s = sqrt(p * (1 - p) / count)
+            if count > warm:
+                if p + s <= ps_min:
+                    p_min = p
+                    s_min = s
+                    ps_min = p_min + s_min
+                warning = p + s > p_min + warn_t * s_min
+                if p + s > p_min + drift_t * s_min:
+                    drift = True
+                    warning = False
+                    alarm = True
+        self.count, self.error_rate = count, rate
+        self.p_min, self.s_min, self.ps_min = p_min, s_min, ps_min
+        self.drift_detected, self.warning_detected = drift, warning
+        return alarm
+
+
 class PageHinkley:
     """Page-Hinkley with River's defaults (30 instances, delta 0.005, threshold 50, alpha 1 - 1e-4);
     `mode` is "up", "down" or "both"."""
@@ -223,6 +287,41 @@ class PageHinkley:
             else:
                 self.drift_detected = up > self.threshold or down > self.threshold
         return self.drift_detected
+
+
+    def update_many_up(self, values):
+        """`update` on each value in turn (mode "up"); returns (any drift signalled, the largest
+        `increase_statistic` after an update)."""
+        if self.mode != "up":
+            raise ValueError("update_many_up needs mode up")
+        alarm = False
+        best = 0.0
+        alpha, delta, threshold, min_n = self.alpha, self.delta, self.threshold, self.min_instances
+        drift, count, mean = self.drift_detected, self.count, self.mean
+        inc, dec, min_inc, max_dec = self.sum_increase, self.sum_decrease, self.min_increase, self.max_decrease
+        for x in values:
+            if drift:
+                drift = False
+                count = mean = inc = dec = 0.0
+                min_inc, max_dec = math.inf, -1.0
+            count += 1
+            mean += (1 / count) * (x - mean)
+            dev = x - mean
+            inc = alpha * inc + dev - delta
+            dec = alpha * dec + dev + delta
+            if inc < min_inc:
+                min_inc = inc
+            if dec > max_dec:
+                max_dec = dec
+            up = inc - min_inc
+            if count >= min_n:
+                drift = up > threshold
+                alarm = alarm or drift
+            if up > best:
+                best = up
+        self.drift_detected, self.count, self.mean = drift, count, mean
+        self.sum_increase, self.sum_decrease, self.min_increase, self.max_decrease = inc, dec, min_inc, max_dec
+        return alarm, best
 
 
 def quantile_edges(reference, bin_count=10):

@@ -190,6 +190,7 @@ class PeriodLoop:
         self.scaler = StandardScaler(feature_count) if self.loop.get("standardize") else None
         self.learning_rate = self.learning_rates[0]
         self.batch_size = self.batch_sizes[0]
+        self.monitor_seconds = 0.0  # CPU seconds spent in the monitor (observation building)
 
     def _view(self, x):
         return self.scaler.transform(x) if self.scaler is not None else x
@@ -295,7 +296,9 @@ class PeriodLoop:
             batch_size_range=(min(self.batch_sizes), max(self.batch_sizes)),
             periods_since_retrain=self.periods_since_retrain, compute_used=self.compute_used,
             compute_budget=self.loop["compute_budget"], period=self.period, episode_length=self.loop["episode_length"])
+        t0 = time.process_time()
         observation = self.monitor.observe(x, probabilities, y, p - delay, control)
+        self.monitor_seconds += time.process_time() - t0
         reading = self.monitor.last_reading
         self.period += 1
         return {"period": self.period - 1, "observation": observation, "metric": reading.metric, "loss": reading.loss,
@@ -333,8 +336,7 @@ class TunedLearner:
         self.last_decision = None
         self.loop = None
         self.feature_count = feature_count
-        self.decide_seconds = 0.0
-        self.monitor_seconds = 0.0
+        self.decide_seconds = 0.0  # CPU seconds spent in policy.decide (the monitor's: self.loop.monitor_seconds)
         self.log = []
 
     def _ensure_loop(self, feature_count):
@@ -356,9 +358,9 @@ class TunedLearner:
         self._ensure_loop(x.shape[1])
         t0 = time.perf_counter()
         out = self.loop.step(self.action, x, y)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         decision = self.policy.decide(out["observation"], sample=self.sample)
-        self.decide_seconds += time.perf_counter() - t1
+        self.decide_seconds += time.process_time() - c1
         out["compute"] = out["online_compute"] + out["retrain_compute"]
         out["action"] = dict(self.action, retrain=out["retrain"])
         out["decision"] = decision

@@ -215,6 +215,41 @@ def task_metric(kind, probabilities, labels):
     raise ValueError(f"unknown metric {kind!r}: expected accuracy, macro_f1 or auc")
 
 
+class ReferencePeriod:
+    """The period later periods are compared with (`Monitor+Reference`): per feature the decile
+    bins of `PopulationStabilityIndex` (all features binned at once: a value's bin is the number of
+    its feature's edges strictly below it; missing edges are +inf, bins no sample can reach), and
+    the sorted prediction scores for the KS statistic."""
+
+    def __init__(self, x, scores):
+        psi = [PopulationStabilityIndex(x[:, j].astype(np.float64)) for j in range(x.shape[1])]
+        self.bins = max([p.edges.size for p in psi] + [0]) + 1
+        self.edges = np.full((x.shape[1], self.bins - 1), np.inf)
+        self.reference = np.zeros((x.shape[1], self.bins))
+        for j, p in enumerate(psi):
+            self.edges[j, :p.edges.size] = p.edges
+            self.reference[j, :p.reference_proportions.size] = p.reference_proportions
+        self.reference = np.where(self.reference == 0, psi[0].epsilon if psi else 1e-4, self.reference)
+        self.epsilon = psi[0].epsilon if psi else 1e-4
+        self.scores = np.sort(scores)
+
+    def max_psi(self, x):
+        """The largest per-feature PSI of a period against the reference."""
+        rows, f = x.shape
+        if rows == 0 or f == 0:
+            return 0.0
+        xd = x.astype(np.float64)
+        bins = (self.edges[None, :, :] < xd[:, :, None]).sum(axis=2)  # rows x features
+        counts = np.bincount((bins + self.bins * np.arange(f)).ravel(), minlength=f * self.bins).reshape(f, self.bins)
+        c = counts / rows
+        c = np.where(c == 0, self.epsilon, c)
+        psi = np.sum((c - self.reference) * np.log(c / self.reference), axis=1)
+        return max(0.0, float(np.max(psi)))
+
+    def ks_statistic(self, scores):
+        return ks_statistic_sorted(self.scores, np.sort(scores))
+
+
 class Monitor:
     """Builds the observation of each period, as `DriftDetection.Monitor` does.
 
@@ -239,8 +274,7 @@ class Monitor:
         self.best_since_retrain = 0.0
         self.loss_ema = None
         self._fresh_detectors()
-        self.reference_psi = None
-        self.reference_scores = None
+        self.reference = None
         self.needs_reference = True
         self.last_reading = None
 
@@ -264,18 +298,10 @@ class Monitor:
         errors = (best != y).astype(np.float64).tolist()
         py = np.maximum(p[np.arange(rows), y].astype(np.float64), 1e-7)
         losses = [-math.log(v) for v in py.tolist()]  # libm's log, as Swift
-        adwin, ddm, ph = self.adwin, self.ddm, self.page_hinkley
-        adwin_alarm = ddm_alarm = False
-        ph_max = 0.0
-        for e, loss in zip(errors, losses):
-            if adwin.update(e):
-                adwin_alarm = True
-            if ddm.update(e):
-                ddm_alarm = True
-            ph.update(loss)
-            s = ph.increase_statistic
-            if s > ph_max:
-                ph_max = s
+        # Each detector sees the samples in order; they are independent, so one at a time.
+        adwin_alarm = self.adwin.update_many(errors)
+        ddm_alarm = self.ddm.update_many(errors)
+        _, ph_max = self.page_hinkley.update_many_up(losses)
         return adwin_alarm, ddm_alarm, ph_max, losses, best
 
     def read(self, features, probabilities, labels, labels_arrived):
@@ -299,12 +325,11 @@ class Monitor:
         r.label_rate = labels_arrived / n
         scores = pd[:, 1] if k == 2 else top
         if self.needs_reference:
-            self.reference_psi = [PopulationStabilityIndex(x[:, j].astype(np.float64)) for j in range(self.feature_count)]
-            self.reference_scores = np.sort(scores)
+            self.reference = ReferencePeriod(x, scores)
             self.needs_reference = False
         else:
-            r.max_psi = max([0.0] + [psi.index(x[:, j].astype(np.float64)) for j, psi in enumerate(self.reference_psi)])
-            r.ks_scores = ks_statistic_sorted(self.reference_scores, np.sort(scores))
+            r.max_psi = self.reference.max_psi(x)
+            r.ks_scores = self.reference.ks_statistic(scores)
         r.previous_metric = self.previous_metric
         r.best_since_retrain = max(self.best_since_retrain, r.metric)
         r.loss_ema = self.loss_ema
