@@ -23,6 +23,7 @@ import time
 
 import numpy as np
 
+from .loader import SplitMix64
 from .monitor import ControlState, Monitor
 
 LOOP_DEFAULTS = {  # `drifttune learn` without a policy loop or --env
@@ -328,9 +329,11 @@ class TunedLearner:
             backend = estimator
         self.backend = backend
         self.metric = metric
-        self.loop_settings = dict(LOOP_DEFAULTS, **(policy.loop or {}), **(loop or {}))
+        self.loop_settings = {**LOOP_DEFAULTS, **(policy.loop or {}), **(loop or {})}
         self.sample = sample
         self.seed = seed
+        if sample:  # sampled decisions draw from SplitMix64(seed), as the Swift TunedPolicy(seed:)
+            policy._rng = SplitMix64(seed)
         self.default_action = _action(policy.fallback_bins)
         self.action = self.default_action
         self.last_decision = None
