@@ -23,7 +23,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "python"))
-from drifttune_policy import Policy, PeriodLoop, RecordedPredictions  # noqa: E402
+from drifttune_policy import Policy, PeriodLoop, RecordedPredictions, SplitMix64  # noqa: E402
 from drifttune_policy.detectors import ADWIN, DDM, PageHinkley  # noqa: E402
 
 FIXTURES = os.path.join(ROOT, "python", "tests", "fixtures", "monitor-parity")
@@ -127,6 +127,8 @@ def check_decide_api():
     del named[a.feature_names[3]]
     ok &= a.decide(named)["fallback"] == "missing_value"
     ok &= [a.decide(x, sample=True)["bins"] for _ in range(50)] == [b.decide(x, sample=True)["bins"] for _ in range(50)]
+    g = SplitMix64(1234567)  # SplitMix64's published test vector (the generator of Swift's sampled decisions)
+    ok &= [g.next() for _ in range(3)] == [6457827717110365317, 3203168211198807973, 9817491932198370423]
     return bool(ok)
 
 
