@@ -60,8 +60,11 @@ class SklearnBackend:
         return self.estimator.predict_proba(z)
 
     def partial_fit(self, z, y):
-        self.estimator.partial_fit(z, y, classes=self.classes)
-        self.fitted = True
+        if self.fitted:  # classes only on the first call: sklearn re-checks them on every call that has them
+            self.estimator.partial_fit(z, y)
+        else:
+            self.estimator.partial_fit(z, y, classes=self.classes)
+            self.fitted = True
 
     def reinitialize(self):
         from sklearn.base import clone
