@@ -40,6 +40,7 @@ public struct LearnCommand: ParsableCommand {
     @Option(help: "Default batch size (nearest bin when the bins come from a policy or --env; 1 to 100,000, at most the period).") var batch: Int?
     @Option(help: "Task metric: accuracy, macro_f1 or auc.") var metric: String?
     @Option(help: "Write one JSON line per period here (a regular file is replaced when the run ends; a FIFO or device is written as the run goes).") var log: String?
+    @Flag(help: "Add each period's predicted class probabilities (period × classes, row-major) to its --log line, for monitor parity checks.") var logProbabilities = false
     @Flag(help: "Skip malformed rows (each reported by line) instead of refusing the stream.") var skipBadRows = false
     @Option(help: "Standardize features online (running mean and variance): true or false. Default: the policy file's or --env's loop setting, else true.") var standardize: Bool?
     @Option(help: "Classes in the stream (labels 0 to K-1; 2 to 10000). Default: the largest label before the first scored period + 1; binary learners: 2.") var classes: Int?
@@ -60,6 +61,10 @@ public struct LearnCommand: ParsableCommand {
                     throw UserError("--classes \(classes): expected 2 to \(LabelledCSV.maxClassCount)")
                 }
                 setup.run.classCount = classes
+            }
+            if logProbabilities {
+                guard log != nil else { throw UserError("--log-probabilities: needs --log") }
+                setup.run.recordProbabilities = true
             }
             let encoding: CategoricalColumns
             switch categorical {

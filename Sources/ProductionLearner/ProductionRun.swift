@@ -17,10 +17,13 @@ public struct PeriodLog: Sendable, Codable, Equatable {
     public var compute: Double
     public var adwinAlarm: Bool
     public var observation: [Float]
+    /// The period's predicted class probabilities, row-major (`period_length × classes`), in stream
+    /// order; only when the run records them (`learn --log-probabilities`, for monitor parity checks).
+    public var probabilities: [Float]? = nil
 
     enum CodingKeys: String, CodingKey {
         case period, action, learningRate = "learning_rate", batchSize = "batch_size", fallback, metric, loss, compute
-        case adwinAlarm = "adwin_alarm", observation
+        case adwinAlarm = "adwin_alarm", observation, probabilities
     }
 }
 
@@ -63,6 +66,8 @@ public struct ProductionRun {
     /// (the warm-up and period 0): the largest + 1, at least 2 (always 2 for binary learners).
     /// A later label beyond it is a malformed row.
     public var classCount: Int?
+    /// Adds every period's predicted probabilities to its log entry (`PeriodLog.probabilities`).
+    public var recordProbabilities = false
 
     /// The most floats a buffer sized by the stream may hold (window, period or warm-up × features,
     /// classes × features): 2^28 (1 GiB), products computed with overflow checks.
@@ -123,8 +128,10 @@ public struct ProductionRun {
         let root = RandomSource(seed: seed)
         var learnerSeed = root.split("learner")
         let (lr, batch) = actions.values(of: defaultAction)
-        let learner = try LearnerFactory.make(kind: model, featureCount: f, classCount: classCount,
+        var learner = try LearnerFactory.make(kind: model, featureCount: f, classCount: classCount,
                                               learningRate: lr, batchSize: batch, seed: learnerSeed.next())
+        let recorder = recordProbabilities ? ProbabilityRecorder() : nil
+        if let recorder { learner = RecordingLearner(inner: learner, recorder: recorder) }
         let monitor = Monitor(featureCount: f, classCount: classCount, metric: metric, detectors: .standard)
         var runner = PeriodRunner(learner: learner, monitor: monitor, settings: settings, actions: actions, rng: root.split("retrain"))
         var policy = policy
@@ -143,6 +150,7 @@ public struct ProductionRun {
         var metricSum = 0.0, computeSum = 0.0
         var filled = p
         while filled == p {
+            recorder?.values.removeAll(keepingCapacity: true)
             let out = x.withUnsafeBufferPointer { px in
                 y.withUnsafeBufferPointer { py in runner.step(action, px.baseAddress!, labels: py.baseAddress!) }
             }
@@ -157,7 +165,7 @@ public struct ProductionRun {
             try log(PeriodLog(period: runner.period - 1, action: out.action, learningRate: out.learningRate,
                               batchSize: out.batchSize, fallback: fallback?.rawValue, metric: out.reading.metric,
                               loss: out.reading.loss, compute: out.compute, adwinAlarm: out.reading.adwinAlarm,
-                              observation: out.observation))
+                              observation: out.observation, probabilities: recorder?.values))
             if case .diverged(let reason) = runner.learner.health {
                 summary.stoppedEarly = "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
                 break
@@ -176,4 +184,42 @@ public struct ProductionRun {
         summary.skippedRows = source.skippedCount
         return summary
     }
+}
+
+/// Where a `RecordingLearner` puts the probabilities it predicted (reference type: the runner holds
+/// its own copy of the learner). Used by one run on one thread.
+final class ProbabilityRecorder: @unchecked Sendable {
+    var values: [Float] = []
+}
+
+/// A learner that forwards everything to `inner` and appends every prediction to `recorder`.
+struct RecordingLearner: OnlineLearner {
+    var inner: any OnlineLearner
+    let recorder: ProbabilityRecorder
+
+    var featureCount: Int { inner.featureCount }
+    var classCount: Int { inner.classCount }
+    var learningRate: Float {
+        get { inner.learningRate }
+        set { inner.learningRate = newValue }
+    }
+    var batchSize: Int {
+        get { inner.batchSize }
+        set { inner.batchSize = newValue }
+    }
+    var health: LearnerHealth { inner.health }
+
+    func predictProbabilities(_ x: UnsafePointer<Float>, rows: Int, into probabilities: UnsafeMutablePointer<Float>) {
+        inner.predictProbabilities(x, rows: rows, into: probabilities)
+        recorder.values.append(contentsOf: UnsafeBufferPointer(start: probabilities, count: rows * inner.classCount))
+    }
+
+    @discardableResult
+    mutating func partialFit(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
+        inner.partialFit(x, labels: labels, rows: rows)
+    }
+
+    mutating func reinitialize(using rng: inout RandomSource) { inner.reinitialize(using: &rng) }
+    func snapshot() -> LearnerSnapshot { inner.snapshot() }
+    mutating func restore(_ snapshot: LearnerSnapshot) throws { try inner.restore(snapshot) }
 }

@@ -2,13 +2,17 @@
 
 For production stacks outside Swift. It mirrors the Swift PolicyRuntime: the same checks on load
 (header, payload length, SHA-256, shapes, finite values, schema version) and the same decisions,
-guardrails included. The format is described in docs/policy-format.md.
+guardrails included, greedy or sampled (the same SplitMix64 draws as `TunedPolicy` for the same
+seed). The format is described in docs/policy-format.md.
 
     policy = Policy.load("network.policy", expecting_schema=1)
     d = policy.decide(observation)          # dict: learning_rate, batch_size, retrain, bins, fallback
+    d = policy.decide({"metric": 0.91, ...})  # by feature name; a missing name is the fallback
+    d = policy.decide(observation, sample=True)  # each head drawn from its softmax (seeded)
 """
 import hashlib
 import json
+import math
 
 import numpy as np
 
@@ -39,8 +43,9 @@ def _nonconforming(name):
 
 
 class Policy:
-    def __init__(self, document, path="<memory>"):
+    def __init__(self, document, path="<memory>", seed=0):
         self.document = document
+        self._rng = SplitMix64(seed)
         self.path = path
         _validate(document, path)
         schema = document["observation_schema"]
@@ -68,11 +73,14 @@ class Policy:
         if fb["retrain"] not in self.retrain_choices:
             raise PolicyFileError(f"fallback.retrain: {fb['retrain']!r} is not one of actions.retrain_choices")
         self.fallback_bins = [fb["learning_rate_bin"], fb["batch_size_bin"], self.retrain_choices.index(fb["retrain"])]
+        self.fallback_learn_online = fb.get("learn_online", True)
         self.fallback_counts = {}
         self.decision_count = 0
 
     @classmethod
-    def load(cls, path, expecting_schema=None):
+    def load(cls, path, expecting_schema=None, expecting_features=None, seed=0):
+        """Reads, verifies and validates the file. `expecting_schema` refuses another observation
+        schema version, `expecting_features` another feature order; `seed` drives sampled decisions."""
         with open(path, "rb") as f:
             data = f.read()
         newline = data.find(b"\n")
@@ -98,11 +106,22 @@ class Policy:
             document = json.loads(payload, parse_constant=_nonconforming, object_pairs_hook=_unique_keys(path))
         except ValueError as e:
             raise PolicyFileError(f"{path}: the payload is not valid JSON ({str(e)[:80]})")
-        policy = cls(document, path)
+        policy = cls(document, path, seed=seed)
         version = document["observation_schema"]["version"]
         if expecting_schema is not None and version != expecting_schema:
             raise PolicyFileError(f"{path}: observation schema version {version}, but this learner produces version {expecting_schema}")
+        if expecting_features is not None and list(expecting_features) != policy.feature_names:
+            for i in range(max(len(expecting_features), len(policy.feature_names))):
+                got = policy.feature_names[i] if i < len(policy.feature_names) else "(none)"
+                want = expecting_features[i] if i < len(expecting_features) else "(none)"
+                if got != want:
+                    raise PolicyFileError(f'{path}: observation feature {i} is "{got}", but this learner produces "{want}"')
         return policy
+
+    @property
+    def loop(self):
+        """The learner loop settings (`loop`), or None when the file has none."""
+        return self.document.get("loop")
 
     def _problem(self, x):
         if x is None or len(x) != len(self.feature_names):
@@ -124,8 +143,23 @@ class Policy:
         w, b = self.heads
         return h @ w + b
 
-    def decide(self, observation):
-        """Greedy decision for one observation in schema order (guardrails as in the Swift runtime)."""
+    def decide(self, observation, sample=False):
+        """The decision for one observation (guardrails as in the Swift runtime).
+
+        `observation` is a sequence in schema order, or a mapping from feature name to value (a
+        missing name is the `missing_value` fallback; extra names are ignored). Greedy: each head's
+        largest logit (the first of equal maxima). `sample=True`: each head's bin drawn from the
+        softmax of its logits with the policy's seeded SplitMix64, exactly as `TunedPolicy`.
+        """
+        if isinstance(observation, dict):
+            values = []
+            for name in self.feature_names:
+                if name not in observation:
+                    self.decision_count += 1
+                    self.fallback_counts["missing_value"] = self.fallback_counts.get("missing_value", 0) + 1
+                    return self._decision(self.fallback_bins, "missing_value")
+                values.append(observation[name])
+            observation = values
         self.decision_count += 1
         reason = self._problem(observation)
         if reason is not None:
@@ -134,9 +168,24 @@ class Policy:
         z = self.logits(observation)
         bins, offset = [], 0
         for size in self.head_sizes:
-            bins.append(int(np.argmax(z[offset:offset + size])))  # first of equal maxima, like Swift
+            head = z[offset:offset + size]
+            bins.append(self._draw(head) if sample else int(np.argmax(head)))  # argmax: first of equal maxima, like Swift
             offset += size
         return self._decision(bins, None)
+
+    def _draw(self, logits):
+        weights = [math.exp(v - max(logits)) for v in logits]
+        u = self._rng.next_unit() * sum(weights)
+        for i, w in enumerate(weights):
+            u -= w
+            if u < 0:
+                return i
+        return len(weights) - 1
+
+    @property
+    def fallback_decision(self):
+        """The file's fallback decision (also the action of period 0 in the learner loop)."""
+        return self._decision(self.fallback_bins, None)
 
     def _decision(self, bins, fallback):
         return {
@@ -144,8 +193,28 @@ class Policy:
             "learning_rate": self.learning_rates[bins[0]],
             "batch_size": self.batch_sizes[bins[1]],
             "retrain": self.retrain_choices[bins[2]],
+            "learn_online": self.fallback_learn_online if fallback else True,
             "fallback": fallback,
         }
+
+
+class SplitMix64:
+    """SplitMix64 (Steele, Lea & Flood 2014), the sampler's generator in the Swift runtime."""
+    MASK = (1 << 64) - 1
+
+    def __init__(self, seed=0):
+        self.state = int(seed) & self.MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & self.MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & self.MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & self.MASK
+        return z ^ (z >> 31)
+
+    def next_unit(self):
+        """Uniform in [0, 1) with 53 bits."""
+        return (self.next() >> 11) * 2.0 ** -53
 
 
 def _layer(layer):
