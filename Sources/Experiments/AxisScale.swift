@@ -53,7 +53,9 @@ struct AxisScale: Sendable {
         let a = Foundation.log2(max(lo, 1e-12)).rounded(.down)
         var b = Foundation.log2(max(hi, lo)).rounded(.up)
         if a == b { b += 1 }
-        let ticks = stride(from: a, through: b, by: 1).map { pow(2, $0) }
+        // Every other power when there would be more than five ticks, so short strips stay legible.
+        let every = b - a > 4 ? 2.0 : 1.0
+        let ticks = stride(from: a, through: b, by: every).map { pow(2, $0) }
         return AxisScale(kind: .log2, lower: pow(2, a), upper: pow(2, b), ticks: ticks, decimals: 0)
     }
 

@@ -32,11 +32,11 @@ public enum ReportHTML {
             h += environmentSection(set, env: env)
         }
         if !training.isEmpty {
-            h += "<h2>Learning curves</h2>\n<p>Trained methods, one axis per environment. Agent: mean reward of the training episodes "
-            h += "that ended in each PPO iteration; static search: best candidate so far; static-hindsight: the same over its grid "
-            h += "on the held-out seeds.</p>\n<div class=\"grid\">\n"
+            h += "<h2>Learning curves</h2>\n<p>Trained methods on the training seeds, one axis per environment. Agent: mean reward of "
+            h += "the training episodes that ended in each PPO iteration; static search: best candidate so far (static-hindsight, "
+            h += "whose search runs on the held-out seeds, is left out).</p>\n<div class=\"grid\">\n"
             for env in set.environments {
-                let series = set.methods.compactMap { m -> SVGChart.Series? in
+                let series = set.methods.filter { !SummaryMarkdown.isReference($0) }.compactMap { m -> SVGChart.Series? in
                     let pts = training.filter { $0.environment == env && $0.method == m }.map { (x: Double($0.step), y: $0.value) }
                     return pts.isEmpty ? nil : SVGChart.Series(name: m, color: MethodColor.of(m), points: pts,
                                                                dashed: SummaryMarkdown.isReference(m))

@@ -27,7 +27,7 @@ struct SVGDecisionChart {
         s += metricArea.verticals(verticals)
         for c in comparisons { s += metricArea.line(c.metricSeries(dashed: SummaryMarkdown.isReference(c.method))) }
         s += metricArea.line(agent.metricSeries(), strokeWidth: 2.2)
-        top += 120 + 10
+        top += 120 + 16
 
         // 2–3. Learning rate and batch size, log axes.
         func strip(_ label: String, height: Double, log2: Bool, value: (PeriodProfile.Period) -> (mean: Double, min: Double, max: Double)) {
@@ -49,7 +49,7 @@ struct SVGDecisionChart {
             }
             s += area.line(SVGChart.Series(name: agent.method, color: color, points: agent.periods.map { (Double($0.period), value($0).mean) }),
                            strokeWidth: 2)
-            top += height + 10
+            top += height + 16
         }
         strip("learning rate", height: 90, log2: false) { $0.learningRate }
         strip("batch size", height: 70, log2: true) { $0.batchSize }
@@ -72,7 +72,7 @@ struct SVGDecisionChart {
             s += "<text x=\"\(coord(left + pw / 2))\" y=\"\(coord(top + 34))\" text-anchor=\"middle\" fill=\"#666\">"
                 + "\(esc(agent.method)) never fine-tuned or retrained on any seed</text>\n"
         }
-        top += 60 + 36
+        top += 60 + 52
 
         var items: [SVGLegend.Item] = [.init(name: "\(agent.method) (band: smallest to largest over \(agent.seeds) seeds)", color: MethodColor.of(agent.method))]
         items += comparisons.map { .init(name: $0.method, color: MethodColor.of($0.method), dashed: SummaryMarkdown.isReference($0.method)) }

@@ -25,7 +25,7 @@ struct SVGSmallMultiples {
         guard !panels.isEmpty, let x0 = xs.min(), let x1 = xs.max(), let y0 = ys.min(), let y1 = ys.max() else {
             return SVG.empty(title)
         }
-        let left = 64.0, right = 10.0, gap = 16.0, top = 30.0
+        let left = 64.0, right = 10.0, gap = 28.0, top = 30.0
         let columns = min(columns, panels.count)
         let pw = (width - left - right - gap * Double(columns - 1)) / Double(columns)
         let rowHeight = 18 + panelHeight + 22
