@@ -22,7 +22,7 @@ public enum MethodColor {
     ]
 
     static let extra = ["#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
-                        "#636363", "#ad494a"]
+                        "#ad494a", "#0b7285"]
 
     /// The colour of `method` (CSS hex).
     public static func of(_ method: String) -> String {

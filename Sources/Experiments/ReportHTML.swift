@@ -127,7 +127,8 @@ public enum ReportHTML {
                 SummaryStatistics.mean(set, env, c.baseline).map { (x: $0, label: "best baseline: \(c.baseline)") }
             }
             h += SVGIntervalChart(title: "\(env): episode reward, mean and \(Int((set.statistics.confidence * 100).rounded()))% CI",
-                                  xLabel: "episode reward (dashed: best baseline's mean)", rows: rows, reference: reference).render()
+                                  xLabel: "episode reward" + (reference == nil ? "" : " (dashed: best baseline's mean)"), rows: rows,
+                                  reference: reference).render()
         }
         let rows = set.curves.filter { $0.environment == env }
         let onsets = rows.filter { $0.curve.hasPrefix("drift_onset:") }

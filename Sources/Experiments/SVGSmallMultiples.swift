@@ -51,8 +51,9 @@ struct SVGSmallMultiples {
         let cy = top + 18 + panelHeight / 2
         s += "<text x=\"16\" y=\"\(coord(cy))\" transform=\"rotate(-90 16 \(coord(cy)))\" text-anchor=\"middle\">\(esc(yLabel))</text>\n"
         s += "<text x=\"\(coord(left + (width - left - right) / 2))\" y=\"\(coord(bottom + 4))\" text-anchor=\"middle\">\(esc(xLabel))</text>\n"
-        let legend = SVGLegend(items: [.init(name: contextNote, color: "#9a9a9a"),
-                                       .init(name: "drift onset", color: "#aa5500", dashed: true)])
+        var items: [SVGLegend.Item] = contextNote.isEmpty ? [] : [.init(name: contextNote, color: "#9a9a9a")]
+        if !verticals.isEmpty { items.append(.init(name: "drift onset", color: "#aa5500", dashed: true)) }
+        let legend = SVGLegend(items: items)
             .render(x: left, y: bottom + 22, width: width - left - right)
         s += legend.svg
         s += "<circle cx=\"\(coord(left + 5))\" cy=\"\(coord(bottom + 22 + legend.height + 2))\" r=\"3.5\" fill=\"#555\" fill-opacity=\"0.6\"/>"
