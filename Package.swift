@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "PolicyRegistry", targets: ["PolicyRegistry"]),
         .library(name: "ProductionLearner", targets: ["ProductionLearner"]),
         .library(name: "YAMLConfig", targets: ["YAMLConfig"]),
+        // The tuning environments behind a C ABI, for Python (python/drifttune_gym) and other hosts.
+        .library(name: "DriftTuneCABI", type: .dynamic, targets: ["DriftTuneCABI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -70,6 +72,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "drifttune", dependencies: ["DriftTuneCLI"]),
+        // `@_cdecl` functions over the tuning environments (create, reset, step, free), loaded in-process by ctypes.
+        .target(name: "DriftTuneCABI", dependencies: ["Simulation", "PolicyRuntime"]),
         // libFuzzer targets for the input readers; a stub unless built by scripts/fuzz.sh (-D FUZZING).
         .executableTarget(
             name: "drifttune-fuzz",

@@ -27,6 +27,9 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
     case planner
     /// The PPO agent trained on the training seeds.
     case agent
+    /// A DriftTune policy file from outside the sweep (`policy:PATH`, the path as the scenario
+    /// writes it, relative to the scenario file), evaluated like a baseline (`OutsidePolicy`).
+    case policyFile(String)
 
     /// Names as scenarios and tables spell them.
     public var description: String {
@@ -41,10 +44,11 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
         case .staticHindsight: "static-hindsight"
         case .planner: LookaheadPlanner.name
         case .agent: "agent"
+        case .policyFile(let path): OutsidePolicy.prefix + path
         }
     }
 
-    public static let help = "fixed | never | static-search | periodic:K | adwin | ddm | ks | cosine-restarts | oracle | static-hindsight | planner | agent"
+    public static let help = "fixed | never | static-search | periodic:K | adwin | ddm | ks | cosine-restarts | oracle | static-hindsight | planner | agent | policy:PATH (a policy file, relative to the scenario)"
 
     /// Parses a name (inverse of `description`).
     public init?(name: String) {
@@ -61,6 +65,12 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
         case LookaheadPlanner.name: self = .planner
         case "agent": self = .agent
         default:
+            if name.hasPrefix(OutsidePolicy.prefix) {
+                let path = String(name.dropFirst(OutsidePolicy.prefix.count))
+                guard !path.isEmpty else { return nil }
+                self = .policyFile(path)
+                return
+            }
             guard let k = HandWrittenRule.periodicInterval(name) else { return nil }
             self = .periodic(k)
         }
@@ -91,6 +101,7 @@ public enum Method: Sendable, Hashable, Codable, CustomStringConvertible {
     /// `simulate` and `learn` use too.
     /// The planner has no policy: it plays the environment itself (`PlannerProvider`).
     public func untrainedPolicy(spec: EnvironmentSpec) -> (any TuningPolicy)? {
-        isTrained || self == .planner ? nil : PolicyName.parse(description, spec: spec)
+        if case .policyFile = self { return nil }
+        return isTrained || self == .planner ? nil : PolicyName.parse(description, spec: spec)
     }
 }

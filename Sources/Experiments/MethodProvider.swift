@@ -122,6 +122,7 @@ extension Method {
         case .staticHindsight: StaticHindsightProvider()
         case .planner: PlannerProvider()
         case .agent: AgentProvider()
+        case .policyFile(let path): OutsidePolicyProvider(path: path)
         default: FixedMethodProvider(method: self)
         }
     }

@@ -47,6 +47,8 @@ extension Scenario {
         }
         let agent = try readAgent(&m, steps: training.steps)
         var methods: [Method] = []
+        var outsidePolicies: [String: OutsidePolicy] = [:]
+        var policyChecks: [(policy: OutsidePolicy, node: Node, field: String)] = []
         for item in try m.list("methods") {
             let text = try ConfigMap.string(item.node, file: file, field: item.field)
             guard let method = Method(name: text) else {
@@ -55,6 +57,14 @@ extension Scenario {
             }
             guard !methods.contains(method) else {
                 throw ConfigMap.invalid(item.node, file: file, field: item.field, "method '\(text)' is listed twice")
+            }
+            if case .policyFile(let path) = method {
+                let outside: OutsidePolicy
+                do { outside = try OutsidePolicy.load(path, scenarioFile: file) } catch {
+                    throw ConfigMap.invalid(item.node, file: file, field: item.field, "\(error)")
+                }
+                outsidePolicies[path] = outside
+                policyChecks.append((outside, item.node, item.field))
             }
             methods.append(method)
         }
@@ -111,6 +121,13 @@ extension Scenario {
             environments.append(env)
         }
         guard !environments.isEmpty else { throw m.error("environments", "expected at least one environment") }
+        for check in policyChecks {
+            for env in environments {
+                do { try check.policy.check(against: env.spec, label: env.label) } catch {
+                    throw ConfigMap.invalid(check.node, file: file, field: check.field, "\(error)")
+                }
+            }
+        }
         // The trainer ignores a prior of the wrong length; a scenario says so instead.
         let heads = environments[0].spec.actionBins.headSizes.count
         if let prior = agent.settings.config.firstBinPrior, prior.count != heads, let node = m.node("agent") {
@@ -122,7 +139,7 @@ extension Scenario {
         return Scenario(name: name, description: description, file: file, contentHash: SHA256.hex(of: Array(yaml.utf8)),
                         environments: environments, trainSeeds: trainSeeds, testSeeds: testSeeds, training: training,
                         agent: agent, methods: methods, metrics: metrics, statistics: statistics, planner: planner,
-                        hindsightRules: hindsightRules)
+                        hindsightRules: hindsightRules, outsidePolicies: outsidePolicies)
     }
 
     /// The `agent:` block: any `train --config` key (read and validated by PolicyGradient's reader)

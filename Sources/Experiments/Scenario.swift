@@ -26,6 +26,8 @@ public struct Scenario: Sendable {
     public var planner = LookaheadPlanner()
     /// The `static-hindsight` method's retrain rules (`static_hindsight: {rules: [...]}`).
     public var hindsightRules = StaticHindsight.defaultRules
+    /// The `policy:PATH` methods' files, loaded and checked, by the path as written.
+    public var outsidePolicies: [String: OutsidePolicy] = [:]
 }
 
 /// One evaluation environment of a scenario.

@@ -57,7 +57,8 @@ public struct SweepPlan: Sendable {
                     training.append(TrainingJob(id: id, environment: e, method: m))
                     trainingId = id
                 }
-                let settings = m == .planner ? "horizon=\(scenario.planner.horizon),radius=\(scenario.planner.radius)" : ""
+                var settings = m == .planner ? "horizon=\(scenario.planner.horizon),radius=\(scenario.planner.radius)" : ""
+                if case .policyFile(let path) = m { settings = "policy_sha256=\(scenario.outsidePolicies[path]?.digest ?? "-")" }
                 for seed in scenario.testSeeds {
                     evaluation.append(EvaluationJob(id: RunIdentity.run(environment: env, method: m, seed: seed, trainingId: trainingId,
                                                                         settings: settings),

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Checks python/drifttune_gym against the Swift simulator (not run by CI: needs gymnasium and the
+C ABI library; run it in a venv with `pip install ./python[gym]`).
+
+For every shipped spec: `gymnasium.utils.env_checker.check_env` passes; the same seed gives the same
+trajectory as `drifttune simulate --seeds S..S --json` (fixed settings, the spec's default and
+one other, period by period: metric, reward, compute, learning rate, batch size, drift events);
+the vector environment gives the single environment's trajectories; then it measures stepping
+throughput from Python with a random policy (periods/s).
+
+    swift build -c release --product DriftTuneCABI && swift build -c release --product drifttune
+    python scripts/check_gym.py [--drifttune .build/release/drifttune] [--seconds 5]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+from gymnasium.utils.env_checker import check_env
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "python"))
+import drifttune_gym  # noqa: E402
+
+
+def simulate(drifttune: str, name: str, seed: int, lr: float | None, batch: int | None) -> dict:
+    cmd = [drifttune, "simulate", "--env", name, "--policy", "fixed", "--seeds", f"{seed}..{seed}", "--json"]
+    if lr is not None:
+        cmd += ["--lr", repr(lr), "--batch", str(batch)]
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout)
+
+
+def parity(drifttune: str, env_id: str, seed: int, action_bins: list[int] | None) -> int:
+    env = gym.make(env_id).unwrapped
+    obs, _ = env.reset(seed=seed)
+    action = np.asarray(action_bins if action_bins is not None else env.default_action)
+    rows = [{"period": 0, "metric": float(obs[0])}]
+    done = False
+    while not done:
+        obs, reward, done, truncated, info = env.step(action)
+        rows.append(dict(info, reward=reward))
+    lr, batch = (rows[1]["learning_rate"], rows[1]["batch_size"]) if action_bins is not None else (None, None)
+    expected = simulate(drifttune, env.spec_name, seed, lr, batch)["periods"]
+    assert len(expected) == len(rows), (env_id, len(expected), len(rows))
+    assert abs(expected[0]["metric"] - rows[0]["metric"]) < 1e-6, (env_id, "period 0")
+    for e, r in zip(expected[1:], rows[1:]):
+        assert e["period"] == r["period"], (env_id, e["period"], r["period"])
+        for key in ("metric", "reward", "compute"):
+            assert e[key] == r[key], (env_id, seed, e["period"], key, e[key], r[key])
+        assert abs(e["learning_rate"] - r["learning_rate"]) < 1e-7 and e["batch_size"] == r["batch_size"], (env_id, e["period"])
+        assert e["active_events"] == r["drift_events"], (env_id, e["period"], e["active_events"], r["drift_events"])
+    env.close()
+    return len(rows) - 1
+
+
+def vector_matches_single(env_id: str, seed: int, n: int = 3) -> None:
+    envs = gym.make_vec(env_id, num_envs=n, vectorization_mode="vector_entry_point")
+    single = gym.make(env_id).unwrapped
+    rng = np.random.default_rng(0)
+    obs, _ = envs.reset(seed=seed)
+    length = single.native.episode_length
+    actions = [rng.integers(0, single.action_space.nvec, size=(n, 3)) for _ in range(length)]
+    vec_rewards = []
+    for a in actions:
+        obs, r, term, trunc, info = envs.step(a)
+        vec_rewards.append(r)
+    for i in range(n):
+        single.reset(seed=seed + i)
+        for t, a in enumerate(actions):
+            _, r, done, _, _ = single.step(a[i])
+            assert r == vec_rewards[t][i], (env_id, i, t)
+    envs.close()
+    single.close()
+
+
+def throughput(env_id: str, seconds: float, n: int) -> tuple[float, float]:
+    """Periods per second from Python with a random policy: one env, and a vector env of n."""
+    env = gym.make(env_id).unwrapped
+    rng = np.random.default_rng(1)
+    env.reset(seed=1)
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        _, _, done, _, _ = env.step(rng.integers(0, env.action_space.nvec))
+        steps += 1
+        if done:
+            env.reset(seed=int(rng.integers(0, 1 << 30)))
+    single = steps / (time.perf_counter() - start)
+    env.close()
+    envs = gym.make_vec(env_id, num_envs=n, vectorization_mode="vector_entry_point")
+    envs.reset(seed=1)
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        envs.step(envs.action_space.sample())
+        steps += n
+    vector = steps / (time.perf_counter() - start)
+    envs.close()
+    return single, vector
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--drifttune", default=str(ROOT / ".build/release/drifttune"))
+    ap.add_argument("--seconds", type=float, default=5)
+    ap.add_argument("--vector", type=int, default=8)
+    args = ap.parse_args()
+    ids = drifttune_gym.registered_ids()
+    assert ids, "no DriftTune/* environments registered (environments/ not found)"
+    for env_id in ids:
+        check_env(gym.make(env_id).unwrapped, skip_render_check=True)
+        periods = parity(args.drifttune, env_id, 1001, None) + parity(args.drifttune, env_id, 1002, [1, 3, 0])
+        vector_matches_single(env_id, 7)
+        print(f"{env_id}: check_env passed; {periods} periods identical to drifttune simulate; vector env = single env")
+    for env_id in ids:
+        single, vector = throughput(env_id, args.seconds, args.vector)
+        print(f"{env_id}: random policy from Python: {single:.0f} periods/s (one env), {vector:.0f} periods/s (vector env of {args.vector})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
