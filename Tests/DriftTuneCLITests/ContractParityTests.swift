@@ -42,6 +42,22 @@ import Testing
         #expect(actions.contains { $0.retrain != .none })
     }
 
+    /// Deployed updates (a serving model frozen between update jobs) go through the same contract:
+    /// the regime travels in the spec's loop and in the policy file's `loop.updates`.
+    @Test(arguments: ["network-diagnosis", "recommendation"])
+    func simulateAndLearnAgreeUnderDeployedUpdates(environment: String) throws {
+        var spec = try Self.spec(environment)
+        spec.learner.updates = .deployed
+        try expectSamePeriods(spec: spec, simulated: try #require(HandWrittenRule.parse("periodic:5")), learned: "periodic:5", seed: 3)
+        let url = try CLIProcess.temporaryFile("", name: "deployed.policy")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        try PolicyFile.write(Self.randomPolicy(spec: spec, seed: 7), to: url.path)
+        let policy = try TunedPolicy.load(url.path)
+        #expect(policy.document.loop?.updates == .deployed)
+        let actions = try expectSamePeriods(spec: spec, simulated: policy, learned: url.path, seed: 13)
+        #expect(actions.dropFirst().allSatisfy { !$0.learnOnline } && actions.contains { $0.retrain != .none })
+    }
+
     /// Runs `simulated` in the simulator and `learned` through `LearnSetup` on the exported stream;
     /// returns the actions.
     @discardableResult
