@@ -97,6 +97,7 @@ let package = Package(
             dependencies: ["DriftTuneCLI", "Experiments", "Linalg", "DriftDetection", "PolicyRuntime", "PolicyRegistry", "ProductionLearner", "Simulation"]
         ),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks"]),
+        .testTarget(name: "DriftTuneCABITests", dependencies: ["DriftTuneCABI", "Simulation", "PolicyRuntime"]),
     ],
     swiftLanguageModes: [.v6]
 )

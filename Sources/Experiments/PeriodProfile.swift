@@ -51,10 +51,11 @@ struct PeriodProfile {
     }
 
     /// The metric per period as a chart series.
-    func metricSeries(name: String? = nil, dashed: Bool = false) -> SVGChart.Series {
-        SVGChart.Series(name: name ?? method, color: MethodColor.of(method), points: periods.map { (Double($0.period), $0.metric) },
-                        marks: periods.filter { $0.fineTune + $0.fullRetrain > 0 }
-                            .map { (Double($0.period), $0.fineTune + $0.fullRetrain) },
+    /// `retrainDots`: a dot per period with retrains, sized by the share of seeds.
+    func metricSeries(dashed: Bool = false, retrainDots: Bool = true) -> SVGChart.Series {
+        SVGChart.Series(name: method, color: MethodColor.of(method), points: periods.map { (Double($0.period), $0.metric) },
+                        marks: retrainDots ? periods.filter { $0.fineTune + $0.fullRetrain > 0 }
+                            .map { (Double($0.period), $0.fineTune + $0.fullRetrain) } : [],
                         dashed: dashed)
     }
 }

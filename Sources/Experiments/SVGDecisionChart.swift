@@ -25,8 +25,9 @@ struct SVGDecisionChart {
                                   y: .linear(metrics.min() ?? 0, metrics.max() ?? 1, target: 4))
         s += metricArea.axes(yLabel: metricName, xTicks: false)
         s += metricArea.verticals(verticals)
-        for c in comparisons { s += metricArea.line(c.metricSeries(dashed: SummaryMarkdown.isReference(c.method))) }
-        s += metricArea.line(agent.metricSeries(), strokeWidth: 2.2)
+        // Retrains have their own strip below; no dots here.
+        for c in comparisons { s += metricArea.line(c.metricSeries(dashed: SummaryMarkdown.isReference(c.method), retrainDots: false)) }
+        s += metricArea.line(agent.metricSeries(retrainDots: false), strokeWidth: 2.2)
         top += 120 + 16
 
         // 2–3. Learning rate and batch size, log axes.
