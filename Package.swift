@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
         .testTarget(name: "LearnersTests", dependencies: ["Learners", "Linalg"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DriftDetectionTests", dependencies: ["DriftDetection"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig"]),
+        .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyRuntime", "YAMLConfig", "DriftDetection", "Learners", "Linalg"]),
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "PolicyGradient", "PolicyRuntime", "Linalg", "YAMLConfig", "DriftDetection", "Learners"], resources: [.copy("Fixtures")]),
