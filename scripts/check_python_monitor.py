@@ -56,7 +56,7 @@ def action_of(entry):
             "learn_online": a.get("learn_online", True)}
 
 
-def replay(case):
+def replay(case, adwin="python"):
     log = read_log(os.path.join(FIXTURES, case["name"] + ".jsonl.gz"))
     x, y = read_stream(os.path.join(FIXTURES, case["name"] + ".csv.gz"))
     is_rule = not case["policy"].endswith(".policy")
@@ -66,7 +66,7 @@ def replay(case):
     classes = len(log[0]["probabilities"]) // p
     metric = "auc" if loop["model"] == "fm" else "accuracy"
     runner = PeriodLoop(RecordedPredictions([np.reshape(e["probabilities"], (p, classes)) for e in log]), loop, policy.learning_rates,
-                        policy.batch_sizes, x.shape[1], classes, metric, policy.feature_names)
+                        policy.batch_sizes, x.shape[1], classes, metric, policy.feature_names, adwin=adwin)
     warm = loop["warmup_periods"] * p
     runner.configure(policy.fallback_bins)
     runner.warm_start(x[:warm], y[:warm])
@@ -135,7 +135,10 @@ def check_decide_api():
 def main():
     with open(os.path.join(FIXTURES, "cases.json")) as f:
         cases = json.load(f)
+    from drifttune_policy.detectors import river_adwin_available
     results = [replay(c) for c in cases]
+    if river_adwin_available():  # River installed (not in CI): the monitor with River's ADWIN too
+        results += [dict(r, case=r["case"] + " (River's ADWIN)") for r in (replay(c, "river") for c in cases)]
     equal, total = check_detectors()
     api = check_decide_api()
     worst = max(r["worst_observation_difference"] for r in results)

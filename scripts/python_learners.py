@@ -292,6 +292,11 @@ def write_table(out, streams, detail, cost):
         f"- wrapped loop (TunedLearner: monitor, decide, loop bookkeeping, batch held at 32, eta0 {cost['eta0']:.6g}): "
         f"{cost['wrapped_samples_per_s']:,.0f} samples per CPU second; bare loop (predict_proba + partial_fit per batch of 32, same eta0): "
         f"{cost['bare_samples_per_s']:,.0f}; overhead {100 * cost['overhead']:.1f}%",
+        "", "Notes: wall seconds were measured on a shared 2-core machine (load average 6 to 12 from other builds);",
+        "`drifttune-learn` ran the debug build. The `tuned` and `tuned-per-sample` wall times of the run in this",
+        "table predate the fix that passes `classes` to `partial_fit` on the first call only (a third of the",
+        "wrapped loop's time then); accuracy and compute units do not depend on it. The overhead figures are CPU",
+        "time, rerun with `--overhead-only` after that fix; the monitor uses River's ADWIN (River 0.26.1 installed).",
         "", f"Versions: {detail['versions']}"]
     with open(os.path.join(out, "summary.md"), "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -166,6 +166,34 @@ class ADWIN:
         return changed
 
 
+class RiverADWIN:
+    """River's own ADWIN (`river.drift.ADWIN`, compiled) behind `update_many`: the detector the
+    Swift port and `ADWIN` above reproduce update for update, about 6x faster than the pure-Python
+    port. Used by the monitor when River 0.26 is installed (`adwin="auto"`)."""
+
+    def __init__(self):
+        from river.drift import ADWIN as _ADWIN
+        self.detector = _ADWIN()
+
+    def update_many(self, values):
+        d = self.detector
+        alarm = False
+        for v in values:
+            d.update(v)
+            if d.drift_detected:
+                alarm = True
+        return alarm
+
+
+def river_adwin_available():
+    """River 0.26 importable (the version the detectors are checked against)."""
+    try:
+        import river
+        return river.__version__.startswith("0.26")
+    except ImportError:
+        return False
+
+
 class DDM:
     """DDM with River's defaults (warm start 30, warning 2, drift 3 standard deviations)."""
 

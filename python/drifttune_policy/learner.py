@@ -173,14 +173,14 @@ class PeriodLoop:
     """`PeriodRunner` in Python: `warm_start`, then `step(action, X, y)` once per period."""
 
     def __init__(self, backend, loop, learning_rates, batch_sizes, feature_count, class_count, metric="accuracy",
-                 feature_names=None, seed=0):
+                 feature_names=None, seed=0, adwin="auto"):
         self.backend = backend
         self.loop = dict(LOOP_DEFAULTS, **(loop or {}))
         self.learning_rates = [float(np.float32(v)) for v in learning_rates]
         self.batch_sizes = list(batch_sizes)
         self.f = feature_count
         self.k = class_count
-        self.monitor = Monitor(feature_count, class_count, metric, feature_names)
+        self.monitor = Monitor(feature_count, class_count, metric, feature_names, adwin)
         self.rng = np.random.default_rng(seed)
         p, w = self.loop["period_length"], self.loop["window"]
         self.capacity = w + p

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .detectors import ADWIN, DDM, PageHinkley, PopulationStabilityIndex, ks_statistic_sorted
+from .detectors import ADWIN, DDM, PageHinkley, PopulationStabilityIndex, RiverADWIN, ks_statistic_sorted, river_adwin_available
 
 #: Schema v1's feature names, in order (`ObservationSchema.v1` in Sources/PolicyRuntime).
 SCHEMA_V1 = [
@@ -257,11 +257,12 @@ class Monitor:
     standardization), the class probabilities predicted for each sample before it was learned
     (rows x classes), every label of the period, how many labels had arrived by the period's end,
     and the `ControlState`. ADWIN and DDM (River's defaults, DDM's warning at 0.5) watch the
-    per-sample error, Page-Hinkley (mode up) the per-sample log-loss; PSI and KS compare with the
+    per-sample error (ADWIN: River's own when River 0.26 is installed, else the pure-Python port;
+    `adwin="python"` or `"river"` chooses), Page-Hinkley (mode up) the per-sample log-loss; PSI and KS compare with the
     reference period (the first period after creation or `mark_retrained`).
     """
 
-    def __init__(self, feature_count, class_count, metric="accuracy", feature_names=None):
+    def __init__(self, feature_count, class_count, metric="accuracy", feature_names=None, adwin="auto"):
         self.feature_count = feature_count
         self.class_count = max(int(class_count), 2) if class_count else 2
         self.metric = metric
@@ -270,6 +271,9 @@ class Monitor:
         if unknown:
             raise ValueError(f"no monitor function for observation feature(s) {unknown}")
         self._functions = [FEATURES[n] for n in self.feature_names]
+        if adwin not in ("auto", "python", "river"):
+            raise ValueError("adwin: expected auto, python or river")
+        self.adwin_implementation = "river" if adwin == "river" or (adwin == "auto" and river_adwin_available()) else "python"
         self.previous_metric = None
         self.best_since_retrain = 0.0
         self.loss_ema = None
@@ -279,7 +283,7 @@ class Monitor:
         self.last_reading = None
 
     def _fresh_detectors(self):
-        self.adwin = ADWIN()
+        self.adwin = RiverADWIN() if self.adwin_implementation == "river" else ADWIN()
         self.ddm = DDM()
         self.page_hinkley = PageHinkley(mode="up")
 
