@@ -16,7 +16,8 @@ public enum SummaryMarkdown {
         let pct = Int((st.confidence * 100).rounded())
         var out = "# \(set.scenario): results\n\n"
         out += "Each cell: mean over held-out seeds [\(pct)% bootstrap CI, \(st.resamples) resamples] and the interquartile mean (IQM). "
-        out += "Bold: best non-reference method in the column (higher reward and metric, lower retrains, compute and recovery time are better). "
+        out += "Bold: best non-reference method in the column where more or less is better (higher reward and metric, lower recovery time); "
+        out += "retrains and compute are costs the reward already prices, so they are not ranked. "
         out += "References, not competitors: the oracle is told the drift schedule, static-hindsight picked its setting on these very seeds, "
         out += "the planner looks ahead on snapshots of the environment.\n"
         var comparisons: [SummaryStatistics.AgentComparison] = []
@@ -26,7 +27,7 @@ public enum SummaryMarkdown {
             out += "\(SummaryStatistics.seedCount(set, env: env)) held-out seeds.\n\n"
             out += "| method | " + set.metrics.map(title).joined(separator: " | ") + " |\n"
             out += "|---|" + String(repeating: "---:|", count: set.metrics.count) + "\n"
-            let best = SummaryStatistics.best(set, env: env, metrics: set.metrics)
+            let best = SummaryStatistics.best(set, env: env, metrics: set.metrics.filter(ReportHTML.rankedMetrics.contains))
             for m in methods {
                 var cells: [String] = []
                 for metric in set.metrics {
