@@ -19,21 +19,49 @@ struct AgentProvider: MethodProvider {
         let envs = try environment.trainSpecs.map { try TuningEnvironment(spec: $0, components: .standard) }
         let seeds = scenario.trainSeeds
         var seedSource = rng
-        let trainer = PPOTrainer(config: config, environmentFactory: { i in
-            TrainingSeedEnvironment(environment: envs[i % envs.count], seeds: seeds)
-        }, seed: seedSource.next())
-        var steps: [Int] = [], values: [Double] = []
-        trainer.train(until: scenario.training.steps) { stats in
-            if let r = stats.meanEpisodeReturn {
-                steps.append(stats.globalStep)
-                values.append(r)
+        let count = scenario.agent.candidates
+        var best: (record: TrainingRecord, reward: Double)? = nil
+        var scored: [AgentCandidate] = []
+        for index in 1...count {
+            let trainer = PPOTrainer(config: config, environmentFactory: { i in
+                TrainingSeedEnvironment(environment: envs[i % envs.count], seeds: seeds)
+            }, seed: seedSource.next())
+            var steps: [Int] = [], values: [Double] = []
+            trainer.train(until: scenario.training.steps) { stats in
+                if let r = stats.meanEpisodeReturn {
+                    steps.append(stats.globalStep)
+                    values.append(r)
+                }
+            }
+            let snapshot = AgentSnapshot(architecture: trainer.network.architecture, parameters: trainer.network.parameterVector,
+                                         normalizer: config.normalizeObservations ? trainer.normalizer : nil)
+            let record = TrainingRecord(id: "", environment: "", method: Method.agent.description, steps: trainer.globalStep,
+                                        curveSteps: steps, curveValues: values, setting: nil,
+                                        agentPolicy: AgentPolicyData(json: try SnakeCaseJSON.string(snapshot)))
+            guard count > 1 else { return record }
+            let reward = try validationReward(record, specs: environment.trainSpecs, seeds: scenario.agent.validationSeeds)
+            scored.append(AgentCandidate(index: index, validationReward: reward, selected: false))
+            if best == nil || reward > best!.reward { best = (record, reward) }  // ties keep the first
+        }
+        guard var chosen = best?.record else { return nil }
+        let winner = scored.firstIndex { $0.validationReward == best!.reward }!
+        scored[winner].selected = true
+        chosen.agentCandidates = scored
+        return chosen
+    }
+
+    /// Mean episode reward of the exported policy of `record` over `seeds` in every spec: what the
+    /// candidates are compared on (never the held-out seeds).
+    func validationReward(_ record: TrainingRecord, specs: [EnvironmentSpec], seeds: [UInt64]) throws -> Double {
+        var total = 0.0
+        for spec in specs {
+            var env = try TuningEnvironment(spec: spec, components: .standard)
+            for seed in seeds {
+                let policy = try self.policy(training: record, spec: spec)
+                total += env.runEpisode(policy: policy, seed: seed).totalReward
             }
         }
-        let snapshot = AgentSnapshot(architecture: trainer.network.architecture, parameters: trainer.network.parameterVector,
-                                     normalizer: config.normalizeObservations ? trainer.normalizer : nil)
-        let json = try SnakeCaseJSON.string(snapshot)
-        return TrainingRecord(id: "", environment: "", method: Method.agent.description, steps: trainer.globalStep,
-                              curveSteps: steps, curveValues: values, setting: nil, agentPolicy: AgentPolicyData(json: json))
+        return total / Double(specs.count * seeds.count)
     }
 
     func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy {

@@ -73,4 +73,16 @@ public struct TrainingRecord: Sendable, Equatable, Codable {
     public var setting: FixedSetting?
     /// The trained agent's policy (PolicyGradient's serialized form).
     public var agentPolicy: AgentPolicyData?
+    /// With several agent candidates: each one's mean validation reward, the selected one marked
+    /// (absent with a single candidate).
+    public var agentCandidates: [AgentCandidate]? = nil
+}
+
+/// One of several agents trained for an environment, scored on the validation seeds.
+public struct AgentCandidate: Sendable, Equatable, Codable {
+    /// 1-based, in training order.
+    public var index: Int
+    /// Mean episode reward over the validation seeds (and training environments).
+    public var validationReward: Double
+    public var selected: Bool
 }

@@ -46,6 +46,11 @@ extension Scenario {
             throw m.error("training", "search_seeds_per_candidate (\(training.searchSeedsPerCandidate)) exceeds the \(trainSeeds.count) training seeds")
         }
         let agent = try readAgent(&m, steps: training.steps)
+        if let clash = agent.validationSeeds.first(where: { Set(trainSeeds).contains($0) || Set(testSeeds).contains($0) }),
+           let node = m.node("agent") {
+            throw try ConfigMap(node, file: file, path: "agent").error(
+                "validation_seeds", "seed \(clash) is also a training or held-out seed; validation seeds must be disjoint from both")
+        }
         var methods: [Method] = []
         var outsidePolicies: [String: OutsidePolicy] = [:]
         var policyChecks: [(policy: OutsidePolicy, node: Node, field: String)] = []
@@ -151,6 +156,11 @@ extension Scenario {
         guard var g = try m.optionalMap("agent") else { return a }
         a.seed = UInt64(try g.int("seed", in: 0...Int(Int32.max), default: Int(a.seed)))
         a.settings = try a.settings.applying(&g)
+        a.candidates = try g.int("candidates", in: 1...64, default: 1)
+        if g.node("validation_seeds") != nil { a.validationSeeds = try g.seeds("validation_seeds") }
+        if a.candidates > 1 && a.validationSeeds.isEmpty {
+            throw g.error("candidates", "\(a.candidates) candidates need validation_seeds to choose among them")
+        }
         if a.settings.config.steps != steps {
             throw g.error("steps", "the agent trains for the scenario's training.steps (\(steps)); expected the same value or no agent steps")
         }

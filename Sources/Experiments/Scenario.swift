@@ -64,6 +64,40 @@ public struct AgentSettings: Sendable, Equatable, Codable {
     /// Part of every agent training job's identity, from which the job's random stream (network
     /// initialization, rollouts) is split: another seed trains another agent on the same settings.
     public var seed: UInt64
+    /// Agents trained per environment, each from its own random stream (`candidates` in the
+    /// scenario's agent block; default 1). With more than one, the one with the highest mean
+    /// episode reward on `validationSeeds` is exported and evaluated; every candidate's validation
+    /// reward is kept in the training record.
+    public var candidates: Int = 1
+    /// Seeds the candidates are compared on: disjoint from the training and the held-out seeds.
+    public var validationSeeds: [UInt64] = []
+
+    public init(settings: TrainingSettings, seed: UInt64, candidates: Int = 1, validationSeeds: [UInt64] = []) {
+        self.settings = settings
+        self.seed = seed
+        self.candidates = candidates
+        self.validationSeeds = validationSeeds
+    }
+
+    enum CodingKeys: String, CodingKey { case settings, seed, candidates, validationSeeds }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        settings = try c.decode(TrainingSettings.self, forKey: .settings)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        candidates = try c.decodeIfPresent(Int.self, forKey: .candidates) ?? 1
+        validationSeeds = try c.decodeIfPresent([UInt64].self, forKey: .validationSeeds) ?? []
+    }
+
+    /// Selection keys are written only when used, so a scenario without them keeps its agent's
+    /// training identity (and its stored results).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(settings, forKey: .settings)
+        try c.encode(seed, forKey: .seed)
+        if candidates != 1 { try c.encode(candidates, forKey: .candidates) }
+        if !validationSeeds.isEmpty { try c.encode(validationSeeds, forKey: .validationSeeds) }
+    }
 
     /// PolicyGradient's defaults for 50-period tuning episodes (`TrainingSettings.tuning`), seed 0.
     public static let defaults = AgentSettings(settings: .tuning(episodeLength: 50), seed: 0)

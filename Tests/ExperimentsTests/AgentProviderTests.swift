@@ -62,3 +62,40 @@ private let agentScenario = """
     #expect(env.reset(seed: 1_000_001) == direct.reset(seed: 6))
     #expect(env.reset(seed: 1_000_000) == direct.reset(seed: 5))
 }
+
+/// Several agent candidates: each trains from its own stream, all are scored on the validation
+/// seeds (never the held-out ones), and the best is the agent the sweep exports and evaluates.
+@Test func agentCandidatesAreSelectedOnValidationSeeds() async throws {
+    let text = agentScenario.replacingOccurrences(
+        of: "hidden_sizes: [16, 16]}", with: "hidden_sizes: [16, 16], candidates: 3, validation_seeds: [21, 22]}")
+    let s = try loadTiny(text)
+    #expect(s.agent.candidates == 3 && s.agent.validationSeeds == [21, 22])
+    let (dir, outcome) = try await sweepTiny(s, jobs: 1)
+    #expect(outcome.trained == 1)
+    let record = try #require(ResultStore(directory: dir).training(SweepPlan(scenario: s).training[0].id))
+    let candidates = try #require(record.agentCandidates)
+    #expect(candidates.map(\.index) == [1, 2, 3] && candidates.filter(\.selected).count == 1)
+    let chosen = try #require(candidates.first { $0.selected })
+    #expect(chosen.validationReward == candidates.map(\.validationReward).max())
+    #expect(Set(candidates.map(\.validationReward)).count > 1, "candidates from distinct streams should differ")
+    // The kept policy is the selected one: its validation reward recomputes to the recorded value.
+    let provider = AgentProvider()
+    #expect(try provider.validationReward(record, specs: [s.environments[0].spec], seeds: [21, 22]) == chosen.validationReward)
+    // One candidate keeps the old identity and record (no candidates written).
+    let single = try loadTiny(agentScenario)
+    let encoded = String(decoding: try JSONEncoder().encode(single.agent), as: UTF8.self)
+    #expect(!encoded.contains("candidates") && !encoded.contains("validation"))
+}
+
+@Test func agentCandidatesNeedDisjointValidationSeeds() throws {
+    func error(_ agent: String) -> String {
+        do {
+            _ = try loadTiny(agentScenario.replacingOccurrences(of: "hidden_sizes: [16, 16]}", with: "hidden_sizes: [16, 16], \(agent)}"))
+            return ""
+        } catch { return String(describing: error) }
+    }
+    #expect(error("candidates: 2").contains("need validation_seeds"))
+    #expect(error("candidates: 2, validation_seeds: [2, 30]").contains("seed 2 is also a training or held-out seed"))
+    #expect(error("candidates: 2, validation_seeds: [11]").contains("seed 11 is also a training or held-out seed"))
+    #expect(error("candidates: 0, validation_seeds: [30]").contains("candidates"))
+}
