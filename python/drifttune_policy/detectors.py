@@ -176,12 +176,23 @@ class RiverADWIN:
         self.detector = _ADWIN()
 
     def update_many(self, values):
+        """`ADWIN.update` on each value in turn; True if any of them signalled drift. The body of
+        River's `update` (reset the window after a detection, then `_helper.update`) inlined, with
+        the same calls in the same order: the per-sample Python wrapper was most of its cost."""
         d = self.detector
+        helper = d._helper
+        update = helper.update
+        drift = d._drift_detected
         alarm = False
         for v in values:
-            d.update(v)
-            if d.drift_detected:
+            if drift:
+                d._reset()
+                helper = d._helper
+                update = helper.update
+            drift = update(v)
+            if drift:
                 alarm = True
+        d._drift_detected = drift
         return alarm
 
 

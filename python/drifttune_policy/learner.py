@@ -48,11 +48,15 @@ class SklearnBackend:
         self.classes = np.asarray(classes)
         self.lr_scale = lr_scale
         self.fitted = hasattr(estimator, "classes_")
+        self.has_eta0 = "eta0" in estimator.get_params()  # get_params inspects signatures: once, not per period
 
     def set_learning_rate(self, lr, batch_size):
-        if "eta0" in self.estimator.get_params():
-            eta0 = lr / batch_size if self.lr_scale == "per_update" else lr
-            self.estimator.set_params(learning_rate="constant", eta0=float(eta0))
+        if self.has_eta0:
+            eta0 = float(lr / batch_size if self.lr_scale == "per_update" else lr)
+            est = self.estimator
+            # set_params only assigns the two attributes: skip it when they already hold these values
+            if not (est.learning_rate == "constant" and type(est.eta0) is float and est.eta0 == eta0):
+                est.set_params(learning_rate="constant", eta0=eta0)
 
     def predict_proba(self, z):
         if not self.fitted:
