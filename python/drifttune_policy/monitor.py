@@ -232,6 +232,18 @@ class ReferencePeriod:
         self.reference = np.where(self.reference == 0, psi[0].epsilon if psi else 1e-4, self.reference)
         self.epsilon = psi[0].epsilon if psi else 1e-4
         self.scores = np.sort(scores)
+        self.edge_columns = [np.ascontiguousarray(self.edges[:, i:i + 1]) for i in range(self.bins - 1)]
+        self.offsets = (self.bins * np.arange(x.shape[1]))[:, None]
+
+    def bin_indices(self, xd):
+        """Features x rows: each value's bin, the number of its feature's edges strictly below it.
+        The same comparisons as `(edges[None] < xd[:, :, None]).sum(axis=2)`, counted one edge
+        column at a time (no rows x features x edges temporary), offset by feature for bincount."""
+        xt = np.ascontiguousarray(xd.T)
+        acc = np.array(self.offsets, dtype=np.intp) * np.ones(xt.shape, dtype=np.intp)
+        for column in self.edge_columns:
+            acc += column < xt
+        return acc
 
     def max_psi(self, x):
         """The largest per-feature PSI of a period against the reference."""
@@ -239,8 +251,8 @@ class ReferencePeriod:
         if rows == 0 or f == 0:
             return 0.0
         xd = x.astype(np.float64)
-        bins = (self.edges[None, :, :] < xd[:, :, None]).sum(axis=2)  # rows x features
-        counts = np.bincount((bins + self.bins * np.arange(f)).ravel(), minlength=f * self.bins).reshape(f, self.bins)
+        bins = self.bin_indices(xd)  # features x rows, feature j's bins offset by j * self.bins
+        counts = np.bincount(bins.ravel(), minlength=f * self.bins).reshape(f, self.bins)
         c = counts / rows
         c = np.where(c == 0, self.epsilon, c)
         psi = np.sum((c - self.reference) * np.log(c / self.reference), axis=1)
