@@ -257,15 +257,15 @@ class DDM:
                 ps_min = math.inf
             count += 1
             rate += (1 / count) * (x - rate)
-            p = rate
-            s = sqrt(p * (1 - p) / count)
             if count > warm:
-                if p + s <= ps_min:
-                    p_min = p
+                s = sqrt(rate * (1 - rate) / count)  # s and p + s only read past the warm start
+                ps = rate + s
+                if ps <= ps_min:
+                    p_min = rate
                     s_min = s
                     ps_min = p_min + s_min
-                warning = p + s > p_min + warn_t * s_min
-                if p + s > p_min + drift_t * s_min:
+                warning = ps > p_min + warn_t * s_min
+                if ps > p_min + drift_t * s_min:
                     drift = True
                     warning = False
                     alarm = True
@@ -355,7 +355,8 @@ class PageHinkley:
             up = inc - min_inc
             if count >= min_n:
                 drift = up > threshold
-                alarm = alarm or drift
+                if drift:
+                    alarm = True
             if up > best:
                 best = up
         self.drift_detected, self.count, self.mean = drift, count, mean

@@ -234,13 +234,16 @@ class ReferencePeriod:
         self.scores = np.sort(scores)
         self.edge_columns = [np.ascontiguousarray(self.edges[:, i:i + 1]) for i in range(self.bins - 1)]
         self.offsets = (self.bins * np.arange(x.shape[1]))[:, None]
+        # the smallest integer type that holds every offset bin (bincount widens it exactly)
+        self.bin_dtype = np.int16 if self.bins * max(x.shape[1], 1) < 2 ** 15 else np.intp
 
     def bin_indices(self, xd):
         """Features x rows: each value's bin, the number of its feature's edges strictly below it.
         The same comparisons as `(edges[None] < xd[:, :, None]).sum(axis=2)`, counted one edge
         column at a time (no rows x features x edges temporary), offset by feature for bincount."""
         xt = np.ascontiguousarray(xd.T)
-        acc = np.array(self.offsets, dtype=np.intp) * np.ones(xt.shape, dtype=np.intp)
+        acc = np.empty(xt.shape, dtype=self.bin_dtype)
+        acc[...] = self.offsets
         for column in self.edge_columns:
             acc += column < xt
         return acc
@@ -313,7 +316,7 @@ class Monitor:
         best = np.argmax(p, axis=1)
         errors = (best != y).astype(np.float64).tolist()
         py = np.maximum(p[np.arange(rows), y].astype(np.float64), 1e-7)
-        losses = [-math.log(v) for v in py.tolist()]  # libm's log, as Swift
+        losses = [-v for v in map(math.log, py.tolist())]  # libm's log, as Swift
         # Each detector sees the samples in order; they are independent, so one at a time.
         adwin_alarm = self.adwin.update_many(errors)
         ddm_alarm = self.ddm.update_many(errors)
