@@ -1,3 +1,4 @@
+import Foundation
 internal import COpenBLAS
 
 /// Thin, typed wrappers over the CBLAS single-precision routines (row-major).
@@ -55,18 +56,17 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
-    /// Runs `body` with OpenBLAS on `count` threads, then restores the previous count (also when
-    /// `body` throws). When the count already is `count` nothing global is written, so workers that
-    /// run inside an outer `withThreadCount(1)` can call this concurrently.
-    ///
-    /// Multithreaded BLAS splits sums differently, so bitwise reproducible work runs on one thread:
+    /// Runs `body` with OpenBLAS on `count` threads, then restores the count from before the
+    /// first open scope (also when `body` throws). The count is process-wide, so concurrent scopes
+    /// are counted (`ThreadCountLeases`): single-threaded scopes win, because they are the ones
+    /// that need bitwise reproducible sums (a multithreaded gemm splits sums differently). A scope
+    /// asking for more threads while a single-threaded one is open runs on one thread.
     ///
     ///     let y = BLAS.withThreadCount(1) { BLAS.gemv(a, x) }
     public static func withThreadCount<R>(_ count: Int, _ body: () throws -> R) rethrows -> R {
-        let saved = threadCount
-        if saved == max(1, count) { return try body() }
-        threadCount = count
-        defer { threadCount = saved }
+        let c = max(1, count)
+        enterScope(c)
+        defer { exitScope(c) }
         return try body()
     }
 
@@ -75,11 +75,64 @@ public enum BLAS {
     public static func withThreadCount<R>(
         _ count: Int, isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> R
     ) async rethrows -> R {
-        let saved = threadCount
-        if saved == max(1, count) { return try await body() }
-        threadCount = count
-        defer { threadCount = saved }
+        let c = max(1, count)
+        enterScope(c)
+        defer { exitScope(c) }
         return try await body()
+    }
+
+    /// Whether any `withThreadCount` scope is open in the process.
+    public static var hasOpenScopes: Bool { leasesLock.withLock { !leases.isEmpty } }
+
+    private static let leasesLock = NSLock()
+    nonisolated(unsafe) private static var leases = ThreadCountLeases()
+
+    private static func enterScope(_ count: Int) {
+        leasesLock.withLock {
+            let target = leases.enter(count, current: threadCount)
+            if threadCount != target { threadCount = target }
+        }
+    }
+
+    private static func exitScope(_ count: Int) {
+        leasesLock.withLock {
+            let target = leases.exit(count)
+            if threadCount != target { threadCount = target }
+        }
+    }
+}
+
+/// The bookkeeping behind `BLAS.withThreadCount`: open scopes per requested thread count, and the
+/// count from before the first one. A value type, so its rules are tested without touching BLAS.
+public struct ThreadCountLeases: Sendable, Equatable {
+    /// Open scopes per requested count.
+    public private(set) var open: [Int: Int] = [:]
+    /// The count to restore when the last scope closes.
+    public private(set) var baseline = 1
+
+    public init() {}
+
+    public var isEmpty: Bool { open.isEmpty }
+
+    /// The count OpenBLAS should run on while these scopes are open: 1 if any single-threaded
+    /// scope is open, else the largest requested count; the baseline when none is open.
+    public var effective: Int {
+        if open.isEmpty { return baseline }
+        return open[1] != nil ? 1 : open.keys.max()!
+    }
+
+    /// Opens a scope asking for `count` threads (`current`: OpenBLAS's count now); returns the
+    /// count to run on.
+    public mutating func enter(_ count: Int, current: Int) -> Int {
+        if open.isEmpty { baseline = current }
+        open[count, default: 0] += 1
+        return effective
+    }
+
+    /// Closes a scope opened with `count`; returns the count to run on next.
+    public mutating func exit(_ count: Int) -> Int {
+        if let n = open[count] { open[count] = n > 1 ? n - 1 : nil }
+        return effective
     }
 }
 
