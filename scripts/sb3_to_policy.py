@@ -264,13 +264,20 @@ def verify(model_path: str, policy_file: str, env: str, count: int, vecnormalize
     return int(np.sum(np.any(mine != sb3, axis=1))), obs, sb3
 
 
-def verify_simulate(model_path: str, policy_file: str, env: str, seeds: list[int], drifttune: str) -> tuple[int, int, list[float]]:
+def verify_simulate(model_path: str, policy_file: str, env: str, seeds: list[int], drifttune: str,
+                    vecnormalize: str | None = None) -> tuple[int, int, list[float]]:
     """Runs `drifttune simulate --policy FILE` on each seed and the same episode through the Gymnasium
     bridge with SB3's deterministic actions; counts periods whose learning rate, batch size, retrain
     or reward differ. Returns (mismatched periods, periods, SB3 episode rewards)."""
     from stable_baselines3 import PPO
     from drifttune_gym import DriftTuneEnv
     model = PPO.load(model_path, device="cpu")
+    vn = None
+    if vecnormalize:
+        import pickle
+        with open(vecnormalize, "rb") as f:
+            vn = pickle.load(f)
+        vn.training = False
     e = DriftTuneEnv(spec=env)
     choices = ["none", "fine_tune", "full_retrain"]
     bad = total = 0
@@ -282,7 +289,7 @@ def verify_simulate(model_path: str, policy_file: str, env: str, seeds: list[int
         obs, _ = e.reset(seed=s)
         done, rows = False, []
         while not done:
-            a, _ = model.predict(obs, deterministic=True)
+            a, _ = model.predict(vn.normalize_obs(obs) if vn else obs, deterministic=True)
             obs, r, done, _, info = e.step(a)
             rows.append(dict(info, reward=r))
         rewards.append(sum(r["reward"] for r in rows))
@@ -323,7 +330,8 @@ def main() -> int:
             return 1
     if args.simulate_seeds:
         a, b = args.simulate_seeds.split("..")
-        bad, total, rewards = verify_simulate(args.model, args.out, args.env, list(range(int(a), int(b) + 1)), args.drifttune)
+        bad, total, rewards = verify_simulate(args.model, args.out, args.env, list(range(int(a), int(b) + 1)), args.drifttune,
+                                              args.vecnormalize)
         print(f"drifttune simulate --policy on seeds {args.simulate_seeds}: {bad} of {total} periods differ from SB3 predict "
               f"through the bridge (SB3 mean episode reward {np.mean(rewards):.4f})")
         return 1 if bad else 0
