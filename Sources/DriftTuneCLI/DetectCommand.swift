@@ -35,11 +35,16 @@ public struct DetectCommand: ParsableCommand {
         try reportingUserErrors {
             let parsed = try DetectionRun.parseParameters(parameters)
             var detector = try DetectorRegistry.make(name: self.detector, parameters: parsed)
-            let values = try NumberStream.read(path: input, column: column)
-            let indices = DetectionRun.detections(of: &detector, in: values)
+            // Streamed: memory holds the detector and the detection indices, not the stream.
+            var indices: [Int] = []
+            var i = 0
+            let count = try NumberStream.forEachValue(path: input, column: column) { x in
+                if detector.update(x) { indices.append(i) }
+                i += 1
+            }
             if json {
                 try emit(try DetectionRun.json(detector: self.detector, parameters: parsed, input: input ?? "-",
-                                             count: values.count, indices: indices))
+                                             count: count, indices: indices))
             } else {
                 try emit(indices.map(String.init).joined(separator: "\n"), terminator: indices.isEmpty ? "" : "\n")
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DriftTuneCLI
 
@@ -45,4 +46,23 @@ import Testing
     #expect(try DetectionRun.parseParameters(["delta=0.01", "clock=16"]) == ["delta": "0.01", "clock": "16"])
     #expect(throws: UserError("--param \"delta\": expected NAME=VALUE")) { try DetectionRun.parseParameters(["delta"]) }
     #expect(throws: UserError("--param delta given twice")) { try DetectionRun.parseParameters(["delta=1", "delta=2"]) }
+}
+
+/// Streaming reads (64 KiB chunks) give what parsing the whole text gives, lines split across
+/// chunk boundaries included, and a bad line far into a file is reported with its own line number.
+@Test func streamingReadEqualsWholeTextParse() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("numberstream-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var text = "error,other\r\n"
+    for i in 0..<30_000 { text += i % 7 == 0 ? "\n" : "\(Double(i) * 0.001),x\r\n" }
+    let path = dir.appendingPathComponent("big.csv").path
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    #expect(text.utf8.count > 3 * (1 << 16))
+    #expect(try NumberStream.read(path: path, column: "error") == NumberStream.parse(text, input: path, column: "error"))
+    let bad = text + "0.5,x\nnope,x\n"
+    try Data(bad.utf8).write(to: URL(fileURLWithPath: path))
+    #expect(throws: NumberStreamError.notANumber(input: path, line: 30_003, text: "nope")) {
+        try NumberStream.forEachValue(path: path, column: "error") { _ in }
+    }
 }
