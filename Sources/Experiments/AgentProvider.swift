@@ -20,7 +20,7 @@ struct AgentProvider: MethodProvider {
         let seeds = scenario.trainSeeds
         var seedSource = rng
         let count = scenario.agent.candidates
-        var best: (record: TrainingRecord, reward: Double)? = nil
+        var best: (record: TrainingRecord, position: Int)? = nil
         var scored: [AgentCandidate] = []
         for index in 1...count {
             let trainer = PPOTrainer(config: config, environmentFactory: { i in
@@ -40,12 +40,14 @@ struct AgentProvider: MethodProvider {
                                         agentPolicy: AgentPolicyData(json: try SnakeCaseJSON.string(snapshot)))
             guard count > 1 else { return record }
             let reward = try validationReward(record, specs: environment.trainSpecs, seeds: scenario.agent.validationSeeds)
+            if reward > (best.map { scored[$0.position].validationReward } ?? -.infinity) {  // ties keep the first
+                best = (record, scored.count)
+            }
             scored.append(AgentCandidate(index: index, validationReward: reward, selected: false))
-            if best == nil || reward > best!.reward { best = (record, reward) }  // ties keep the first
         }
-        guard var chosen = best?.record else { return nil }
-        let winner = scored.firstIndex { $0.validationReward == best!.reward }!
-        scored[winner].selected = true
+        guard let best else { return nil }
+        var chosen = best.record
+        scored[best.position].selected = true
         chosen.agentCandidates = scored
         return chosen
     }
