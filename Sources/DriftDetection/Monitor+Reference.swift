@@ -16,16 +16,15 @@ struct ReferencePeriod: Sendable {
             for i in 0..<rows { column[i] = Double(x[i * f + j]) }
             psi.append(PopulationStabilityIndex(reference: column, binCount: 10))
         }
-        scores = Self.finiteSorted(s)
+        Self.finiteSorted(s, into: &scores)
     }
 
     /// The finite scores as Doubles, ascending (a diverged learner's NaN scores carry no ECDF).
-    private static func finiteSorted(_ s: [Float]) -> [Double] {
-        var out: [Double] = []
-        out.reserveCapacity(s.count)
+    /// Written into `out`, whose capacity is reused period after period.
+    private static func finiteSorted(_ s: [Float], into out: inout [Double]) {
+        out.removeAll(keepingCapacity: true)
         for v in s where v.isFinite { out.append(Double(v)) }
         out.sort()
-        return out
     }
 
     /// The largest per-feature PSI of the period against the reference.
@@ -43,7 +42,7 @@ struct ReferencePeriod: Sendable {
 
     /// The KS statistic D of the period's prediction scores against the reference's.
     mutating func ksStatistic(scores s: [Float]) -> Double {
-        current = Self.finiteSorted(s)
+        Self.finiteSorted(s, into: &current)
         return current.withUnsafeBufferPointer { b in
             scores.withUnsafeBufferPointer { a in KolmogorovSmirnov.statisticSorted(a, b) }
         }
