@@ -23,7 +23,9 @@ public enum ReportHTML {
         let seedCounts = Set(set.environments.map { SummaryStatistics.seedCount(set, env: $0) }).sorted()
         h += "<p class=\"lede\">\(set.environments.count) environment\(set.environments.count == 1 ? "" : "s") · "
         h += "\(set.methods.count) methods · \(seedCounts.map(String.init).joined(separator: "/")) held-out seeds per method. "
-        h += "Intervals: \(pct)% percentile bootstrap (\(st.resamples) resamples) over held-out seeds, one training run per trained method; "
+        h += "Intervals: \(pct)% percentile bootstrap (\(st.resamples) resamples) over held-out seeds"
+        h += set.hasTrainingSeeds ? "; the agent was trained with several seeds, and its intervals resample training seeds too (two-level bootstrap), "
+            + "other trained methods were trained once; " : ", one training run per trained method; "
         h += "paired differences are per seed.</p>\n"
         h += verdict(set)
         let training = set.curves.filter { $0.curve == "training_reward" }
@@ -36,10 +38,16 @@ public enum ReportHTML {
             h += "the training episodes that ended in each PPO iteration; static search: best candidate so far (static-hindsight, "
             h += "whose search runs on the held-out seeds, is left out).</p>\n<div class=\"grid\">\n"
             for env in set.environments {
-                let series = set.methods.filter { !SummaryMarkdown.isReference($0) }.compactMap { m -> SVGChart.Series? in
+                // Agent seeds after the first have curves of their own (`agent#K`), in the agent's colour.
+                var names = set.methods.filter { !SummaryMarkdown.isReference($0) }
+                for r in training where r.environment == env && r.method.hasPrefix("agent#") && !names.contains(r.method) {
+                    names.append(r.method)
+                }
+                let series = names.compactMap { m -> SVGChart.Series? in
                     let pts = training.filter { $0.environment == env && $0.method == m }.map { (x: Double($0.step), y: $0.value) }
-                    return pts.isEmpty ? nil : SVGChart.Series(name: m, color: MethodColor.of(m), points: pts,
-                                                               dashed: SummaryMarkdown.isReference(m))
+                    let seed = m.hasPrefix("agent#") ? "agent (training seed \(m.dropFirst("agent#".count)))" : nil
+                    return pts.isEmpty ? nil : SVGChart.Series(name: seed ?? m, color: MethodColor.of(seed == nil ? m : "agent"),
+                                                               points: pts, dashed: seed != nil)
                 }
                 if !series.isEmpty {
                     h += SVGChart(title: env, xLabel: "environment steps", yLabel: "episode reward", series: series,
@@ -82,7 +90,8 @@ public enum ReportHTML {
             let base = SummaryStatistics.mean(set, env, c.baseline) ?? .nan
             h += "<tr><td>\(esc(env))</td><td>\(SummaryMarkdown.format(agent))</td>"
             h += "<td>\(swatch(c.baseline))\(esc(c.baseline)) \(SummaryMarkdown.format(base))</td>"
-            h += "<td>\(interval(c.interval, signed: true))</td><td>\(c.seeds)</td><td>\(verdictSpan(c.interval))</td></tr>\n"
+            let seeds = c.trainingSeeds > 1 ? "\(c.seeds) × \(c.trainingSeeds) agent seeds" : "\(c.seeds)"
+            h += "<td>\(interval(c.interval, signed: true))</td><td>\(seeds)</td><td>\(verdictSpan(c.interval))</td></tr>\n"
         }
         h += "</table>\n"
         h += "<p>Episode reward; the best baseline of each environment is the non-reference method with the highest mean. "
@@ -111,7 +120,8 @@ public enum ReportHTML {
         var h = "<p>\(SummaryStatistics.seedCount(set, env: env)) held-out seeds."
         let comparison = SummaryStatistics.agentComparison(set, env: env)
         if let c = comparison {
-            h += " Agent − \(esc(c.baseline)) (best non-reference baseline), episode reward, paired over \(c.seeds) seeds: "
+            let over = c.trainingSeeds > 1 ? "\(c.seeds) seeds × \(c.trainingSeeds) agent training seeds" : "\(c.seeds) seeds"
+            h += " Agent − \(esc(c.baseline)) (best non-reference baseline), episode reward, paired over \(over): "
             h += "<b>\(interval(c.interval, signed: true))</b> \(verdictSpan(c.interval))."
         }
         h += "</p>\n" + table(set, env: env)
@@ -130,6 +140,7 @@ public enum ReportHTML {
                                   xLabel: "episode reward" + (reference == nil ? "" : " (dashed: best baseline's mean)"), rows: rows,
                                   reference: reference).render()
         }
+        h += trainingSeedSection(set, env: env)
         let rows = set.curves.filter { $0.environment == env }
         let onsets = rows.filter { $0.curve.hasPrefix("drift_onset:") }
             .map { (x: Double($0.step), label: String($0.curve.dropFirst("drift_onset:".count))) }
@@ -177,6 +188,36 @@ public enum ReportHTML {
             h += "</tr>\n"
         }
         return h + "</table>\n<p class=\"iqm\">↑ higher is better, ↓ lower is better; retrains and compute are not ranked.</p>\n"
+    }
+
+    /// The agent over its training seeds: each seed's mean, mean and IQM over every run, the
+    /// probability of improvement over every method, and the performance profile as a chart.
+    static func trainingSeedSection(_ set: ResultSet, env: String) -> String {
+        guard let s = SummaryStatistics.trainingSeeds(set, env: env, thresholdCount: 41) else { return "" }
+        let pct = Int((set.statistics.confidence * 100).rounded())
+        var h = "<h3>Over \(s.trainingSeeds) agent training seeds</h3>\n"
+        h += "<p>Episode reward over every run (\(s.trainingSeeds) training seeds × \(s.heldOutSeeds) held-out seeds), \(pct)% two-level "
+        h += "bootstrap: mean <b>\(interval(s.mean, signed: false))</b>, IQM <b>\(interval(s.interquartileMean, signed: false))</b>.</p>\n"
+        h += "<table><tr><th>training seed</th>" + s.perTrainingSeed.indices.map { "<th>\($0 + 1)</th>" }.joined() + "</tr>\n"
+        h += "<tr><td>mean reward [CI over held-out seeds]</td>" + s.perTrainingSeed.map { "<td>\(interval($0, signed: false))</td>" }.joined()
+        h += "</tr>\n</table>\n"
+        h += "<table><tr><th>X</th><th>P(agent &gt; X) [\(pct)% CI]</th></tr>\n"
+        for i in s.improvements {
+            let p = i.probability
+            let cls = p.lower > 0.5 ? "better" : p.upper < 0.5 ? "worse" : "same"
+            h += "<tr><td>\(swatch(i.baseline))\(esc(i.baseline))\(i.isReference ? " <span class=\"ref\">reference</span>" : "")</td>"
+            h += "<td><span class=\"\(cls)\">\(String(format: "%.2f", p.estimate))</span> <span class=\"ci\">"
+            h += "[\(String(format: "%.2f, %.2f", p.lower, p.upper))]</span></td></tr>\n"
+        }
+        h += "</table>\n<p class=\"iqm\">P(agent &gt; X): the chance that the agent, trained with a random seed, beats X on a random "
+        h += "held-out seed (ties count one half); green when the whole interval is above 0.5, red when below.</p>\n"
+        let series = s.profiles.map { p in
+            SVGChart.Series(name: SummaryMarkdown.isReference(p.method) ? "\(p.method) (reference)" : p.method, color: MethodColor.of(p.method),
+                            points: zip(s.thresholds, p.shares).map { (x: $0, y: $1) }, dashed: SummaryMarkdown.isReference(p.method))
+        }
+        h += SVGChart(title: "\(env): performance profile", xLabel: "episode reward τ", yLabel: "share of episodes above τ",
+                      series: series, width: 940, plotHeight: 230).render()
+        return h
     }
 
     static func onsetList(_ onsets: [(x: Double, label: String)]) -> String {

@@ -16,10 +16,12 @@ public enum ResultTables {
         for (e, env) in s.environments.enumerated() {
             var onsetsWritten = false
             for m in s.methods {
-                if m.isTrained, let job = plan.training.first(where: { $0.environment == e && $0.method == m }),
-                   let t = store.training(job.id) {
+                for job in plan.training where job.environment == e && job.method == m {
+                    guard let t = store.training(job.id) else { continue }
+                    // Agent seeds after the first keep their own learning curve, as `agent#K`.
+                    let name = job.agentSeed > 1 ? "\(t.method)#\(job.agentSeed)" : t.method
                     for (step, v) in zip(t.curveSteps, t.curveValues) {
-                        curves.append(CurveRow(scenario: s.name, environment: env.label, method: t.method, seed: nil,
+                        curves.append(CurveRow(scenario: s.name, environment: env.label, method: name, seed: nil,
                                                curve: "training_reward", step: step, value: v))
                     }
                 }
@@ -27,9 +29,10 @@ public enum ResultTables {
                     guard let r = store.run(job.id) else {
                         throw SweepError.io(path: store.runPath(job.id), problem: "missing run \(m) on \(env.label) seed \(job.seed)")
                     }
+                    let trainingSeed = m == .agent && s.agentSeeds > 1 ? job.agentSeed : nil
                     for metric in s.metrics {
                         summary.append(SummaryRow(scenario: s.name, environment: env.label, method: r.method, seed: r.seed,
-                                                  metric: metric.rawValue, value: r.value(metric)))
+                                                  metric: metric.rawValue, value: r.value(metric), trainingSeed: trainingSeed))
                     }
                     if !onsetsWritten {
                         for o in r.onsets {
@@ -72,15 +75,16 @@ public enum ResultTables {
     }
 
     /// Exports each environment's trained agent as a policy file, `policies/<environment>.policy`
-    /// (docs/policy-format.md), with the scenario, training seeds, commit and the agent's
-    /// episode reward on the held-out seeds as provenance.
+    /// (docs/policy-format.md; with `agent_seeds`, seed K > 1 as `<environment>.agent-seed-K.policy`),
+    /// with the scenario, training seeds, commit and the agent's episode reward on the held-out
+    /// seeds as provenance.
     static func writePolicies(plan: SweepPlan, store: ResultStore, gitCommit: String) throws {
         let s = plan.scenario
-        for (e, env) in s.environments.enumerated() {
-            guard let job = plan.training.first(where: { $0.environment == e && $0.method == .agent }),
-                  let record = store.training(job.id), let data = record.agentPolicy else { continue }
+        for job in plan.training where job.method == .agent {
+            guard let record = store.training(job.id), let data = record.agentPolicy else { continue }
+            let env = s.environments[job.environment]
             let snapshot = try SnakeCaseJSON.decoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
-            let rewards = plan.evaluation.filter { $0.environment == e && $0.method == .agent }
+            let rewards = plan.evaluation.filter { $0.trainingId == job.id }
                 .compactMap { store.run($0.id)?.value(.episodeReward) }
             let mean = rewards.reduce(0, +) / Double(max(rewards.count, 1))
             let std = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(rewards.count, 1))).squareRoot()
@@ -90,7 +94,9 @@ public enum ResultTables {
                 evaluationStdReward: rewards.isEmpty ? nil : std, evaluationEpisodes: rewards.count)
             let document = try PolicyExport.document(architecture: snapshot.architecture, parameters: snapshot.parameters,
                                                      normalizer: snapshot.normalizer, spec: env.spec, provenance: provenance)
-            try store.writeAtomically(try PolicyFile.encode(document), to: "policies/\(fileName(env.label)).policy")
+            // Agent seed 1 is the environment's policy; further agent seeds are kept beside it.
+            let suffix = job.agentSeed > 1 ? ".agent-seed-\(job.agentSeed)" : ""
+            try store.writeAtomically(try PolicyFile.encode(document), to: "policies/\(fileName(env.label))\(suffix).policy")
         }
     }
 
@@ -105,13 +111,14 @@ public enum ResultTables {
         return out.isEmpty ? "policy" : out
     }
 
-    /// Rebuilds `summary.md` and `report.html` from the CSVs (and the manifest's statistics settings).
+    /// Rebuilds `summary.md`, `report.html` (and `training-seeds.csv` with `agent_seeds`) from the CSVs (and the manifest's statistics settings).
     /// Refuses a folder without `curves.csv` rather than writing a report without its plots.
     public static func writeReports(directory: String) throws {
         let set = try load(directory: directory, requireCurves: true)
         let store = ResultStore(directory: directory)
         try store.writeAtomically(SummaryMarkdown.render(set), to: "summary.md")
         try store.writeAtomically(ReportHTML.render(set), to: "report.html")
+        if let csv = SummaryMarkdown.trainingSeedCSV(set) { try store.writeAtomically(csv, to: "training-seeds.csv") }
     }
 
     /// Reads `summary.csv`, `curves.csv` and (if present) the manifest's statistics settings.
@@ -133,11 +140,22 @@ public enum ResultTables {
         }
         let curveRows = try FileManager.default.fileExists(atPath: curvesPath) ? read("curves.csv") : [["scenario"]]
         var summary: [SummaryRow] = []
+        // A seventh column, `training_seed`, is there when the scenario trains several agents.
+        let columns = summaryRows.first?.count == 7 ? 7 : 6
+        let header = "scenario,environment,method,seed,metric,value" + (columns == 7 ? ",training_seed" : "")
         for (i, f) in summaryRows.dropFirst().enumerated() {
-            guard f.count == 6, let seed = UInt64(f[3]), let v = Double(f[5]) else {
-                throw ResultsError.missingResults(path: store.path("summary.csv"), problem: "line \(i + 2): expected scenario,environment,method,seed,metric,value")
+            guard f.count == columns, let seed = UInt64(f[3]), let v = Double(f[5]) else {
+                throw ResultsError.missingResults(path: store.path("summary.csv"), problem: "line \(i + 2): expected \(header)")
             }
-            summary.append(SummaryRow(scenario: f[0], environment: f[1], method: f[2], seed: seed, metric: f[4], value: v))
+            var trainingSeed: Int? = nil
+            if columns == 7, !f[6].isEmpty {
+                guard let k = Int(f[6]), k >= 1 else {
+                    throw ResultsError.missingResults(path: store.path("summary.csv"), problem: "line \(i + 2): training_seed '\(f[6].prefix(40))' is not a whole number ≥ 1")
+                }
+                trainingSeed = k
+            }
+            summary.append(SummaryRow(scenario: f[0], environment: f[1], method: f[2], seed: seed, metric: f[4], value: v,
+                                      trainingSeed: trainingSeed))
         }
         var curves: [CurveRow] = []
         for (i, f) in curveRows.dropFirst().enumerated() {
@@ -152,9 +170,13 @@ public enum ResultTables {
     }
 
     static func summaryCSV(_ set: ResultSet) -> String {
-        var out = "scenario,environment,method,seed,metric,value\n"
+        // The training-seed column only when some method has it, so other tables keep their shape.
+        let seeded = set.summary.contains { $0.trainingSeed != nil }
+        var out = "scenario,environment,method,seed,metric,value" + (seeded ? ",training_seed" : "") + "\n"
         for r in set.summary {
-            out += CSV.line([r.scenario, r.environment, r.method, "\(r.seed)", r.metric, "\(r.value)"]) + "\n"
+            var fields = [r.scenario, r.environment, r.method, "\(r.seed)", r.metric, "\(r.value)"]
+            if seeded { fields.append(r.trainingSeed.map { "\($0)" } ?? "") }
+            out += CSV.line(fields) + "\n"
         }
         return out
     }

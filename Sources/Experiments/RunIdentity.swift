@@ -10,8 +10,10 @@ public enum RunIdentity {
     /// Bump when stored results of equal identity would change meaning.
     public static let formatVersion = 1
 
-    /// Identity of a training job.
-    public static func training(scenario: Scenario, environment: ScenarioEnvironment, method: Method) -> String {
+    /// Identity of a training job. `agentSeed` (1-based, `agent_seeds`) enters the identity from 2 on,
+    /// so agent seed 1 is the agent of the same scenario without the key.
+    public static func training(scenario: Scenario, environment: ScenarioEnvironment, method: Method,
+                                agentSeed: Int = 1) -> String {
         var text = "drifttune-train/\(formatVersion)\ntrain=\(environment.trainIdentity)\nmethod=\(method)\n"
         text += "seeds=\(scenario.trainSeeds.map(String.init).joined(separator: ","))\n"
         text += "budget=\(scenario.training.steps)\nsearch_seeds=\(scenario.training.searchSeedsPerCandidate)\n"
@@ -25,6 +27,7 @@ public enum RunIdentity {
             encoder.outputFormatting = .sortedKeys
             let agent = (try? encoder.encode(scenario.agent)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             text += "agent=\(agent)\n"
+            if agentSeed > 1 { text += "agent_seed=\(agentSeed)\n" }
         }
         return digest(text)
     }

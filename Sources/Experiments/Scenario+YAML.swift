@@ -51,6 +51,7 @@ extension Scenario {
             throw try ConfigMap(node, file: file, path: "agent").error(
                 "validation_seeds", "seed \(clash) is also a training or held-out seed; validation seeds must be disjoint from both")
         }
+        let agentSeeds = try m.int("agent_seeds", in: 1...100, default: 1)
         var methods: [Method] = []
         var outsidePolicies: [String: OutsidePolicy] = [:]
         var policyChecks: [(policy: OutsidePolicy, node: Node, field: String)] = []
@@ -140,10 +141,13 @@ extension Scenario {
                 "first_bin_prior", value: "\(prior.map(Double.init))",
                 expected: "one value per action head (\(heads): learning rate, batch size, retrain), or null")
         }
+        if agentSeeds > 1 && !methods.contains(.agent) {
+            throw m.error("agent_seeds", "\(agentSeeds) agent seeds need the agent among the methods")
+        }
         try m.finish()
         return Scenario(name: name, description: description, file: file, contentHash: SHA256.hex(of: Array(yaml.utf8)),
                         environments: environments, trainSeeds: trainSeeds, testSeeds: testSeeds, training: training,
-                        agent: agent, methods: methods, metrics: metrics, statistics: statistics, planner: planner,
+                        agent: agent, agentSeeds: agentSeeds, methods: methods, metrics: metrics, statistics: statistics, planner: planner,
                         hindsightRules: hindsightRules, outsidePolicies: outsidePolicies)
     }
 

@@ -19,6 +19,11 @@ public struct Scenario: Sendable {
     public var testSeeds: [UInt64]
     public var training: TrainingBudget
     public var agent: AgentSettings
+    /// Agents trained per environment, each from its own random stream (`agent_seeds`; default 1),
+    /// all evaluated on every held-out seed: the tables then report the agent over training seeds
+    /// and held-out seeds together (`TrainingSeedStatistics`). Agent seed 1 is the agent of a
+    /// scenario without the key, so adding seeds reuses its stored training and runs.
+    public var agentSeeds: Int = 1
     public var methods: [Method]
     public var metrics: [Metric]
     public var statistics: StatisticsSettings

@@ -24,7 +24,9 @@ public enum SummaryMarkdown {
         for env in set.environments {
             out += "\n## \(env)\n\n"
             let methods = SummaryStatistics.methods(set, env: env)
-            out += "\(SummaryStatistics.seedCount(set, env: env)) held-out seeds.\n\n"
+            out += "\(SummaryStatistics.seedCount(set, env: env)) held-out seeds"
+            let agentSeeds = set.matrix(environment: env, method: "agent", metric: Metric.episodeReward.rawValue).rows.count
+            out += agentSeeds > 1 ? "; the agent's cells are over \(agentSeeds) training seeds × these seeds (two-level bootstrap).\n\n" : ".\n\n"
             out += "| method | " + set.metrics.map(title).joined(separator: " | ") + " |\n"
             out += "|---|" + String(repeating: "---:|", count: set.metrics.count) + "\n"
             let best = SummaryStatistics.best(set, env: env, metrics: set.metrics.filter(ReportHTML.rankedMetrics.contains))
@@ -45,6 +47,7 @@ public enum SummaryMarkdown {
             }
         }
         if let headroom = headroom(set) { out += headroom }
+        if let section = trainingSeedSection(set) { out += section }
         if set.methods.contains("agent") {
             out += "\n## All environments\n\n"
             if let ci = SummaryStatistics.overallAgentAdvantage(set, comparisons) {
@@ -63,7 +66,8 @@ public enum SummaryMarkdown {
     /// "Agent vs best baseline" for one environment.
     static func agentLine(_ c: SummaryStatistics.AgentComparison) -> String {
         let ci = c.interval
-        return "Agent vs best non-oracle baseline (**\(c.baseline)**), episode reward, paired over \(c.seeds) seeds: "
+        let over = c.trainingSeeds > 1 ? "\(c.seeds) seeds × \(c.trainingSeeds) agent training seeds" : "\(c.seeds) seeds"
+        return "Agent vs best non-oracle baseline (**\(c.baseline)**), episode reward, paired over \(over): "
             + "\(signed(ci.estimate)) [\(signed(ci.lower)), \(signed(ci.upper))] — \(c.verdict)."
     }
 

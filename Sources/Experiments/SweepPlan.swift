@@ -5,6 +5,8 @@ public struct TrainingJob: Sendable, Equatable {
     public var id: String
     public var environment: Int
     public var method: Method
+    /// Which of the scenario's `agent_seeds` this agent is (1-based; 1 for every other method).
+    public var agentSeed: Int = 1
 }
 
 /// An evaluation run: one method on one environment and one held-out seed.
@@ -14,6 +16,8 @@ public struct EvaluationJob: Sendable, Equatable {
     public var method: Method
     public var seed: UInt64
     public var trainingId: String?
+    /// The agent seed whose training this run evaluates (1 for every other method).
+    public var agentSeed: Int = 1
 }
 
 /// Which part of a sweep one invocation runs. `train` runs training units only and `evaluate`
@@ -33,6 +37,8 @@ public struct SweepUnit: Sendable, Equatable, Encodable {
     public var environment: String?
     public var method: String?
     public var seed: UInt64?
+    /// The agent seed (only with `agent_seeds` > 1, on the agent's units).
+    public var agentSeed: Int?
     /// Units that must be finished first.
     public var needs: [String]
     /// Estimated work (environment steps).
@@ -51,18 +57,21 @@ public struct SweepPlan: Sendable {
         evaluation = []
         for (e, env) in scenario.environments.enumerated() {
             for m in scenario.methods {
-                var trainingId: String? = nil
-                if m.isTrained {
-                    let id = RunIdentity.training(scenario: scenario, environment: env, method: m)
-                    training.append(TrainingJob(id: id, environment: e, method: m))
-                    trainingId = id
-                }
-                var settings = m == .planner ? "horizon=\(scenario.planner.horizon),radius=\(scenario.planner.radius)" : ""
-                if case .policyFile(let path) = m { settings = "policy_sha256=\(scenario.outsidePolicies[path]?.digest ?? "-")" }
-                for seed in scenario.testSeeds {
-                    evaluation.append(EvaluationJob(id: RunIdentity.run(environment: env, method: m, seed: seed, trainingId: trainingId,
-                                                                        settings: settings),
-                                                    environment: e, method: m, seed: seed, trainingId: trainingId))
+                for agentSeed in 1...(m == .agent ? scenario.agentSeeds : 1) {
+                    var trainingId: String? = nil
+                    if m.isTrained {
+                        let id = RunIdentity.training(scenario: scenario, environment: env, method: m, agentSeed: agentSeed)
+                        training.append(TrainingJob(id: id, environment: e, method: m, agentSeed: agentSeed))
+                        trainingId = id
+                    }
+                    var settings = m == .planner ? "horizon=\(scenario.planner.horizon),radius=\(scenario.planner.radius)" : ""
+                    if case .policyFile(let path) = m { settings = "policy_sha256=\(scenario.outsidePolicies[path]?.digest ?? "-")" }
+                    for seed in scenario.testSeeds {
+                        evaluation.append(EvaluationJob(id: RunIdentity.run(environment: env, method: m, seed: seed, trainingId: trainingId,
+                                                                            settings: settings),
+                                                        environment: e, method: m, seed: seed, trainingId: trainingId,
+                                                        agentSeed: agentSeed))
+                    }
                 }
             }
         }
@@ -122,18 +131,24 @@ public struct SweepPlan: Sendable {
         }
         for j in trainingJobs {
             units.append(SweepUnit(phase: "train", id: j.id, environment: scenario.environments[j.environment].label,
-                                   method: j.method.description, seed: nil, needs: [], work: weight(j)))
+                                   method: j.method.description, seed: nil, agentSeed: unitAgentSeed(j.method, j.agentSeed),
+                                   needs: [], work: weight(j)))
         }
         for j in evaluationJobs {
             units.append(SweepUnit(phase: "evaluate", id: j.id, environment: scenario.environments[j.environment].label,
-                                   method: j.method.description, seed: j.seed, needs: j.trainingId.map { [$0] } ?? [],
-                                   work: weight(j)))
+                                   method: j.method.description, seed: j.seed, agentSeed: unitAgentSeed(j.method, j.agentSeed),
+                                   needs: j.trainingId.map { [$0] } ?? [], work: weight(j)))
         }
         if phase == .all && shardCount == 1 {
-            units.append(SweepUnit(phase: "tables", id: "tables", environment: nil, method: nil, seed: nil,
+            units.append(SweepUnit(phase: "tables", id: "tables", environment: nil, method: nil, seed: nil, agentSeed: nil,
                                    needs: evaluation.map(\.id), work: 0))
         }
         return units
+    }
+
+    /// A unit's agent seed as `--plan` shows it: only when the scenario trains several agents.
+    private func unitAgentSeed(_ method: Method, _ agentSeed: Int) -> Int? {
+        method == .agent && scenario.agentSeeds > 1 ? agentSeed : nil
     }
 
     /// Work units of a training job (environment steps), for progress and ETA.
