@@ -21,6 +21,8 @@ public struct Manifest: Sendable, Equatable, Codable {
     public var runs: Int
     public var statistics: StatisticsSettings
     public var trainingSteps: Int
+    /// Agents trained per environment (`agent_seeds`), present only when more than one.
+    public var agentSeeds: Int? = nil
 
     public static func load(directory: String) throws -> Manifest {
         let path = (directory as NSString).appendingPathComponent("manifest.json")

@@ -7,7 +7,8 @@ import Foundation
 /// Then per environment: the table of every metric with CIs (the numbers of `summary.md`, from
 /// `SummaryStatistics`), episode reward with CIs on that environment's own axis, what the agent
 /// chose each period (learning rate, batch size, retrains) beside the metric and the drift onsets,
-/// and the metric per period as small multiples, one panel per method. Colours are per method
+/// and the metric per period as small multiples, one panel per method; with `agent_seeds`, the
+/// agent over its training seeds (probability of improvement, performance profile). Colours are per method
 /// name (`MethodColor`), the same in every report.
 public enum ReportHTML {
     /// Metrics where a better value is better on its own; retrains and compute are costs the reward

@@ -81,6 +81,7 @@ private let seededScenario = """
     for k in [2, 3] {
         #expect(FileManager.default.fileExists(atPath: dir + "/policies/network-diagnosis.agent-seed-\(k).policy"))
     }
+    #expect(try Manifest.load(directory: dir).agentSeeds == 3)
     let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
     #expect(html.contains("Over 3 agent training seeds") && html.contains("performance profile"))
     // The pages come back byte for byte from the CSVs.
