@@ -6,7 +6,8 @@ For every shipped spec: `gymnasium.utils.env_checker.check_env` passes; the same
 trajectory as `drifttune simulate --seeds S..S --json` (fixed settings, the spec's default and
 one other, period by period: metric, reward, compute, learning rate, batch size, drift events);
 the vector environment gives the single environment's trajectories; then it measures stepping
-throughput from Python with a random policy (periods/s).
+throughput from Python with a random policy (periods/s) and, in the same run, `drifttune bench`'s
+`environment_periods_per_second_random_policy` (the same loop in Swift), and prints the ratio.
 
     swift build -c release --product DriftTuneCABI && swift build -c release --product drifttune
     python scripts/check_gym.py [--drifttune .build/release/drifttune] [--seconds 5]
@@ -118,6 +119,7 @@ def main() -> int:
     ap.add_argument("--drifttune", default=str(ROOT / ".build/release/drifttune"))
     ap.add_argument("--seconds", type=float, default=5)
     ap.add_argument("--vector", type=int, default=8)
+    ap.add_argument("--no-bench", action="store_true", help="skip the same-run drifttune bench comparison")
     args = ap.parse_args()
     ids = drifttune_gym.registered_ids()
     assert ids, "no DriftTune/* environments registered (environments/ not found)"
@@ -126,10 +128,22 @@ def main() -> int:
         periods = parity(args.drifttune, env_id, 1001, None) + parity(args.drifttune, env_id, 1002, [1, 3, 0])
         vector_matches_single(env_id, 7)
         print(f"{env_id}: check_env passed; {periods} periods identical to drifttune simulate; vector env = single env")
+    measured = {}
     for env_id in ids:
         single, raw, vector = throughput(env_id, args.seconds, args.vector)
+        measured[env_id] = single
         print(f"{env_id}: random policy from Python: {single:.0f} periods/s (one gym env; raw C calls {raw:.0f}), "
               f"{vector:.0f} periods/s (vector env of {args.vector})")
+    if not args.no_bench:
+        # The same run's Swift figure: whole periods under a random policy, in-process, one core.
+        out = subprocess.run([args.drifttune, "bench", "--seconds", str(min(args.seconds, 2.0))], check=True,
+                             capture_output=True, text=True, cwd=ROOT).stdout
+        swift = json.loads(out)["environment_periods_per_second_random_policy"]
+        for env_id, single in measured.items():
+            name = env_id.split("/", 1)[1].rsplit("-v", 1)[0]
+            if name in swift:
+                print(f"{env_id}: drifttune bench {swift[name]:.0f} periods/s (CPU time); "
+                      f"Python gym env / bench = {single / swift[name]:.2f}")
     return 0
 
 

@@ -59,6 +59,8 @@ public struct BenchReport {
 
         // Simulation: environment stream throughput per domain, one core.
         report.figures["environment_stream_samples_per_second"] = try bench.environmentStreamSamplesPerSecond(progress: progress)
+        // Whole tuning-environment periods under a random policy (what a Gymnasium loop is compared with).
+        report.figures["environment_periods_per_second_random_policy"] = try bench.environmentPeriodsPerSecond(progress: progress)
 
         // Production runtime: `decide` latency on the default network shape.
         progress("policy runtime decide latency")

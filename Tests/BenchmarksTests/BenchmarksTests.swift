@@ -14,6 +14,9 @@ import Testing
     let streams = try #require(report.figures["environment_stream_samples_per_second"] as? [String: Double])
     #expect(Set(streams.keys) == ["network-diagnosis", "intent-recognition", "recommendation"])
     #expect(streams.values.allSatisfy { $0 > 0 })
+    let periods = try #require(report.figures["environment_periods_per_second_random_policy"] as? [String: Double])
+    #expect(Set(periods.keys) == Set(streams.keys))
+    #expect(periods.values.allSatisfy { $0.isFinite && $0 > 0 })
     // The printed form is valid JSON.
     #expect(try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) is [String: Any])
 }
