@@ -216,7 +216,8 @@ public enum ReportHTML {
             SVGChart.Series(name: SummaryMarkdown.isReference(p.method) ? "\(p.method) (reference)" : p.method, color: MethodColor.of(p.method),
                             points: zip(s.thresholds, p.shares).map { (x: $0, y: $1) }, dashed: SummaryMarkdown.isReference(p.method))
         }
-        h += SVGChart(title: "\(env): performance profile", xLabel: "episode reward τ", yLabel: "share of episodes above τ",
+        h += SVGChart(title: "\(env): performance profile", xLabel: "episode reward τ (from the 10% quantile of every episode)",
+                      yLabel: "share of episodes above τ",
                       series: series, width: 940, plotHeight: 230).render()
         return h
     }

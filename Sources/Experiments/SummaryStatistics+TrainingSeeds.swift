@@ -32,7 +32,8 @@ extension SummaryStatistics {
     public static let profileQuantiles: [Double] = [0.1, 0.25, 0.5, 0.75, 0.9]
 
     /// The agent's training-seed summary on `env`, nil unless it has runs from several training seeds.
-    /// `thresholdCount` thresholds span the rewards (the report's curve); 0 uses `profileQuantiles`.
+    /// `thresholdCount` thresholds span the rewards from their 10% quantile to the largest (the
+    /// report's curve); 0 uses `profileQuantiles`.
     public static func trainingSeeds(_ set: ResultSet, env: String, thresholdCount: Int = 0) -> TrainingSeedSummary? {
         let metric = Metric.episodeReward.rawValue
         let agent = set.matrix(environment: env, method: "agent", metric: metric)
@@ -64,7 +65,11 @@ extension SummaryStatistics {
         }
         let all = methods(set, env: env).map { set.matrix(environment: env, method: $0, metric: metric) }
         let rewards = all.flatMap { $0.rows.flatMap { $0 } }
-        let thresholds = thresholdCount > 1 ? TrainingSeedStatistics.thresholds(spanning: rewards, count: thresholdCount)
+        // The curve spans the rewards from their 10% quantile up, so one far-off method (the frozen
+        // learner) does not squeeze the others into a sliver; below the range its share is 0.
+        let low = Statistics.quantile(rewards, profileQuantiles[0])
+        let thresholds = thresholdCount > 1
+            ? TrainingSeedStatistics.thresholds(spanning: rewards.filter { $0 >= low }, count: thresholdCount)
             : profileQuantiles.map { Statistics.quantile(rewards, $0) }
         let profiles = zip(methods(set, env: env), all).map { ($0, TrainingSeedStatistics.profile($1.rows, thresholds: thresholds)) }
         return TrainingSeedSummary(environment: env, trainingSeeds: agent.rows.count, heldOutSeeds: agent.seeds.count,
