@@ -161,6 +161,10 @@ extension Scenario {
         if a.candidates > 1 && a.validationSeeds.isEmpty {
             throw g.error("candidates", "\(a.candidates) candidates need validation_seeds to choose among them")
         }
+        a.staticCandidate = try g.bool("static_candidate", default: false)
+        if a.staticCandidate && a.validationSeeds.isEmpty {
+            throw g.error("static_candidate", "the static candidate needs validation_seeds to be compared with the agent")
+        }
         if a.settings.config.steps != steps {
             throw g.error("steps", "the agent trains for the scenario's training.steps (\(steps)); expected the same value or no agent steps")
         }
