@@ -30,10 +30,19 @@ struct AgentProvider: MethodProvider {
             }
             scored.append(candidate)
         }
+        // The static candidate is built first (scored after the PPO candidates, which it anchors
+        // when `anchor_strength` > 0).
+        let anchor = withStatic ? try staticCandidate(environment: environment, scenario: scenario) : nil
         for index in 1...count {
             let trainer = PPOTrainer(config: config, environmentFactory: { i in
                 TrainingSeedEnvironment(environment: envs[i % envs.count], seeds: seeds)
             }, seed: seedSource.next())
+            if let anchor, scenario.agent.anchorStrength > 0 {
+                trainer.network.parameterVector = try StaticCandidate.anchored(
+                    parameters: trainer.network.parameterVector, network: trainer.network, setting: anchor.setting,
+                    actions: environment.spec.actionBins, episodeLength: anchor.episodeLength,
+                    strength: Float(scenario.agent.anchorStrength))
+            }
             var steps: [Int] = [], values: [Double] = []
             trainer.train(until: scenario.training.steps) { stats in
                 if let r = stats.meanEpisodeReturn {
@@ -52,12 +61,12 @@ struct AgentProvider: MethodProvider {
             consider(record, AgentCandidate(index: index, validationReward: reward, selected: false,
                                             steps: withStatic ? trainer.globalStep : nil))
         }
-        if withStatic {
-            let (record, setting, searchSteps) = try staticCandidate(environment: environment, scenario: scenario)
-            let (reward, validationSteps) = try validationScore(record, specs: environment.trainSpecs, seeds: scenario.agent.validationSeeds)
-            simulated += searchSteps + validationSteps
-            consider(record, AgentCandidate(index: count + 1, validationReward: reward, selected: false, setting: setting,
-                                            steps: searchSteps))
+        if let anchor {
+            let (reward, validationSteps) = try validationScore(anchor.record, specs: environment.trainSpecs,
+                                                                seeds: scenario.agent.validationSeeds)
+            simulated += anchor.steps + validationSteps
+            consider(anchor.record, AgentCandidate(index: count + 1, validationReward: reward, selected: false,
+                                                   setting: anchor.setting, steps: anchor.steps))
         }
         guard let best else { return nil }
         var chosen = best.record
@@ -71,7 +80,7 @@ struct AgentProvider: MethodProvider {
     /// runs it (same identity, so the same random stream and the same setting), followed by the
     /// network that reproduces the setting (`StaticCandidate`). Its record's curve is the search's.
     func staticCandidate(environment: ScenarioEnvironment, scenario: Scenario) throws
-        -> (record: TrainingRecord, setting: FixedSetting, steps: Int) {
+        -> (record: TrainingRecord, setting: FixedSetting, steps: Int, episodeLength: Int) {
         let lengths = Set(([environment.spec] + environment.trainSpecs).map(\.episodeLength))
         guard lengths.count == 1, let length = lengths.first else {
             throw SweepError.agentUnavailable("static_candidate needs one episode length in the training and evaluation specs, found \(lengths.sorted())")
@@ -86,7 +95,7 @@ struct AgentProvider: MethodProvider {
         let record = TrainingRecord(id: "", environment: "", method: Method.agent.description, steps: search.steps,
                                     curveSteps: search.curveSteps, curveValues: search.curveValues, setting: nil,
                                     agentPolicy: AgentPolicyData(json: try SnakeCaseJSON.string(snapshot)))
-        return (record, setting, search.steps)
+        return (record, setting, search.steps, length)
     }
 
     /// Mean episode reward of the exported policy of `record` over `seeds` in every spec: what the

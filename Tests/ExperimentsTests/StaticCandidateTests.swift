@@ -1,4 +1,6 @@
 import Foundation
+import Linalg
+import PolicyGradient
 import PolicyRuntime
 import Simulation
 import Testing
@@ -140,4 +142,76 @@ private let anchorScenario = """
     #expect(error("static_candidate: true, validation_seeds: [11]").contains("seed 11 is also a training or held-out seed"))
     #expect(error("static_candidate: yes please, validation_seeds: [21]").contains("static_candidate"))
     #expect(error("static_candidate: false") == "")
+}
+
+/// `anchor_strength`: a PPO network rewritten by `StaticCandidate.anchored` starts as the static
+/// setting — exported and followed greedily, it plays the setting's episodes bit for bit — while
+/// keeping its random initialization everywhere else (so PPO has something to learn from).
+@Test func anchoredPPONetworkStartsAtTheStaticSetting() throws {
+    let text = """
+        name: tiny-anchored
+        environments:
+          - name: intent-recognition
+            overrides: {period_length: 200, episode_length: 30, warmup_periods: 1, label_delay: 40, updates: deployed}
+        train_seeds: [1]
+        test_seeds: [11]
+        training: {steps: 24}
+        methods: [fixed]
+
+        """
+    let spec = try loadTiny(text).environments[0].spec
+    for (k, hidden) in [(0, [16]), (3, [16, 16]), (5, [8, 8, 8]), (10, [64, 64])] {
+        let setting = FixedSetting(learningRateBin: 4, batchSizeBin: 1, retrainEvery: k)
+        var rng = RandomSource(seed: UInt64(k + 7))
+        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: ObservationSchema.current.count,
+                                                                       actionSizes: spec.actionBins.headSizes,
+                                                                       hiddenSizes: hidden, activation: .tanh),
+                                    rng: &rng)
+        let random = network.parameterVector
+        let anchored = try StaticCandidate.anchored(parameters: random, network: network, setting: setting, actions: spec.actionBins,
+                                                    episodeLength: spec.episodeLength, strength: 3)
+        #expect(anchored.count == random.count)
+        #expect(zip(anchored, random).filter { $0 != $1 }.count < random.count / 4, "most of the network keeps its initialization")
+        let document = try PolicyExport.document(architecture: network.architecture, parameters: anchored, normalizer: nil,
+                                                 spec: spec, provenance: .init(environment: spec.name))
+        let tuned = TunedPolicy(document: try PolicyFile.decode(try PolicyFile.encode(document), file: "anchored.policy"))
+        var a = try TuningEnvironment(spec: spec, components: .standard)
+        var b = try TuningEnvironment(spec: spec, components: .standard)
+        for seed: UInt64 in [11, 12] {
+            let followed = a.runEpisode(policy: tuned, seed: seed)
+            let direct = b.runEpisode(policy: AnyPolicy(setting.policy), seed: seed)
+            #expect(followed.periods == direct.periods, "K=\(k) hidden \(hidden) seed \(seed)")
+        }
+    }
+}
+
+/// The anchored candidates in a sweep: trained from the anchor, scored with the static candidate,
+/// the best kept; the option is refused without the static candidate or with normalized
+/// observations or another activation.
+@Test func anchoredCandidatesTrainAndAreSelectedOnValidation() async throws {
+    let text = anchorScenario.replacingOccurrences(
+        of: "static_candidate: true", with: "static_candidate: true, anchor_strength: 3, normalize_observations: false")
+    let s = try loadTiny(text)
+    #expect(s.agent.anchorStrength == 3)
+    let (dir, _) = try await sweepTiny(s, jobs: 1)
+    let plan = SweepPlan(scenario: s)
+    let job = try #require(plan.training.first { $0.method == .agent })
+    let record = try #require(ResultStore(directory: dir).training(job.id))
+    let candidates = try #require(record.agentCandidates)
+    #expect(candidates.map(\.index) == [1, 2] && candidates.filter(\.selected).count == 1)
+    let chosen = try #require(candidates.first { $0.selected })
+    #expect(chosen.validationReward == candidates.map(\.validationReward).max())
+    let withoutAnchor = try loadTiny(anchorScenario)
+    func id(_ s: Scenario) -> String { RunIdentity.training(scenario: s, environment: s.environments[0], method: .agent) }
+    #expect(id(s) != id(withoutAnchor))
+    func error(_ agent: String) -> String {
+        do {
+            _ = try loadTiny(anchorScenario.replacingOccurrences(of: "static_candidate: true", with: agent))
+            return ""
+        } catch { return String(describing: error) }
+    }
+    #expect(error("anchor_strength: 3, normalize_observations: false").contains("needs static_candidate: true"))
+    #expect(error("static_candidate: true, anchor_strength: 3").contains("normalize_observations: false"))
+    #expect(error("static_candidate: true, anchor_strength: 3, normalize_observations: false, activation: relu").contains("activation: tanh"))
+    #expect(error("static_candidate: true, anchor_strength: 30, normalize_observations: false").contains("anchor_strength"))
 }
