@@ -20,12 +20,29 @@ struct AgentProvider: MethodProvider {
         let seeds = scenario.trainSeeds
         var seedSource = rng
         let count = scenario.agent.candidates
+        let withStatic = scenario.agent.staticCandidate
         var best: (record: TrainingRecord, position: Int)? = nil
         var scored: [AgentCandidate] = []
+        var simulated = 0  // every environment step of the job (recorded with the static candidate)
+        func consider(_ record: TrainingRecord, _ candidate: AgentCandidate) {
+            if candidate.validationReward > (best.map { scored[$0.position].validationReward } ?? -.infinity) {  // ties keep the first
+                best = (record, scored.count)
+            }
+            scored.append(candidate)
+        }
+        // The static candidate is built first (scored after the PPO candidates, which it anchors
+        // when `anchor_strength` > 0).
+        let anchor = withStatic ? try staticCandidate(environment: environment, scenario: scenario) : nil
         for index in 1...count {
             let trainer = PPOTrainer(config: config, environmentFactory: { i in
                 TrainingSeedEnvironment(environment: envs[i % envs.count], seeds: seeds)
             }, seed: seedSource.next())
+            if let anchor, scenario.agent.anchorStrength > 0 {
+                trainer.network.parameterVector = try StaticCandidate.anchored(
+                    parameters: trainer.network.parameterVector, network: trainer.network, setting: anchor.setting,
+                    actions: environment.spec.actionBins, episodeLength: anchor.episodeLength,
+                    strength: Float(scenario.agent.anchorStrength))
+            }
             var steps: [Int] = [], values: [Double] = []
             trainer.train(until: scenario.training.steps) { stats in
                 if let r = stats.meanEpisodeReturn {
@@ -38,32 +55,68 @@ struct AgentProvider: MethodProvider {
             let record = TrainingRecord(id: "", environment: "", method: Method.agent.description, steps: trainer.globalStep,
                                         curveSteps: steps, curveValues: values, setting: nil,
                                         agentPolicy: AgentPolicyData(json: try SnakeCaseJSON.string(snapshot)))
-            guard count > 1 else { return record }
-            let reward = try validationReward(record, specs: environment.trainSpecs, seeds: scenario.agent.validationSeeds)
-            if reward > (best.map { scored[$0.position].validationReward } ?? -.infinity) {  // ties keep the first
-                best = (record, scored.count)
-            }
-            scored.append(AgentCandidate(index: index, validationReward: reward, selected: false))
+            guard count > 1 || withStatic else { return record }
+            let (reward, validationSteps) = try validationScore(record, specs: environment.trainSpecs, seeds: scenario.agent.validationSeeds)
+            simulated += trainer.globalStep + validationSteps
+            consider(record, AgentCandidate(index: index, validationReward: reward, selected: false,
+                                            steps: withStatic ? trainer.globalStep : nil))
+        }
+        if let anchor {
+            let (reward, validationSteps) = try validationScore(anchor.record, specs: environment.trainSpecs,
+                                                                seeds: scenario.agent.validationSeeds)
+            simulated += anchor.steps + validationSteps
+            consider(anchor.record, AgentCandidate(index: count + 1, validationReward: reward, selected: false,
+                                                   setting: anchor.setting, steps: anchor.steps))
         }
         guard let best else { return nil }
         var chosen = best.record
         scored[best.position].selected = true
         chosen.agentCandidates = scored
+        if withStatic { chosen.steps = simulated }
         return chosen
+    }
+
+    /// The static candidate: the scenario's static search, run as the sweep's `static-search` job
+    /// runs it (same identity, so the same random stream and the same setting), followed by the
+    /// network that reproduces the setting (`StaticCandidate`). Its record's curve is the search's.
+    func staticCandidate(environment: ScenarioEnvironment, scenario: Scenario) throws
+        -> (record: TrainingRecord, setting: FixedSetting, steps: Int, episodeLength: Int) {
+        let lengths = Set(([environment.spec] + environment.trainSpecs).map(\.episodeLength))
+        guard lengths.count == 1, let length = lengths.first else {
+            throw SweepError.agentUnavailable("static_candidate needs one episode length in the training and evaluation specs, found \(lengths.sorted())")
+        }
+        let id = RunIdentity.training(scenario: scenario, environment: environment, method: .staticSearch)
+        guard let search = try StaticSearchProvider().train(environment: environment, scenario: scenario,
+                                                            rng: RunIdentity.randomSource(id)),
+              let setting = search.setting else {
+            throw SweepError.missingTraining(method: Method.staticSearch.description, environment: environment.label)
+        }
+        let snapshot = try StaticCandidate.snapshot(setting: setting, actions: environment.spec.actionBins, episodeLength: length)
+        let record = TrainingRecord(id: "", environment: "", method: Method.agent.description, steps: search.steps,
+                                    curveSteps: search.curveSteps, curveValues: search.curveValues, setting: nil,
+                                    agentPolicy: AgentPolicyData(json: try SnakeCaseJSON.string(snapshot)))
+        return (record, setting, search.steps, length)
     }
 
     /// Mean episode reward of the exported policy of `record` over `seeds` in every spec: what the
     /// candidates are compared on (never the held-out seeds).
     func validationReward(_ record: TrainingRecord, specs: [EnvironmentSpec], seeds: [UInt64]) throws -> Double {
-        var total = 0.0
+        try validationScore(record, specs: specs, seeds: seeds).reward
+    }
+
+    /// The validation reward and the environment steps it simulated.
+    func validationScore(_ record: TrainingRecord, specs: [EnvironmentSpec], seeds: [UInt64]) throws -> (reward: Double, steps: Int) {
+        var total = 0.0, steps = 0
         for spec in specs {
             var env = try TuningEnvironment(spec: spec, components: .standard)
             for seed in seeds {
                 let policy = try self.policy(training: record, spec: spec)
-                total += env.runEpisode(policy: policy, seed: seed).totalReward
+                let episode = env.runEpisode(policy: policy, seed: seed)
+                total += episode.totalReward
+                steps += episode.periods.count - 1
             }
         }
-        return total / Double(specs.count * seeds.count)
+        return (total / Double(specs.count * seeds.count), steps)
     }
 
     func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy {

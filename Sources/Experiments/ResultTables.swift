@@ -89,7 +89,9 @@ public enum ResultTables {
             let mean = rewards.reduce(0, +) / Double(max(rewards.count, 1))
             let std = (rewards.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(rewards.count, 1))).squareRoot()
             let provenance = PolicyDocument.Provenance(
-                environment: env.label, scenario: s.name, algorithm: s.agent.settings.config.algorithm.rawValue, seeds: s.trainSeeds,
+                environment: env.label, scenario: s.name,
+                algorithm: record.agentCandidates?.first(where: \.selected)?.setting != nil
+                    ? Method.staticSearch.description : s.agent.settings.config.algorithm.rawValue, seeds: s.trainSeeds,
                 gitCommit: gitCommit, toolVersion: toolVersion, evaluationMeanReward: rewards.isEmpty ? nil : mean,
                 evaluationStdReward: rewards.isEmpty ? nil : std, evaluationEpisodes: rewards.count)
             let document = try PolicyExport.document(architecture: snapshot.architecture, parameters: snapshot.parameters,

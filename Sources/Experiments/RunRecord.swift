@@ -73,8 +73,8 @@ public struct TrainingRecord: Sendable, Equatable, Codable {
     public var setting: FixedSetting?
     /// The trained agent's policy (PolicyGradient's serialized form).
     public var agentPolicy: AgentPolicyData?
-    /// With several agent candidates: each one's mean validation reward, the selected one marked
-    /// (absent with a single candidate).
+    /// With several agent candidates (or the static candidate): each one's mean validation reward,
+    /// the selected one marked (absent with a single candidate).
     public var agentCandidates: [AgentCandidate]? = nil
 }
 
@@ -85,4 +85,9 @@ public struct AgentCandidate: Sendable, Equatable, Codable {
     /// Mean episode reward over the validation seeds (and training environments).
     public var validationReward: Double
     public var selected: Bool
+    /// The static candidate's setting (`static_candidate: true`); absent for PPO candidates.
+    public var setting: FixedSetting? = nil
+    /// Environment steps this candidate simulated (its PPO training, or the static search);
+    /// written only with `static_candidate: true`.
+    public var steps: Int? = nil
 }

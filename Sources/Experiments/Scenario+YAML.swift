@@ -165,6 +165,20 @@ extension Scenario {
         if a.candidates > 1 && a.validationSeeds.isEmpty {
             throw g.error("candidates", "\(a.candidates) candidates need validation_seeds to choose among them")
         }
+        a.staticCandidate = try g.bool("static_candidate", default: false)
+        if a.staticCandidate && a.validationSeeds.isEmpty {
+            throw g.error("static_candidate", "the static candidate needs validation_seeds to be compared with the agent")
+        }
+        a.anchorStrength = try g.double("anchor_strength", in: 0...20, default: 0)
+        if a.anchorStrength > 0 {
+            let c = a.settings.config
+            if !a.staticCandidate {
+                throw g.error("anchor_strength", "anchoring the PPO candidates at the static setting needs static_candidate: true")
+            }
+            if c.normalizeObservations || c.activation != .tanh {
+                throw g.error("anchor_strength", "the anchor reads raw observations through tanh units; it needs normalize_observations: false and activation: tanh")
+            }
+        }
         if a.settings.config.steps != steps {
             throw g.error("steps", "the agent trains for the scenario's training.steps (\(steps)); expected the same value or no agent steps")
         }

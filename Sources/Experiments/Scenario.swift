@@ -76,15 +76,29 @@ public struct AgentSettings: Sendable, Equatable, Codable {
     public var candidates: Int = 1
     /// Seeds the candidates are compared on: disjoint from the training and the held-out seeds.
     public var validationSeeds: [UInt64] = []
+    /// The static search's setting as one more candidate (`static_candidate: true`; default false):
+    /// the agent job runs the scenario's static search itself (the same job as the `static-search`
+    /// method, so the same setting), turns the setting into a policy network that follows it, and
+    /// compares it with the PPO candidates on `validationSeeds`. Its budget then includes the
+    /// search's steps.
+    public var staticCandidate: Bool = false
+    /// With the static candidate: 0 (default) lets every PPO candidate start from its own random
+    /// initialization; α > 0 (`anchor_strength`) starts each at the static setting instead, α
+    /// logits in favour of the setting's decisions (`StaticCandidate.anchored`), so PPO learns
+    /// deviations from it.
+    public var anchorStrength: Double = 0
 
-    public init(settings: TrainingSettings, seed: UInt64, candidates: Int = 1, validationSeeds: [UInt64] = []) {
+    public init(settings: TrainingSettings, seed: UInt64, candidates: Int = 1, validationSeeds: [UInt64] = [],
+                staticCandidate: Bool = false, anchorStrength: Double = 0) {
         self.settings = settings
         self.seed = seed
         self.candidates = candidates
         self.validationSeeds = validationSeeds
+        self.staticCandidate = staticCandidate
+        self.anchorStrength = anchorStrength
     }
 
-    enum CodingKeys: String, CodingKey { case settings, seed, candidates, validationSeeds }
+    enum CodingKeys: String, CodingKey { case settings, seed, candidates, validationSeeds, staticCandidate, anchorStrength }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -92,6 +106,8 @@ public struct AgentSettings: Sendable, Equatable, Codable {
         seed = try c.decode(UInt64.self, forKey: .seed)
         candidates = try c.decodeIfPresent(Int.self, forKey: .candidates) ?? 1
         validationSeeds = try c.decodeIfPresent([UInt64].self, forKey: .validationSeeds) ?? []
+        staticCandidate = try c.decodeIfPresent(Bool.self, forKey: .staticCandidate) ?? false
+        anchorStrength = try c.decodeIfPresent(Double.self, forKey: .anchorStrength) ?? 0
     }
 
     /// Selection keys are written only when used, so a scenario without them keeps its agent's
@@ -102,6 +118,8 @@ public struct AgentSettings: Sendable, Equatable, Codable {
         try c.encode(seed, forKey: .seed)
         if candidates != 1 { try c.encode(candidates, forKey: .candidates) }
         if !validationSeeds.isEmpty { try c.encode(validationSeeds, forKey: .validationSeeds) }
+        if staticCandidate { try c.encode(staticCandidate, forKey: .staticCandidate) }
+        if anchorStrength != 0 { try c.encode(anchorStrength, forKey: .anchorStrength) }
     }
 
     /// PolicyGradient's defaults for 50-period tuning episodes (`TrainingSettings.tuning`), seed 0.
