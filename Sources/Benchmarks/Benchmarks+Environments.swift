@@ -6,10 +6,26 @@ extension Benchmarks {
     /// produces on one core, keyed by environment name. Empty when no environments directory is found.
     public func environmentStreamSamplesPerSecond(catalog: EnvironmentCatalog = EnvironmentCatalog(),
                                                   progress: (String) -> Void) throws -> [String: Double] {
+        try perEnvironment(catalog, "environment stream", progress) {
+            StreamThroughput.samplesPerSecond(spec: $0, minSeconds: minSeconds)
+        }
+    }
+
+    /// `EnvironmentStepThroughput` (whole periods under a random policy) per shipped environment.
+    public func environmentPeriodsPerSecond(catalog: EnvironmentCatalog = EnvironmentCatalog(),
+                                            progress: (String) -> Void) throws -> [String: Double] {
+        try perEnvironment(catalog, "environment periods, random policy,", progress) {
+            try EnvironmentStepThroughput.periodsPerSecond(spec: $0, minSeconds: minSeconds)
+        }
+    }
+
+    /// `measure` on every spec of `catalog`, keyed by name, announcing each with `label`.
+    private func perEnvironment(_ catalog: EnvironmentCatalog, _ label: String, _ progress: (String) -> Void,
+                                _ measure: (EnvironmentSpec) throws -> Double) throws -> [String: Double] {
         var figures: [String: Double] = [:]
         for name in catalog.names() {
-            progress("environment stream \(name)")
-            figures[name] = StreamThroughput.samplesPerSecond(spec: try catalog.load(name), minSeconds: minSeconds)
+            progress("\(label) \(name)")
+            figures[name] = try measure(try catalog.load(name))
         }
         return figures
     }

@@ -28,16 +28,3 @@ public enum EnvironmentStepThroughput {
         return Double(periods) / elapsed
     }
 }
-
-extension Benchmarks {
-    /// `EnvironmentStepThroughput` per shipped environment, keyed by name.
-    public func environmentPeriodsPerSecond(catalog: EnvironmentCatalog = EnvironmentCatalog(),
-                                            progress: (String) -> Void) throws -> [String: Double] {
-        var figures: [String: Double] = [:]
-        for name in catalog.names() {
-            progress("environment periods, random policy, \(name)")
-            figures[name] = try EnvironmentStepThroughput.periodsPerSecond(spec: try catalog.load(name), minSeconds: minSeconds)
-        }
-        return figures
-    }
-}
