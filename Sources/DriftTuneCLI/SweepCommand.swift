@@ -107,12 +107,14 @@ extension SweepCommand {
             return
         }
         var text = "scenario \(full.scenario.name): \(full.training.count) training units (environment × method that trains, "
+        text += full.scenario.agentSeeds > 1 ? "× \(full.scenario.agentSeeds) agent seeds for the agent, " : ""
         text += "on all \(full.scenario.trainSeeds.count) training seeds), \(full.evaluation.count) evaluation units, 1 tables unit\n"
         if phase != .all || count > 1 { text += "phase \(phase.rawValue), shard \(index + 1)/\(count): \(units.count) units\n" }
         text += "phase     unit                  environment              method              seed      needs\n"
         for u in units {
             let needs = u.phase == "tables" ? "all \(u.needs.count) evaluation units" : (u.needs.first.map { "train " + $0 } ?? "-")
-            text += pad(u.phase, 10) + pad(u.id, 22) + pad(u.environment ?? "-", 25) + pad(u.method ?? "-", 20)
+            let method = (u.method ?? "-") + (u.agentSeed.map { " #\($0)" } ?? "")   // agent seed K of `agent_seeds`
+            text += pad(u.phase, 10) + pad(u.id, 22) + pad(u.environment ?? "-", 25) + pad(method, 20)
                 + pad(u.seed.map(String.init) ?? "-", 10) + needs + "\n"
         }
         try emit(String(text.dropLast()))
