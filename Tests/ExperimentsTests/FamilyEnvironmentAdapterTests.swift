@@ -51,3 +51,24 @@ private func shortFamily() throws -> EnvironmentFamily {
     // jobs does not change the result.
     #expect(eval.run(methods: Array(FamilyEvaluation.rules().prefix(1)), jobs: 1)[0] == rows[0])
 }
+
+@Test func familyTrainingIsDeterministicSeriallyAndInParallel() throws {
+    var family = try shortFamily()
+    family.base.episodeLength = 6
+    family.drift.start = FamilyRange(min: 1, max: 5)
+    let adapter = try FamilyEnvironmentAdapter(family: family, subfamilies: family.train, components: .standard)
+    var weights: [[Float]] = []
+    for workers in [1, 2] {
+        var c = TrainingSettings.tuning(episodeLength: 6, workers: workers).config
+        c.numEnvs = 4
+        c.numSteps = 6
+        c.numMinibatches = 2
+        c.updateEpochs = 2
+        c.steps = 48
+        let trainer = PPOTrainer(config: c, environmentFactory: { _ in adapter }, seed: 4)
+        let stats = trainer.train(until: 48)
+        #expect(stats.count == 2 && stats.allSatisfy { $0.policyLoss.isFinite && $0.valueLoss.isFinite })
+        weights.append(trainer.network.parameterVector)
+    }
+    #expect(weights[0] == weights[1])
+}
