@@ -6,6 +6,9 @@ Generates drift streams with River's generators (fixed seeds) as CSV files (feat
 
 - `drifttune learn` with the committed tuned domain policy (network-diagnosis for binary streams,
   intent-recognition for multiclass ones), `--standardize true`;
+- `drifttune learn --policy general`: the shipped general policy (results/general/logistic.policy for
+  binary streams, softmax.policy with `--classes K` for multiclass ones), trained across randomized
+  environment families; its file's loop standardizes and has no label delay;
 - `drifttune learn` with each hand-written rule (fixed, periodic:10, adwin, ddm) at the default
   learning rate, and `fixed` at every static learning rate of the policy's bins (the best in
   hindsight is reported);
@@ -106,7 +109,7 @@ def run_drifttune(binary, path, kind, classes, policy, lr=None, standardize=True
     env = "network-diagnosis" if kind == "binary" else "intent-recognition"
     log = path + ".log.jsonl"
     cmd = [binary, "learn", "--data", path, "--label", "label", "--standardize", str(standardize).lower(), "--log", log, "--json"]
-    if policy.endswith(".policy"):
+    if policy.endswith(".policy") or policy == "general":
         cmd += ["--policy", policy]
     elif no_env:  # learn's own defaults (no label delay), the spec's model and batch size
         cmd += ["--policy", policy, "--model", "logistic" if kind == "binary" else "softmax", "--batch", "32"]
@@ -207,11 +210,15 @@ def main():
         if kind == "multiclass":
             for lr in LEARNING_RATES:
                 m[f"extra_nodelay_fixed_lr{lr:.3g}"] = run_drifttune(args.binary, path, kind, classes, "fixed", lr=lr, no_env=True)
+            # The rules in the general policy's loop (no label delay), for a like-for-like comparison.
+            for rule in RULES:
+                m[f"extra_nodelay_{rule}"] = run_drifttune(args.binary, path, kind, classes, rule, no_env=True)
+        m["drifttune_general"] = run_drifttune(args.binary, path, kind, classes, "general")
         m["river_logreg"] = run_river(path, lambda: river_pipeline(None, classes), classes)
         m["river_bandit"] = run_river(path, lambda: river_bandit(classes, 1), classes)
         row["methods"] = m
         results.append(row)
-        print(f"{name}: policy {m['drifttune_policy']['accuracy']:.4f}  river {m['river_logreg']['accuracy']:.4f}  "
+        print(f"{name}: policy {m['drifttune_policy']['accuracy']:.4f}  general {m['drifttune_general']['accuracy']:.4f}  river {m['river_logreg']['accuracy']:.4f}  "
               f"bandit {m['river_bandit']['accuracy']:.4f}", file=sys.stderr, flush=True)
     elapsed = time.time() - started
     write_outputs(args, results, elapsed, river.__version__)
@@ -238,7 +245,7 @@ def write_outputs(args, results, elapsed, river_version):
     ahead_both = 0
     gaps, rule_diffs = [], {rule: [] for rule in RULES}
     lines = []
-    cols = ["policy", "fixed", "periodic:10", "adwin", "ddm", "best static (lr)", "River LR", "River bandit"]
+    cols = ["general", "policy", "fixed", "periodic:10", "adwin", "ddm", "best static (lr)", "River LR", "River bandit"]
     lines.append("| stream | " + " | ".join(cols) + " |")
     lines.append("|---|" + "---:|" * len(cols))
     for r in results:
@@ -253,28 +260,29 @@ def write_outputs(args, results, elapsed, river_version):
         for rule in RULES:
             rule_diffs[rule].append(pol - m[f"drifttune_{rule}"]["accuracy"])
         best_lr = best_key.replace("drifttune_fixed_lr", "")
-        cells = [pol] + [m[f"drifttune_{rule}"]["accuracy"] for rule in RULES]
+        cells = [m["drifttune_general"]["accuracy"], pol] + [m[f"drifttune_{rule}"]["accuracy"] for rule in RULES]
         lines.append(f"| {r['stream']} | " + " | ".join(f"{c:.4f}" for c in cells)
                      + f" | {best:.4f} ({best_lr}) | {rl:.4f} | {rb:.4f} |")
     n = len(results)
     mean = lambda xs: sum(xs) / len(xs)
-    avg = {"policy": mean([r["methods"]["drifttune_policy"]["accuracy"] for r in results])}
+    avg = {"general": mean([r["methods"]["drifttune_general"]["accuracy"] for r in results]),
+           "policy": mean([r["methods"]["drifttune_policy"]["accuracy"] for r in results])}
     for rule in RULES:
         avg[rule] = mean([r["methods"][f"drifttune_{rule}"]["accuracy"] for r in results])
     avg["best_static"] = mean([max(r["methods"][k]["accuracy"] for k in statics if not math.isnan(r["methods"][k]["accuracy"]))
                                for r in results])
     avg["river_logreg"] = mean([r["methods"]["river_logreg"]["accuracy"] for r in results])
     avg["river_bandit"] = mean([r["methods"]["river_bandit"]["accuracy"] for r in results])
-    lines.append("| **mean** | " + " | ".join(f"{avg[c]:.4f}" for c in ["policy"] + RULES)
+    lines.append("| **mean** | " + " | ".join(f"{avg[c]:.4f}" for c in ["general", "policy"] + RULES)
                  + f" | {avg['best_static']:.4f} | {avg['river_logreg']:.4f} | {avg['river_bandit']:.4f} |")
 
     # Compute and speed table.
-    speed = ["| stream | " + " | ".join(["policy", "fixed", "periodic:10", "adwin", "ddm"]) + " | River LR | River bandit |",
-             "|---|" + "---:|" * 7]
+    speed = ["| stream | " + " | ".join(["general", "policy", "fixed", "periodic:10", "adwin", "ddm"]) + " | River LR | River bandit |",
+             "|---|" + "---:|" * 8]
     for r in results:
         m = r["methods"]
         cells = [f"{m[k]['compute']:.1f} / {m[k]['samples'] / m[k]['wall'] / 1000:.0f}k"
-                 for k in ["drifttune_policy"] + [f"drifttune_{x}" for x in RULES]]
+                 for k in ["drifttune_general", "drifttune_policy"] + [f"drifttune_{x}" for x in RULES]]
         cells += [f"– / {m[k]['samples'] / m[k]['wall'] / 1000:.1f}k" for k in ["river_logreg", "river_bandit"]]
         speed.append(f"| {r['stream']} | " + " | ".join(cells) + " |")
 
@@ -308,11 +316,77 @@ def write_outputs(args, results, elapsed, river_version):
     static_lr = sum(best_of(r) > acc(r, "river_logreg") for r in results)
     static_bandit = sum(best_of(r) > acc(r, "river_bandit") for r in results)
     compute_note = ", ".join(f"{label} {mean([r['methods'][k]['compute'] for r in results]):.1f}"
-                             for label, k in [("policy", "drifttune_policy")] + [(x, f"drifttune_{x}") for x in RULES])
+                             for label, k in [("general", "drifttune_general"), ("policy", "drifttune_policy")] + [(x, f"drifttune_{x}") for x in RULES])
     diverged = [f"{r['stream']} {k.replace('drifttune_', '')}" for r in results for k, v in r["methods"].items()
                 if math.isnan(v["accuracy"])]
     diverged_note = ("Runs whose learner diverged (`learn` stops early; shown as nan, excluded from the best static "
                      "rate): " + ", ".join(diverged) + ".") if diverged else "No run diverged."
+    # The general policy: against River, its own best static rate in the same loop, and every rule.
+    g = lambda r: acc(r, "drifttune_general")
+
+    def same_loop_statics(r):
+        # Binary: the general logistic loop is network-diagnosis's (no label delay, standardized);
+        # multiclass: learn's defaults without label delay (the intent spec delays labels by 200).
+        keys = [k for k in r["methods"] if k.startswith("extra_nodelay_fixed_lr")] if r["kind"] == "multiclass" else statics
+        return max((acc(r, k), k) for k in keys if not math.isnan(acc(r, k)))
+
+    def same_loop_rule(r, rule):
+        return acc(r, f"extra_nodelay_{rule}" if r["kind"] == "multiclass" else f"drifttune_{rule}")
+
+    g_ahead_both = sum(g(r) > acc(r, "river_logreg") and g(r) > acc(r, "river_bandit") for r in results)
+    g_ahead_lr = sum(g(r) > acc(r, "river_logreg") for r in results)
+    g_ahead_bandit = sum(g(r) > acc(r, "river_bandit") for r in results)
+    g_gaps = [same_loop_statics(r)[0] - g(r) for r in results]
+    g_within = sum(x <= 0.01 for x in g_gaps)
+    need_both = math.ceil(0.75 * n)
+    g_rule_diffs = {rule: [g(r) - acc(r, f"drifttune_{rule}") for r in results] for rule in RULES}
+    g_rule_same = {rule: [g(r) - same_loop_rule(r, rule) for r in results] for rule in RULES}
+    g_vs_domain = [g(r) - acc(r, "drifttune_policy") for r in results]
+    general_rows = []
+    for r, gap in zip(results, g_gaps):
+        best, key = same_loop_statics(r)
+        lr = key.replace("drifttune_fixed_lr", "").replace("extra_nodelay_fixed_lr", "")
+        gp = r["methods"]["drifttune_general"]
+        both = g(r) > acc(r, "river_logreg") and g(r) > acc(r, "river_bandit")
+        general_rows.append(f"| {r['stream']} | {g(r):.4f} | {best:.4f} ({lr}) | {gap * 100:+.2f} | "
+                            f"{acc(r, 'river_logreg'):.4f} | {acc(r, 'river_bandit'):.4f} | {'yes' if both else 'no'} | "
+                            f"{' '.join(str(x) for x in gp['lrs'])} | {gp['retrains']} / {gp['fine_tunes']} | {gp['compute']:.1f} |")
+    verdict = [f"ahead of both River references on {g_ahead_both} of {n} streams (target: at least {need_both}): "
+               + ("met" if g_ahead_both >= need_both else f"not met, short by {need_both - g_ahead_both}"),
+               f"within 1 point of its own best static rate on {g_within} of {n} streams (target: every stream): "
+               + ("met" if g_within == n else f"not met; largest gap {max(g_gaps) * 100:.2f} points")]
+    behind = [rule for rule, d in g_rule_diffs.items() if mean(d) <= 0]
+    verdict.append("ahead of every hand-written rule on average (target): "
+                   + ("met" if not behind else "not met (behind or level with " + ", ".join(behind) + ")"))
+    general_md = f"""## The general policy
+
+`drifttune learn --policy general` (`results/general/logistic.policy` on binary streams,
+`results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`):
+PPO across the environment families `environments/families/binary.yaml` and `multiclass.yaml`, on their
+training subfamilies only. Its own best static rate is `fixed` at each learning rate in the same loop: on
+binary streams the `--env network-diagnosis` runs above (no label delay, standardized); on multiclass
+streams `learn`'s defaults without label delay (the general softmax loop has none; the intent spec's
+delays labels by 200 samples).
+
+| stream | general | best static, same loop (lr) | best static − general (points) | River LR | River bandit | ahead of both | learning rates it used | full retrains / fine-tunes | compute |
+|---|---:|---:|---:|---:|---:|---|---|---|---:|
+{chr(10).join(general_rows)}
+
+Against the issue's targets:
+
+- {(chr(10) + '- ').join(verdict)}
+
+Also:
+
+- Ahead of River LR alone on {g_ahead_lr} of {n}, of the River bandit alone on {g_ahead_bandit} of {n}.
+- Gap to its own best static rate: mean {mean(g_gaps) * 100:.2f} points, largest {max(g_gaps) * 100:.2f}.
+- Against the hand-written rules of the main table (general minus rule, mean over streams, points): """ + ", ".join(
+        f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_diffs.items()) + """.
+- Against the same rules in the general policy's loop (multiclass: no label delay): """ + ", ".join(
+        f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_same.items()) + f""".
+- Against the domain policies: {mean(g_vs_domain) * 100:+.2f} points on average (ahead on {sum(x > 0 for x in g_vs_domain)} of {n}).
+"""
+
     cmd = f"python3 scripts/foreign_streams.py --samples {args.samples}" + (f" --only {args.only}" if args.only else "")
     md = f"""# Foreign streams: `drifttune learn` against River on River's drift generators
 
@@ -336,6 +410,9 @@ Every method predicts a sample before learning from it. DriftTune: `learn` with 
 over periods 0 to 36, i.e. exactly samples 3,001 to 40,000 (learn's own `mean_metric` leaves out period 0;
 it is listed below). River learns the warm-up samples online and is scored on the same samples 3,001 to 40,000.
 
+- **general**: `--policy general`, the shipped general policy for the learner model (logistic on binary
+  streams, softmax with `--classes K` on multiclass ones), trained across randomized environment families
+  (`results/general/`); its file's loop standardizes and has no label delay (section "The general policy").
 - **policy**: the committed tuned *domain* policy, `results/network-diagnosis/policies/network-diagnosis.policy`
   (logistic) on binary streams, `results/intent-recognition/policies/intent-recognition.policy` (softmax,
   `--classes K`) on multiclass ones, with `--standardize true` (the policy files record no standardization:
@@ -351,8 +428,9 @@ it is listed below). River learns the warm-up samples online and is scored on th
   learning rates of the bins.
 
 Multiclass caveat: the intent-recognition loop (policy file and spec) has a label delay of 200 samples, and
-`learn` has no flag to change it, so every DriftTune method on the multiclass streams learns each label 200
-samples late while River learns it at once.
+`learn` has no flag to change it, so every DriftTune method on the multiclass streams except `general` learns
+each label 200 samples late while River learns it at once (the general policy's loop has no delay; the
+section on it compares it with the rules and static rates in its own loop too).
 
 {chr(10).join(lines)}
 
@@ -360,7 +438,7 @@ samples late while River learns it at once.
 
 ## Counts
 
-- DriftTune with its tuned policy is ahead of both River references on **{ahead_both} of {n}** streams.
+- DriftTune with its tuned domain policy is ahead of both River references on **{ahead_both} of {n}** streams.
 - Gap to its own best static learning rate in hindsight: mean {mean(gaps) * 100:.2f} points, largest
   {max(gaps) * 100:.2f}, within 1 point on {sum(g <= 0.01 for g in gaps)} of {n} streams.
 - Ahead of River LR alone on {ahead_lr} of {n}, of the River bandit alone on {ahead_bandit} of {n}. DriftTune's own
@@ -370,9 +448,10 @@ samples late while River learns it at once.
 - Against the hand-written rules (policy minus rule, mean over streams, points): """ + ", ".join(
         f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in rule_diffs.items()) + f""".
 
-These are **domain** policies, each trained on one environment spec. There is no general policy yet (trained
-across a randomized family of environments, issue 13); these figures are what the general policy must beat.
+These are **domain** policies, each trained on one environment spec; the general policy (next section) is
+trained across randomized environment families instead (issue 13).
 
+{general_md}
 ## Compute and speed
 
 DriftTune compute units (one unit = one period of sample gradients, plus the spec's 8 per minibatch update;

@@ -8,7 +8,7 @@ public struct DriftTuneCommand: ParsableCommand {
         version: DriftTuneVersion.current,
         subcommands: [
             EnvsCommand.self, SimulateCommand.self, StreamCommand.self,
-            TrainCommand.self, EvaluateCommand.self, ExportCommand.self,
+            TrainCommand.self, EvaluateCommand.self, ExportCommand.self, FamilyCommand.self,
             SweepCommand.self, MergeCommand.self, SlurmCommand.self, CompareCommand.self, ReportCommand.self,
             LearnCommand.self, RegistryCommand.self,
             DetectCommand.self, BenchCommand.self,

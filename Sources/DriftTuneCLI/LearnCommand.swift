@@ -17,8 +17,9 @@ public struct LearnCommand: ParsableCommand {
             The learner predicts every sample before it learns from it. Every period the monitor's \
             observation goes to the policy, whose action (learning rate, batch size, retrain) is \
             applied before the next period, through the same loop the simulator runs. --policy takes a \
-            policy file, registry:NAME@production (or @canary), or a hand-written rule: \
-            \(HandWrittenRule.help). Loop settings, action bins and the default action come from the \
+            policy file, registry:NAME@production (or @canary), general (the shipped general policy for \
+            the learner: logistic, or softmax with --classes K > 2 or --model softmax; results/general/), \
+            or a hand-written rule: \(HandWrittenRule.help). Loop settings, action bins and the default action come from the \
             policy file, else from --env's spec, else from the values below; the options override them. \
             With --env and --seed equal to a `drifttune stream` seed, learn reproduces `drifttune \
             simulate` period for period. The stream (a file or standard input) is read a period at a \
@@ -28,7 +29,7 @@ public struct LearnCommand: ParsableCommand {
             """)
 
     @OptionGroup var location: EnvironmentOptions
-    @Option(help: "A policy file, registry:NAME@CHANNEL, or a rule: \(HandWrittenRule.help).") var policy: String
+    @Option(help: "A policy file, registry:NAME@CHANNEL, general, or a rule: \(HandWrittenRule.help).") var policy: String
     @Option(help: "The registry file for registry: policies.") var registry = "policies.sqlite"
     @Option(help: "Take loop settings, action bins, default action and metric from this environment's spec.") var env: String?
     @Option(help: "CSV stream with a header (- for standard input).") var data: String = "-"
@@ -55,7 +56,8 @@ public struct LearnCommand: ParsableCommand {
         try reportingUserErrors {
             let spec = try env.map { try location.catalog().load($0) }
             var setup = try LearnSetup.make(policy: policy, registry: registry, spec: spec, model: model, period: period,
-                                            warmup: warmup, lr: lr, batch: batch, metric: metric, seed: seed, standardize: standardize)
+                                            warmup: warmup, lr: lr, batch: batch, metric: metric, seed: seed, standardize: standardize,
+                                            classes: classes)
             if let classes {
                 guard (2...LabelledCSV.maxClassCount).contains(classes) else {
                     throw UserError("--classes \(classes): expected 2 to \(LabelledCSV.maxClassCount)")
@@ -115,7 +117,13 @@ public struct LearnSetup {
 
     public static func make(policy name: String, registry: String, spec: EnvironmentSpec? = nil, model: String? = nil,
                             period: Int? = nil, warmup: Int? = nil, lr: Float? = nil, batch: Int? = nil, metric: String? = nil,
-                            seed: UInt64 = 0, standardize: Bool? = nil) throws -> LearnSetup {
+                            seed: UInt64 = 0, standardize: Bool? = nil, classes: Int? = nil,
+                            generalDirectory: String? = nil) throws -> LearnSetup {
+        if name == GeneralPolicy.name {
+            let file = try GeneralPolicy.path(model: try GeneralPolicy.model(explicit: model, classes: classes), directory: generalDirectory)
+            return try make(policy: file, registry: registry, spec: spec, model: model, period: period, warmup: warmup, lr: lr,
+                            batch: batch, metric: metric, seed: seed, standardize: standardize)
+        }
         if name == "oracle" {
             throw UserError("--policy oracle: the oracle is told the drift schedule, which only `drifttune simulate` knows")
         }

@@ -5,13 +5,13 @@ import PolicyRuntime
 /// simulator, exported policy files and `drifttune learn` share.
 extension EnvironmentSpec {
     /// The learner loop this spec describes.
-    /// Features are not standardized: the simulated environments generate them at unit scale, and
-    /// policies trained on them keep that loop.
+    /// Features are standardized only when the spec says so (`learner.standardize`): the shipped
+    /// environments generate them at unit scale, and policies trained on them keep that loop.
     public var loopSettings: LoopSettings {
         LoopSettings(model: learner.model, periodLength: periodLength, window: learner.window, labelDelay: labels.delay,
                      fineTuneEpochs: learner.fineTuneEpochs, retrainEpochs: learner.retrainEpochs,
                      updateOverhead: costs.updateOverhead, computeBudget: costs.computeBudget, episodeLength: episodeLength,
-                     warmupPeriods: warmupPeriods, standardize: false,
+                     warmupPeriods: warmupPeriods, standardize: learner.standardize,
                      updates: learner.updates)
     }
 

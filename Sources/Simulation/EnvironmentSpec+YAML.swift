@@ -52,7 +52,8 @@ extension EnvironmentSpec {
             window: try le.int("window", in: 1...1_000_000),
             fineTuneEpochs: try le.int("fine_tune_epochs", in: 1...100, default: 1),
             retrainEpochs: try le.int("retrain_epochs", in: 1...100, default: 3),
-            updates: try le.optionalEnumeration("updates", UpdateRegime.self) ?? .online)
+            updates: try le.optionalEnumeration("updates", UpdateRegime.self) ?? .online,
+            standardize: try le.optionalBool("standardize") ?? false)
         guard let kind = LearnerKind(rawValue: learner.model) else {
             throw ConfigError.outOfRange(file: le.file, line: le.node("model")?.mark?.line ?? 0,
                                        column: le.node("model")?.mark?.column ?? 0, field: le.field("model"),

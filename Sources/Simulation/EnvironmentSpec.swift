@@ -70,6 +70,10 @@ public struct LearnerSpec: Sendable, Equatable {
     public var retrainEpochs: Int
     /// Online learning, or a serving model frozen between update jobs (`learner.updates`).
     public var updates: UpdateRegime = .online
+    /// Standardize features online before the learner sees them (`learner.standardize`, default
+    /// false: the shipped specs generate features at unit scale; environment families at raw scales
+    /// set it, as `drifttune learn` does by default).
+    public var standardize: Bool = false
 }
 
 /// Prices that turn compute and retraining into reward.

@@ -1,0 +1,249 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import PolicyGradient
+import PolicyRuntime
+import SafeFiles
+import Simulation
+import YAMLConfig
+
+/// `drifttune family`: randomized environment families and the general policies trained on them.
+public struct FamilyCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "family",
+        abstract: "Sample, train on, export and evaluate randomized environment families (environments/families/).",
+        discussion: """
+            A family file gives ranges for the values a spec fixes (features and their scales, classes, \
+            label noise and delay, update regime, drift kind, strength and timing) and draws one spec \
+            per episode from the episode's seed. Its subfamilies (by drift kind) are split into train \
+            and held_out: `train` draws only from the first, `evaluate` by default only from the second.
+            """,
+        subcommands: [FamilySampleCommand.self, FamilyTrainCommand.self, FamilyExportCommand.self, FamilyEvaluateCommand.self])
+
+    public init() {}
+}
+
+/// Which subfamilies a command draws from.
+struct SubfamilyOptions: ParsableArguments {
+    @Option(help: "Comma-separated subfamilies to draw from (default: the family's held_out for sample and evaluate, train for train).")
+    var subfamilies: String?
+
+    func resolve(_ family: EnvironmentFamily, default def: [String]) throws -> [String] {
+        guard let subfamilies else { return def }
+        let names = subfamilies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for n in names where !family.subfamilyNames.contains(n) {
+            throw UserError("--subfamilies: no subfamily '\(inputExcerpt(n, limit: 40))' in \(family.file); expected one of \(family.subfamilyNames.joined(separator: ", "))")
+        }
+        guard !names.isEmpty else { throw UserError("--subfamilies: expected at least one name") }
+        return names
+    }
+}
+
+/// `drifttune family sample`: the spec an episode seed draws.
+public struct FamilySampleCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sample", abstract: "Print the spec drawn for each seed (the same seed always gives the same spec).")
+
+    @Argument(help: "Family file (YAML).") var family: String
+    @Option(help: "Seeds: A..B or one seed.") var seeds = "0"
+    @OptionGroup var select: SubfamilyOptions
+
+    public init() {}
+
+    public func run() throws {
+        try reportingUserErrors {
+            let f = try EnvironmentFamily.load(file: family)
+            let subs = try select.resolve(f, default: f.heldOut)
+            for seed in try SeedRange.parse(seeds) {
+                try emit("seed \(seed): " + FamilySampleCommand.describe(try f.spec(seed: seed, subfamilies: subs)))
+            }
+        }
+    }
+
+    /// One line per spec: what was drawn.
+    static func describe(_ s: EnvironmentSpec) -> String {
+        var parts = ["\(s.name) model \(s.learner.model) updates \(s.learner.updates.rawValue) standardize \(s.learner.standardize)",
+                     "\(s.featureCount) features, \(s.classCount) classes, label noise \(String(format: "%.3f", s.labels.noise)), delay \(s.labels.delay)"]
+        switch s.labelModel {
+        case .logistic:
+            let scales = s.features.compactMap { g -> Double? in
+                if case .numeric(_, let std, let loading) = g.distribution { return (std * std + loading * loading).squareRoot() }
+                return nil
+            }
+            if let lo = scales.min(), let hi = scales.max() { parts.append(String(format: "column scales %.3g…%.3g", lo, hi)) }
+        case .centroids(let k, let initial, let sep, let noise, let zipf):
+            parts.append(String(format: "%d classes (%d at first), separation %.3g, noise %.3g, zipf %.2f", k, initial, sep, noise, zipf))
+        case .factorization: break
+        }
+        let events = s.drift.map { e in
+            String(format: "%@ %@ start %.0f duration %.1f%@ strength %.2f", e.kind.rawValue, e.target.rawValue, e.start, e.duration,
+                   e.kind == .recurring ? String(format: " every %.0f", e.every) : "", e.strength)
+        }
+        parts.append("drift: " + (events.isEmpty ? "none" : events.joined(separator: "; ")))
+        return parts.joined(separator: " | ")
+    }
+}
+
+/// `drifttune family train`: PPO across the family's training subfamilies.
+public struct FamilyTrainCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the agent across a family: every episode draws its spec from the training subfamilies.",
+        discussion: """
+            Same trainer, outputs, progress, Ctrl-C and --resume as `drifttune train`; the defaults are \
+            `drifttune train`'s for the base spec's episode length, then --config, then flags. The final \
+            greedy evaluation runs on held-out seeds of the training subfamilies; `family evaluate` \
+            scores the held-out subfamilies.
+            """)
+
+    @Argument(help: "Family file (YAML).") var family: String
+    @OptionGroup var select: SubfamilyOptions
+    @Option(help: "Training budget in environment steps.") var steps: Int?
+    @Option(help: "Run seed.") var seed: UInt64 = 1
+    @Option(help: "Output directory (default: runs/family-NAME-seedS).") var out: String?
+    @Option(help: "YAML file of hyperparameters (the keys of `drifttune train --config`).") var config: String?
+    @Option(help: "Threads that step environments (default: all cores). Results do not depend on it.") var jobs: Int?
+    @Flag(help: "Continue the run saved in --out from its last checkpoint.") var resume = false
+    @Flag(help: "End by printing one JSON object.") var json = false
+
+    public init() {}
+
+    public func run() throws {
+        try reportingUserErrors {
+            let f = try EnvironmentFamily.load(file: family)
+            let subs = try select.resolve(f, default: f.train)
+            let prototype = try FamilyEnvironmentAdapter(family: f, subfamilies: subs, components: .standard)
+            let factory: (Int) -> FamilyEnvironmentAdapter = { _ in prototype }
+            let name = "family:\(f.name)"
+            let directory = URL(fileURLWithPath: out ?? "runs/family-\(f.name)-seed\(seed)")
+            let run: TrainingRun<FamilyEnvironmentAdapter>
+            if resume {
+                guard config == nil else { throw UserError("--resume continues with the checkpoint's hyperparameters; drop --config") }
+                run = try TrainingRun(resumingIn: directory, environment: name, environmentFactory: factory)
+            } else {
+                var s = TrainingSettings.tuning(episodeLength: f.base.episodeLength, workers: ProcessInfo.processInfo.activeProcessorCount)
+                if let config {
+                    try InputConfinement.requireYAMLMappingFile(config, what: "training settings (YAML)")
+                    s = try s.applying(yamlFile: config)
+                }
+                if let steps { s.config.steps = steps }
+                if let jobs { s.config.environmentWorkers = jobs }
+                try s.validate()
+                run = try TrainingRun(environment: name, settings: s, seed: seed, directory: directory, environmentFactory: factory)
+            }
+            let interrupt = InterruptFlag.installForSIGINT()
+            let progress = ProgressLine()
+            let outcome = try run.run(shouldStop: { interrupt.isRaised }) { progress.show($0, total: run.settings.config.steps) }
+            progress.finish()
+            if outcome == .interrupted {
+                warn("drifttune: checkpoint saved in \(directory.path) at \(run.trainer.globalStep) steps; continue with --resume\n")
+                throw ExitCode(130)
+            }
+            let evaluation = run.evaluate()
+            let summary = run.summary(evaluation: evaluation, finished: true)
+            if json {
+                try emit(try SnakeCaseJSON.string(summary))
+            } else {
+                try emit(String(format: "%@ (%@) seed %llu: %d steps in %.1f s; greedy evaluation on %d seeds of the training subfamilies: mean reward %.3f ± %.3f (std)",
+                                name, subs.joined(separator: ","), seed, summary.envSteps, summary.wallSeconds, evaluation.returns.count,
+                                evaluation.meanReturn, evaluation.stdReturn))
+                try emit("curve: \(run.curveURL.path)\ncheckpoint: \(run.checkpointURL.path)")
+            }
+        }
+    }
+}
+
+/// `drifttune family export`: a family run's checkpoint → the general policy file.
+public struct FamilyExportCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a family run to a policy file with the family's production loop.",
+        discussion: """
+            The file's loop, bins and fallback are the family's production spec: the base spec's period, \
+            warm-up, window, epochs and bins, the family's model and standardization, no label delay and \
+            online updates (the loop `drifttune learn` runs on a stream whose label is in the same row).
+            """)
+
+    @Argument(help: "A checkpoint.json written by `drifttune family train`, or its run directory.") var checkpoint: String
+    @Option(help: "The family file the run was trained on.") var family: String
+    @Option(help: "Output policy file.") var out: String
+    @Flag(help: "Print one JSON object (file, environment, SHA-256).") var json = false
+
+    public init() {}
+
+    public func run() throws {
+        try reportingUserErrors {
+            let f = try EnvironmentFamily.load(file: family)
+            let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
+            guard saved.environment == "family:\(f.name)" else {
+                throw UserError("\(checkpoint): trained on \(saved.environment), not family:\(f.name)")
+            }
+            let spec = f.productionSpec
+            let provenance = PolicyDocument.Provenance(
+                environment: "family:\(f.name)", scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
+                seeds: [saved.trainer.seed], gitCommit: Manifest.gitCommit(), toolVersion: DriftTuneVersion.current)
+            let document = try PolicyExport.document(checkpoint: saved, spec: spec, provenance: provenance)
+            try PolicyFile.write(document, to: out)
+            let digest = SHA256.hex(of: try PolicyFile.encode(document))
+            if json {
+                try emit(try SimulationOutput.json(ExportJSON(file: out, environment: "family:\(f.name)", sha256: digest,
+                                                           evaluationMeanReward: nil, evaluationStdReward: nil, evaluationEpisodes: nil)))
+            } else {
+                try emit("wrote \(out): general policy of family \(f.name) (\(f.model)), sha256 \(digest.prefix(16))…")
+            }
+        }
+    }
+}
+
+/// `drifttune family evaluate`: policies against the rules and the best static setting in hindsight.
+public struct FamilyEvaluateCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score policy files, the hand-written rules and the best static setting in hindsight on a family's held-out subfamilies.",
+        discussion: """
+            One episode per seed, each seed with its own drawn spec, every method on the same seeds. \
+            The first --policy is the reference of the paired column. static-hindsight is the best of \
+            every learning rate × batch size without retraining and every learning rate with \
+            periodic:10, adwin or ddm at the default batch size, chosen on these very seeds.
+            """)
+
+    @Argument(help: "Family file (YAML).") var family: String
+    @Option(name: .customLong("policy"), help: "NAME=FILE of a policy to score (repeatable).") var policies: [String] = []
+    @Option(help: "Seeds: A..B or one seed.") var seeds = "0..39"
+    @OptionGroup var select: SubfamilyOptions
+    @Option(help: "Threads (default: all cores). Results do not depend on it.") var jobs: Int?
+    @Option(help: "Also write the Markdown table here.") var out: String?
+    @Flag(help: "Print the rows as JSON.") var json = false
+
+    public init() {}
+
+    public func run() throws {
+        try reportingUserErrors {
+            let f = try EnvironmentFamily.load(file: family)
+            let subs = try select.resolve(f, default: f.heldOut)
+            var methods: [(String, AnyPolicy)] = []
+            for p in policies {
+                let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty else { throw UserError("--policy \(inputExcerpt(p, limit: 60)): expected NAME=FILE") }
+                let loaded = try TunedPolicy.load(parts[1], expectingSchema: ObservationSchema.current.version,
+                                                  expectingFeatures: ObservationSchema.current.names)
+                guard loaded.document.actions.headSizes == f.base.actionBins.headSizes else {
+                    throw UserError("--policy \(parts[1]): its action heads \(loaded.document.actions.headSizes) differ from the family's \(f.base.actionBins.headSizes)")
+                }
+                methods.append((parts[0], AnyPolicy(loaded)))
+            }
+            methods += FamilyEvaluation.rules()
+            let evaluation = try FamilyEvaluation(family: f, subfamilies: subs, seeds: try SeedRange.parse(seeds))
+            let rows = evaluation.run(methods: methods, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { name in
+                warn("drifttune: \(name) done\n")
+            }
+            let table = FamilyEvaluation.markdown(rows)
+            if let out { try OutputFile.write(Data((table + "\n").utf8), to: out) }
+            if json {
+                try emit(try SnakeCaseJSON.string(rows))
+            } else {
+                try emit("family \(f.name), subfamilies \(subs.joined(separator: ",")), seeds \(seeds)\n" + table)
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Linalg
+import PolicyRuntime
+import Simulation
+
+/// Plays policies and references on specs drawn from a family (usually its held-out
+/// subfamilies): one episode per seed, each seed with its own drawn spec, every method on the same
+/// seeds (common random numbers), and the best static setting in hindsight over the whole set.
+///
+///     let eval = try FamilyEvaluation(family: family, subfamilies: family.heldOut, seeds: Array(0..<40))
+///     let rows = eval.run(methods: [("general", AnyPolicy(policy))] + FamilyEvaluation.rules(), jobs: 2)
+public struct FamilyEvaluation: Sendable {
+    public var family: EnvironmentFamily
+    public var subfamilies: [String]
+    public var seeds: [UInt64]
+    /// One environment per seed (its drawn spec).
+    public var environments: [TuningEnvironment]
+
+    public init(family: EnvironmentFamily, subfamilies: [String], seeds: [UInt64], components: EnvironmentComponents = .standard) throws {
+        self.family = family
+        self.subfamilies = subfamilies
+        self.seeds = seeds
+        environments = try seeds.map { try TuningEnvironment(spec: family.spec(seed: $0, subfamilies: subfamilies), components: components) }
+    }
+
+    /// One method's figures over the seeds.
+    public struct Row: Sendable, Codable, Equatable {
+        public var method: String
+        /// Mean episode reward (sum over the episode's steps) and the half-width of its 95% interval.
+        public var meanReward: Double
+        public var rewardHalfWidth: Double
+        /// Mean of the episodes' mean metric (periods 1…).
+        public var meanMetric: Double
+        /// Mean compute units per episode.
+        public var meanCompute: Double
+        /// Episodes whose learner diverged.
+        public var diverged: Int
+        /// Per-seed episode rewards, in seed order.
+        public var rewards: [Double]
+    }
+
+    /// The hand-written rules compared: the spec default (`fixed`) and the retraining rules.
+    public static let ruleNames = ["fixed", "periodic:10", "adwin", "ddm", "ks"]
+
+    /// The rules as named methods (`fixed` is labelled as the spec default).
+    public static func rules() -> [(String, AnyPolicy)] {
+        ruleNames.compactMap { name in HandWrittenRule.parse(name).map { (name == "fixed" ? "spec default (fixed)" : name, AnyPolicy($0)) } }
+    }
+
+    /// The static grid searched in hindsight: every learning rate × batch size without retraining,
+    /// and every learning rate with periodic:10, adwin and ddm retraining at the default batch size.
+    public func hindsightGrid() -> [FixedSetting] {
+        let bins = family.base.actionBins
+        let defaultBatch = family.base.defaultAction.batchSizeBin
+        var grid: [FixedSetting] = []
+        for lr in bins.learningRates.indices {
+            for b in bins.batchSizes.indices { grid.append(FixedSetting(learningRateBin: lr, batchSizeBin: b, retrainEvery: 0)) }
+        }
+        for lr in bins.learningRates.indices {
+            grid.append(FixedSetting(learningRateBin: lr, batchSizeBin: defaultBatch, retrainEvery: 10))
+            grid.append(FixedSetting(learningRateBin: lr, batchSizeBin: defaultBatch, retrainEvery: 0, retrainSignal: .adwin))
+            grid.append(FixedSetting(learningRateBin: lr, batchSizeBin: defaultBatch, retrainEvery: 0, retrainSignal: .ddm))
+        }
+        return grid
+    }
+
+    /// Plays `policy` once per seed on `jobs` threads (BLAS single-threaded inside, so the result
+    /// does not depend on `jobs`).
+    public func episodes(_ policy: AnyPolicy, jobs: Int) -> [EpisodeResult] {
+        let n = environments.count
+        var envs = environments
+        var results = [EpisodeResult?](repeating: nil, count: n)
+        BLAS.withThreadCount(1) {
+            envs.withUnsafeMutableBufferPointer { env in
+                results.withUnsafeMutableBufferPointer { out in
+                    // Index i touches only environment i and result slot i.
+                    Parallel.forEach(n, workers: max(1, jobs)) { i in out[i] = env[i].runEpisode(policy: policy, seed: seeds[i]) }
+                }
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// The row of one method from its episodes.
+    public static func row(_ method: String, _ episodes: [EpisodeResult]) -> Row {
+        let rewards = episodes.map(\.totalReward)
+        let m = Statistics.mean(rewards)
+        return Row(method: method, meanReward: m, rewardHalfWidth: halfWidth(rewards), meanMetric: Statistics.mean(episodes.map(\.meanMetric)),
+                   meanCompute: Statistics.mean(episodes.map(\.compute)),
+                   diverged: episodes.filter { $0.terminationReason != nil }.count, rewards: rewards)
+    }
+
+    /// Half-width of a 95% normal interval of the mean of `xs` (0 for fewer than 2 values).
+    public static func halfWidth(_ xs: [Double]) -> Double {
+        guard xs.count > 1 else { return 0 }
+        let m = Statistics.mean(xs)
+        let v = xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count - 1)
+        return 1.96 * (v / Double(xs.count)).squareRoot()
+    }
+
+    /// Rows of `methods`, then `static-hindsight` (the grid's best by mean reward on these very
+    /// seeds; its label names the setting).
+    public func run(methods: [(String, AnyPolicy)], jobs: Int, progress: (String) -> Void = { _ in }) -> [Row] {
+        var rows: [Row] = []
+        for (name, policy) in methods {
+            rows.append(Self.row(name, episodes(policy, jobs: jobs)))
+            progress(name)
+        }
+        let bins = family.base.actionBins
+        var best: Row? = nil
+        for setting in hindsightGrid() {
+            let r = Self.row("static-hindsight (\(setting.label(bins)))", episodes(AnyPolicy(setting.policy), jobs: jobs))
+            if best == nil || r.meanReward > (best?.meanReward ?? -.infinity) { best = r }
+        }
+        progress("static-hindsight")
+        if let best { rows.append(best) }
+        return rows
+    }
+
+    /// Mean of `a − b` over seeds and its 95% half-width (paired).
+    public static func pairedDifference(_ a: Row, _ b: Row) -> (mean: Double, halfWidth: Double) {
+        let d = zip(a.rewards, b.rewards).map { $0 - $1 }
+        return (Statistics.mean(d), halfWidth(d))
+    }
+
+    /// A Markdown table: every row, with the first row's paired advantage over it.
+    public static func markdown(_ rows: [Row]) -> String {
+        guard let first = rows.first else { return "" }
+        var lines = ["| method | mean reward [95% CI] | mean accuracy | compute / episode | diverged | \(first.method) − method [95% CI] |",
+                     "|---|---:|---:|---:|---:|---:|"]
+        for r in rows {
+            let d = pairedDifference(first, r)
+            let diff = r.method == first.method ? "–" : String(format: "%+.3f [%+.3f, %+.3f]", d.mean, d.mean - d.halfWidth, d.mean + d.halfWidth)
+            lines.append(String(format: "| %@ | %.3f [%.3f, %.3f] | %.4f | %.1f | %d | %@ |", r.method, r.meanReward,
+                                r.meanReward - r.rewardHalfWidth, r.meanReward + r.rewardHalfWidth, r.meanMetric, r.meanCompute,
+                                r.diverged, diff))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
