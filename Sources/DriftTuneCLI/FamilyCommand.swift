@@ -131,16 +131,7 @@ public struct FamilyTrainCommand: ParsableCommand {
                 try s.validate()
                 run = try TrainingRun(environment: name, settings: s, seed: seed, directory: directory, environmentFactory: factory)
             }
-            let interrupt = InterruptFlag.installForSIGINT()
-            let progress = ProgressLine()
-            let outcome = try run.run(shouldStop: { interrupt.isRaised }) { progress.show($0, total: run.settings.config.steps) }
-            progress.finish()
-            if outcome == .interrupted {
-                warn("drifttune: checkpoint saved in \(directory.path) at \(run.trainer.globalStep) steps; continue with --resume\n")
-                throw ExitCode(130)
-            }
-            let evaluation = run.evaluate()
-            let summary = run.summary(evaluation: evaluation, finished: true)
+            let (evaluation, summary) = try run.runToBudget(directory: directory)
             if json {
                 try emit(try SnakeCaseJSON.string(summary))
             } else {

@@ -124,18 +124,7 @@ public struct TrainCommand: ParsableCommand {
             run = try TrainingRun(environment: env, settings: try settings(for: target), seed: seed,
                                   directory: directory, environmentFactory: factory)
         }
-        let interrupt = InterruptFlag.installForSIGINT()
-        let progress = ProgressLine()
-        let outcome = try run.run(shouldStop: { interrupt.isRaised }) { stats in
-            progress.show(stats, total: run.settings.config.steps)
-        }
-        progress.finish()
-        if outcome == .interrupted {
-            warn("drifttune: checkpoint saved in \(directory.path) at \(run.trainer.globalStep) steps; continue with --resume\n")
-            throw ExitCode(130)
-        }
-        let evaluation = run.evaluate()
-        let summary = run.summary(evaluation: evaluation, finished: true)
+        let (evaluation, summary) = try run.runToBudget(directory: directory)
         if json {
             try emit(try SnakeCaseJSON.string(summary))
         } else {
@@ -163,5 +152,22 @@ final class ProgressLine {
 
     func finish() {
         if isTerminal && shown { warn("\n") }
+    }
+}
+
+extension TrainingRun {
+    /// Trains to the budget with a live progress line, then evaluates greedily. On Ctrl-C the
+    /// checkpoint is saved, the message says how to resume, and the command exits with 130.
+    func runToBudget(directory: URL) throws -> (EvaluationResult, TrainingSummary) {
+        let interrupt = InterruptFlag.installForSIGINT()
+        let progress = ProgressLine()
+        let outcome = try run(shouldStop: { interrupt.isRaised }) { progress.show($0, total: self.settings.config.steps) }
+        progress.finish()
+        if outcome == .interrupted {
+            warn("drifttune: checkpoint saved in \(directory.path) at \(trainer.globalStep) steps; continue with --resume\n")
+            throw ExitCode(130)
+        }
+        let evaluation = evaluate()
+        return (evaluation, summary(evaluation: evaluation, finished: true))
     }
 }
