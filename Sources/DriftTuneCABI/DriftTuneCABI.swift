@@ -14,12 +14,13 @@ let infoFields = ["period", "metric", "compute", "learning_rate", "batch_size", 
 final class EnvironmentHandle {
     var environments: VectorizedEnvironment
     let spec: EnvironmentSpec
-    let schema = ObservationSchema.current
+    let schema: ObservationSchema
     /// Drift events active in each environment's last period.
     var events: [[String]]
 
     init(spec: EnvironmentSpec, count: Int) throws {
         self.spec = spec
+        schema = spec.loopSettings.observationSchema
         environments = try VectorizedEnvironment(spec: spec, count: count, components: .standard)
         events = Array(repeating: [], count: count)
     }

@@ -99,7 +99,7 @@ enum EnvironmentJSON {
                 Drift(name: $0.name, kind: $0.kind.rawValue, target: $0.target.rawValue, start: $0.start, duration: $0.duration,
                       every: $0.every, strength: $0.strength, summary: EnvironmentDescription.describe($0))
             }
-            observationSchema = .current
+            observationSchema = s.loopSettings.observationSchema
             actions = s.actionBins
             loop = s.loopSettings
         }

@@ -132,7 +132,7 @@ public enum EnvironmentDescription {
         out.append("drift events:")
         for e in s.drift { out.append("  " + describe(e)) }
         out.append("")
-        let schema = ObservationSchema.current
+        let schema = s.loopSettings.observationSchema
         out.append("observation schema v\(schema.version) (\(schema.count) features):")
         let w = schema.features.map(\.name.count).max() ?? 0
         for (i, f) in schema.features.enumerated() {

@@ -103,6 +103,8 @@ public struct FamilyTrainCommand: ParsableCommand {
     @Option(help: "Output directory (default: runs/family-NAME-seedS).") var out: String?
     @Option(help: "YAML file of hyperparameters (the keys of `drifttune train --config`).") var config: String?
     @Option(help: "Threads that step environments (default: all cores). Results do not depend on it.") var jobs: Int?
+    @Flag(help: "Run shadow learners at the neighbouring learning rates; the agent reads observation schema v2 and pays their compute.")
+    var shadowLearners = false
     @Flag(help: "Continue the run saved in --out from its last checkpoint.") var resume = false
     @Flag(help: "End by printing one JSON object.") var json = false
 
@@ -110,7 +112,8 @@ public struct FamilyTrainCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
-            let f = try EnvironmentFamily.load(file: family)
+            var f = try EnvironmentFamily.load(file: family)
+            f.base.learner.shadowLearners = shadowLearners
             let subs = try select.resolve(f, default: f.train)
             let prototype = try FamilyEnvironmentAdapter(family: f, subfamilies: subs, components: .standard)
             let factory: (Int) -> FamilyEnvironmentAdapter = { _ in prototype }
@@ -169,7 +172,9 @@ public struct FamilyExportCommand: ParsableCommand {
             guard saved.environment == "family:\(f.name)" else {
                 throw UserError("\(checkpoint): trained on \(saved.environment), not family:\(f.name)")
             }
-            let spec = f.productionSpec
+            var spec = f.productionSpec
+            // A run with shadow learners reads schema v2: its network's input says which.
+            spec.learner.shadowLearners = saved.trainer.architecture.observationSize == ObservationSchema.v2.count
             let provenance = PolicyDocument.Provenance(
                 environment: "family:\(f.name)", scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
                 seeds: [saved.trainer.seed], gitCommit: Manifest.gitCommit(), toolVersion: DriftTuneVersion.current)
@@ -213,11 +218,12 @@ public struct FamilyEvaluateCommand: ParsableCommand {
             let f = try EnvironmentFamily.load(file: family)
             let subs = try select.resolve(f, default: f.heldOut)
             var methods: [(String, AnyPolicy)] = []
+            var shadowMethods: Set<String> = []
             for p in policies {
                 let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, !parts[0].isEmpty else { throw UserError("--policy \(inputExcerpt(p, limit: 60)): expected NAME=FILE") }
-                let loaded = try TunedPolicy.load(parts[1], expectingSchema: ObservationSchema.current.version,
-                                                  expectingFeatures: ObservationSchema.current.names)
+                let loaded = try TunedPolicy.loadForOwnLoop(parts[1])
+                if loaded.document.loop?.shadowLearners == true { shadowMethods.insert(parts[0]) }
                 guard loaded.document.actions.headSizes == f.base.actionBins.headSizes else {
                     throw UserError("--policy \(parts[1]): its action heads \(loaded.document.actions.headSizes) differ from the family's \(f.base.actionBins.headSizes)")
                 }
@@ -225,7 +231,8 @@ public struct FamilyEvaluateCommand: ParsableCommand {
             }
             methods += FamilyEvaluation.rules()
             let evaluation = try FamilyEvaluation(family: f, subfamilies: subs, seeds: try SeedRange.parse(seeds))
-            let rows = evaluation.run(methods: methods, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount) { name in
+            let rows = evaluation.run(methods: methods, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                      shadowLearners: shadowMethods) { name in
                 warn("drifttune: \(name) done\n")
             }
             let table = FamilyEvaluation.markdown(rows)

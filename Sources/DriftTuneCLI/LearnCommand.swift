@@ -136,14 +136,14 @@ public struct LearnSetup {
             policy = rule
         } else if name.hasPrefix("registry:") {
             let p = try Registry(path: registry).policy(reference: String(name.dropFirst("registry:".count)))
+            try p.requireOwnLoopSchema(file: name)
             loaded = p
             policy = p
         } else {
             guard FileManager.default.fileExists(atPath: name) else {
                 throw UserError("--policy \(name): expected a policy file, registry:NAME@CHANNEL or a rule (\(HandWrittenRule.help))")
             }
-            let p = try TunedPolicy.load(name, expectingSchema: ObservationSchema.current.version,
-                                         expectingFeatures: ObservationSchema.current.names)
+            let p = try TunedPolicy.loadForOwnLoop(name)
             loaded = p
             policy = p
         }

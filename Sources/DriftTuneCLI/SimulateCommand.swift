@@ -67,8 +67,8 @@ public enum SimulationRun {
                                        batchSizeBin: batchSize.map(actions.nearestBatchSizeBin)) {
             policy = rule
         } else if FileManager.default.fileExists(atPath: name) {
-            let loaded = try TunedPolicy.load(name, expectingSchema: ObservationSchema.current.version,
-                                              expectingFeatures: ObservationSchema.current.names)
+            let schema = spec.loopSettings.observationSchema
+            let loaded = try TunedPolicy.load(name, expectingSchema: schema.version, expectingFeatures: schema.names)
             guard loaded.document.actions == actions else {
                 throw UserError("--policy \(name): its action bins differ from \(spec.name)'s; the simulator runs a policy in its own environment's bins")
             }

@@ -16,7 +16,8 @@ struct AgentProvider: MethodProvider {
         guard config.batchSize % config.numMinibatches == 0 else {
             throw SweepError.agentUnavailable("num_envs × num_steps (\(config.batchSize)) must be divisible by num_minibatches (\(config.numMinibatches))")
         }
-        let envs = try environment.trainSpecs.map { try TuningEnvironment(spec: $0, components: .standard) }
+        let trainSpecs = environment.trainSpecs.map(scenario.agent.agentSpec)
+        let envs = try trainSpecs.map { try TuningEnvironment(spec: $0, components: .standard) }
         let seeds = scenario.trainSeeds
         var seedSource = rng
         let count = scenario.agent.candidates
@@ -41,7 +42,7 @@ struct AgentProvider: MethodProvider {
                 trainer.network.parameterVector = try StaticCandidate.anchored(
                     parameters: trainer.network.parameterVector, network: trainer.network, setting: anchor.setting,
                     actions: environment.spec.actionBins, episodeLength: anchor.episodeLength,
-                    strength: Float(scenario.agent.anchorStrength))
+                    strength: Float(scenario.agent.anchorStrength), observationCount: envs[0].schema.count)
             }
             var steps: [Int] = [], values: [Double] = []
             trainer.train(until: scenario.training.steps) { stats in
@@ -56,13 +57,13 @@ struct AgentProvider: MethodProvider {
                                         curveSteps: steps, curveValues: values, setting: nil,
                                         agentPolicy: AgentPolicyData(json: try SnakeCaseJSON.string(snapshot)))
             guard count > 1 || withStatic else { return record }
-            let (reward, validationSteps) = try validationScore(record, specs: environment.trainSpecs, seeds: scenario.agent.validationSeeds)
+            let (reward, validationSteps) = try validationScore(record, specs: trainSpecs, seeds: scenario.agent.validationSeeds)
             simulated += trainer.globalStep + validationSteps
             consider(record, AgentCandidate(index: index, validationReward: reward, selected: false,
                                             steps: withStatic ? trainer.globalStep : nil))
         }
         if let anchor {
-            let (reward, validationSteps) = try validationScore(anchor.record, specs: environment.trainSpecs,
+            let (reward, validationSteps) = try validationScore(anchor.record, specs: trainSpecs,
                                                                 seeds: scenario.agent.validationSeeds)
             simulated += anchor.steps + validationSteps
             consider(anchor.record, AgentCandidate(index: count + 1, validationReward: reward, selected: false,
@@ -91,7 +92,8 @@ struct AgentProvider: MethodProvider {
               let setting = search.setting else {
             throw SweepError.missingTraining(method: Method.staticSearch.description, environment: environment.label)
         }
-        let snapshot = try StaticCandidate.snapshot(setting: setting, actions: environment.spec.actionBins, episodeLength: length)
+        let snapshot = try StaticCandidate.snapshot(setting: setting, actions: environment.spec.actionBins, episodeLength: length,
+                                                    observationCount: scenario.agent.agentSpec(environment.spec).loopSettings.observationSchema.count)
         let record = TrainingRecord(id: "", environment: "", method: Method.agent.description, steps: search.steps,
                                     curveSteps: search.curveSteps, curveValues: search.curveValues, setting: nil,
                                     agentPolicy: AgentPolicyData(json: try SnakeCaseJSON.string(snapshot)))
@@ -117,6 +119,15 @@ struct AgentProvider: MethodProvider {
             }
         }
         return (total / Double(specs.count * seeds.count), steps)
+    }
+
+    /// One evaluation episode, in the environment as the agent runs it (`AgentSettings.agentSpec`).
+    func episode(training: TrainingRecord?, environment: ScenarioEnvironment, scenario: Scenario,
+                 seed: UInt64) throws -> EpisodeResult {
+        let spec = scenario.agent.agentSpec(environment.spec)
+        let policy = AnyPolicy(try policy(training: training, spec: spec))
+        var tuning = try TuningEnvironment(spec: spec, components: .standard)
+        return tuning.runEpisode(policy: policy, seed: seed)
     }
 
     func policy(training: TrainingRecord?, spec: EnvironmentSpec) throws -> any TuningPolicy {

@@ -9,7 +9,7 @@ import Simulation
 /// seed and the actions, as with one spec.
 ///
 /// Every drawn spec keeps the base spec's action bins, so the heads are the same in every episode;
-/// the observation schema is shared by construction (`ObservationSchema.current`).
+/// the observation schema is shared by construction (the base spec's loop decides v1 or v2).
 ///
 ///     let family = try EnvironmentFamily.load(file: "environments/families/binary.yaml")
 ///     let env = try FamilyEnvironmentAdapter(family: family, subfamilies: family.train, components: .standard)

@@ -15,12 +15,20 @@ public struct FamilyEvaluation: Sendable {
     public var seeds: [UInt64]
     /// One environment per seed (its drawn spec).
     public var environments: [TuningEnvironment]
+    /// The same environments with shadow learners (observation schema v2), for policies that read them.
+    public var shadowEnvironments: [TuningEnvironment]
 
     public init(family: EnvironmentFamily, subfamilies: [String], seeds: [UInt64], components: EnvironmentComponents = .standard) throws {
         self.family = family
         self.subfamilies = subfamilies
         self.seeds = seeds
-        environments = try seeds.map { try TuningEnvironment(spec: family.spec(seed: $0, subfamilies: subfamilies), components: components) }
+        let specs = try seeds.map { try family.spec(seed: $0, subfamilies: subfamilies) }
+        environments = try specs.map { try TuningEnvironment(spec: $0, components: components) }
+        shadowEnvironments = try specs.map { spec in
+            var s = spec
+            s.learner.shadowLearners = true
+            return try TuningEnvironment(spec: s, components: components)
+        }
     }
 
     /// One method's figures over the seeds.
@@ -65,10 +73,10 @@ public struct FamilyEvaluation: Sendable {
     }
 
     /// Plays `policy` once per seed on `jobs` threads (BLAS single-threaded inside, so the result
-    /// does not depend on `jobs`).
-    public func episodes(_ policy: AnyPolicy, jobs: Int) -> [EpisodeResult] {
+    /// does not depend on `jobs`). With `shadowLearners`, in the environments that run them.
+    public func episodes(_ policy: AnyPolicy, jobs: Int, shadowLearners: Bool = false) -> [EpisodeResult] {
         let n = environments.count
-        var envs = environments
+        var envs = shadowLearners ? shadowEnvironments : environments
         var results = [EpisodeResult?](repeating: nil, count: n)
         BLAS.withThreadCount(1) {
             envs.withUnsafeMutableBufferPointer { env in
@@ -99,11 +107,13 @@ public struct FamilyEvaluation: Sendable {
     }
 
     /// Rows of `methods`, then `static-hindsight` (the grid's best by mean reward on these very
-    /// seeds; its label names the setting).
-    public func run(methods: [(String, AnyPolicy)], jobs: Int, progress: (String) -> Void = { _ in }) -> [Row] {
+    /// seeds; its label names the setting). Methods named in `shadowLearners` read observation
+    /// schema v2 and play where the shadow learners run (and pay for them).
+    public func run(methods: [(String, AnyPolicy)], jobs: Int, shadowLearners: Set<String> = [],
+                    progress: (String) -> Void = { _ in }) -> [Row] {
         var rows: [Row] = []
         for (name, policy) in methods {
-            rows.append(Self.row(name, episodes(policy, jobs: jobs)))
+            rows.append(Self.row(name, episodes(policy, jobs: jobs, shadowLearners: shadowLearners.contains(name))))
             progress(name)
         }
         let bins = family.base.actionBins

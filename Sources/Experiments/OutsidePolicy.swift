@@ -34,10 +34,11 @@ public struct OutsidePolicy: Sendable {
             throw OutsidePolicyError("policy file \(path): \(why)")
         }
         let document = try PolicyFile.decode(data, file: path)
-        let schema = document.observationSchema, current = ObservationSchema.current
+        // The simulator produces the schema of the file's own loop: v2 (shadow learners on) or v1.
+        let schema = document.observationSchema, current = document.loop?.observationSchema ?? .v1
         if schema.version != current.version || schema.features.map(\.name) != current.names {
             throw OutsidePolicyError("policy file \(path): observation schema version \(schema.version) with "
-                                     + "\(schema.features.count) features; the simulator produces version \(current.version) "
+                                     + "\(schema.features.count) features; its loop makes the simulator produce version \(current.version) "
                                      + "with \(current.names.count) (\(current.names.prefix(3).joined(separator: ", ")), …)")
         }
         return OutsidePolicy(name: name, resolvedPath: path, digest: SHA256.hex(of: [UInt8](data)), document: document)
@@ -79,7 +80,9 @@ struct OutsidePolicyProvider: MethodProvider {
         guard let outside = scenario.outsidePolicies[path] else {
             throw SweepError.missingTraining(method: Method.policyFile(path).description, environment: environment.label)
         }
-        var tuning = try TuningEnvironment(spec: environment.spec, components: .standard)
+        var spec = environment.spec  // with shadow learners when the file's loop runs them
+        spec.learner.shadowLearners = spec.learner.shadowLearners || outside.document.loop?.shadowLearners == true
+        var tuning = try TuningEnvironment(spec: spec, components: .standard)
         return tuning.runEpisode(policy: AnyPolicy(outside.policy()), seed: seed)
     }
 }

@@ -28,7 +28,7 @@ public enum PolicyExport {
     /// environment with `spec`; `normalizer` is nil when observations were not normalized.
     public static func document(architecture: NetworkArchitecture, parameters p: [Float], normalizer: ObservationNormalizer?,
                                 spec: EnvironmentSpec, provenance: PolicyDocument.Provenance) throws -> PolicyDocument {
-        let schema = ObservationSchema.current
+        let schema = spec.loopSettings.observationSchema
         let actions = spec.actionBins
         guard architecture.observationSize == schema.count, architecture.actionSizes == actions.headSizes else {
             throw CheckpointError.mismatch(what: "policy shape for \(spec.name)",

@@ -170,6 +170,7 @@ extension Scenario {
             throw g.error("static_candidate", "the static candidate needs validation_seeds to be compared with the agent")
         }
         a.anchorStrength = try g.double("anchor_strength", in: 0...20, default: 0)
+        a.shadowLearners = try g.bool("shadow_learners", default: false)
         if a.anchorStrength > 0 {
             let c = a.settings.config
             if !a.staticCandidate {

@@ -87,18 +87,31 @@ public struct AgentSettings: Sendable, Equatable, Codable {
     /// logits in favour of the setting's decisions (`StaticCandidate.anchored`), so PPO learns
     /// deviations from it.
     public var anchorStrength: Double = 0
+    /// The agent runs shadow learners and reads observation schema v2 (`shadow_learners: true`;
+    /// default false): it trains, is validated and is evaluated in its environments with
+    /// `learner.shadow_learners` on and pays their compute; every other method runs without them.
+    public var shadowLearners: Bool = false
+
+    /// `spec` as the agent runs it: with shadow learners when `shadowLearners` is set.
+    public func agentSpec(_ spec: EnvironmentSpec) -> EnvironmentSpec {
+        guard shadowLearners else { return spec }
+        var s = spec
+        s.learner.shadowLearners = true
+        return s
+    }
 
     public init(settings: TrainingSettings, seed: UInt64, candidates: Int = 1, validationSeeds: [UInt64] = [],
-                staticCandidate: Bool = false, anchorStrength: Double = 0) {
+                staticCandidate: Bool = false, anchorStrength: Double = 0, shadowLearners: Bool = false) {
         self.settings = settings
         self.seed = seed
         self.candidates = candidates
         self.validationSeeds = validationSeeds
         self.staticCandidate = staticCandidate
         self.anchorStrength = anchorStrength
+        self.shadowLearners = shadowLearners
     }
 
-    enum CodingKeys: String, CodingKey { case settings, seed, candidates, validationSeeds, staticCandidate, anchorStrength }
+    enum CodingKeys: String, CodingKey { case settings, seed, candidates, validationSeeds, staticCandidate, anchorStrength, shadowLearners }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -108,6 +121,7 @@ public struct AgentSettings: Sendable, Equatable, Codable {
         validationSeeds = try c.decodeIfPresent([UInt64].self, forKey: .validationSeeds) ?? []
         staticCandidate = try c.decodeIfPresent(Bool.self, forKey: .staticCandidate) ?? false
         anchorStrength = try c.decodeIfPresent(Double.self, forKey: .anchorStrength) ?? 0
+        shadowLearners = try c.decodeIfPresent(Bool.self, forKey: .shadowLearners) ?? false
     }
 
     /// Selection keys are written only when used, so a scenario without them keeps its agent's
@@ -120,6 +134,7 @@ public struct AgentSettings: Sendable, Equatable, Codable {
         if !validationSeeds.isEmpty { try c.encode(validationSeeds, forKey: .validationSeeds) }
         if staticCandidate { try c.encode(staticCandidate, forKey: .staticCandidate) }
         if anchorStrength != 0 { try c.encode(anchorStrength, forKey: .anchorStrength) }
+        if shadowLearners { try c.encode(shadowLearners, forKey: .shadowLearners) }
     }
 
     /// PolicyGradient's defaults for 50-period tuning episodes (`TrainingSettings.tuning`), seed 0.

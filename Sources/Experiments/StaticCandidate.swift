@@ -31,11 +31,13 @@ enum StaticCandidate {
 
     /// The network (as the agent's training record stores it) that follows `setting` in
     /// environments with `actions` and episodes of `episodeLength` periods.
-    static func snapshot(setting: FixedSetting, actions: ActionBins, episodeLength: Int) throws -> AgentSnapshot {
-        let schema = ObservationSchema.current
+    /// `observationCount`: the environment's observation length (schema v1 or v2; both begin with
+    /// the features read here).
+    static func snapshot(setting: FixedSetting, actions: ActionBins, episodeLength: Int,
+                         observationCount: Int = ObservationSchema.current.count) throws -> AgentSnapshot {
         let (since, progress, none, full) = try features(setting: setting, actions: actions, episodeLength: episodeLength)
         let every = setting.retrainEvery
-        let n = schema.count, h = hiddenUnits
+        let n = observationCount, h = hiddenUnits
         let sizes = actions.headSizes, logits = sizes.reduce(0, +)
         var hiddenW = [Float](repeating: 0, count: n * h), hiddenB = [Float](repeating: 0, count: h)
         var headW = [Float](repeating: 0, count: h * logits), headB = [Float](repeating: 0, count: logits)
@@ -111,9 +113,9 @@ enum StaticCandidate {
     /// the two steps stay as they are while PPO moves everything else. Every other parameter keeps
     /// its random initialization; the critic is untouched.
     static func anchored(parameters: [Float], network: PolicyNetwork, setting: FixedSetting, actions: ActionBins,
-                         episodeLength: Int, strength: Float) throws -> [Float] {
+                         episodeLength: Int, strength: Float, observationCount: Int = ObservationSchema.current.count) throws -> [Float] {
         let architecture = network.architecture
-        let n = ObservationSchema.current.count
+        let n = observationCount
         guard architecture.activation == .tanh, !architecture.hiddenSizes.isEmpty, architecture.hiddenSizes.allSatisfy({ $0 >= 2 }),
               architecture.observationSize == n, architecture.actionSizes == actions.headSizes,
               parameters.count == network.parameterCount else {

@@ -5,7 +5,7 @@ import Simulation
 
 /// A drift `TuningEnvironment` as an `RLEnvironment` the trainer can learn on.
 ///
-/// The observation is the environment's `ObservationSchema.current` vector; the action has one
+/// The observation is the environment's `schema` vector (v1, or v2 with shadow learners); the action has one
 /// categorical head per factor of its `ActionBins` (`headSizes`: learning-rate bin, batch-size
 /// bin, retrain choice). The end of an episode (its last period, or a diverged learner) is
 /// terminal, not a truncation: the observation carries the episode's progress.

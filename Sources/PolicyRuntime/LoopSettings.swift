@@ -40,10 +40,20 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// How the serving model is updated. Absent in a file means `online` (files and specs written
     /// before it keep their behaviour); written only when `deployed`.
     public var updates: UpdateRegime
+    /// Whether the loop runs shadow learners (observation schema v2): copies of the learner at the
+    /// neighbouring learning-rate bins, restarted from the live learner every period and trained on
+    /// the same labelled minibatches; their loss against the live learner's is evidence of which
+    /// way the learning rate should move. Their compute is charged like the live learner's. Absent
+    /// in a file means false (schema v1); written only when true.
+    public var shadowLearners: Bool
+
+    /// The observation schema this loop produces: v2 with shadow learners, v1 without.
+    public var observationSchema: ObservationSchema { shadowLearners ? .v2 : .v1 }
 
     public init(model: String, periodLength: Int, window: Int, labelDelay: Int = 0, fineTuneEpochs: Int = 1,
                 retrainEpochs: Int = 3, updateOverhead: Double = 0, computeBudget: Double, episodeLength: Int,
-                warmupPeriods: Int, standardize: Bool = false, updates: UpdateRegime = .online) {
+                warmupPeriods: Int, standardize: Bool = false, updates: UpdateRegime = .online,
+                shadowLearners: Bool = false) {
         self.model = model
         self.periodLength = periodLength
         self.window = window
@@ -56,12 +66,14 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         self.warmupPeriods = warmupPeriods
         self.standardize = standardize
         self.updates = updates
+        self.shadowLearners = shadowLearners
     }
 
     enum CodingKeys: String, CodingKey {
         case model, periodLength = "period_length", window, labelDelay = "label_delay", fineTuneEpochs = "fine_tune_epochs"
         case retrainEpochs = "retrain_epochs", updateOverhead = "update_overhead", computeBudget = "compute_budget"
         case episodeLength = "episode_length", warmupPeriods = "warmup_periods", standardize, updates
+        case shadowLearners = "shadow_learners"
     }
 
     public init(from decoder: Decoder) throws {
@@ -78,6 +90,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         warmupPeriods = try c.decode(Int.self, forKey: .warmupPeriods)
         standardize = try c.decodeIfPresent(Bool.self, forKey: .standardize) ?? false
         updates = try c.decodeIfPresent(UpdateRegime.self, forKey: .updates) ?? .online
+        shadowLearners = try c.decodeIfPresent(Bool.self, forKey: .shadowLearners) ?? false
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -94,5 +107,6 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         try c.encode(warmupPeriods, forKey: .warmupPeriods)
         if standardize { try c.encode(standardize, forKey: .standardize) }
         if updates != .online { try c.encode(updates, forKey: .updates) }
+        if shadowLearners { try c.encode(shadowLearners, forKey: .shadowLearners) }
     }
 }

@@ -45,8 +45,12 @@ public struct ObservationSchema: Sendable, Equatable, Codable {
     /// The names in order.
     public var names: [String] { features.map(\.name) }
 
-    /// The schema the monitor produces today.
+    /// The schema of a loop without shadow learners (the monitor's vector). A loop with shadow
+    /// learners produces `v2` (`LoopSettings.observationSchema` says which).
     public static let current = v1
+
+    /// Every schema this runtime can produce, by version.
+    public static let known: [ObservationSchema] = [v1, v2]
 
     /// Version 1 (18 features).
     public static let v1 = ObservationSchema(version: 1, features: [
@@ -69,5 +73,12 @@ public struct ObservationSchema: Sendable, Equatable, Codable {
         .init(name: "compute_used", meaning: "compute units used so far / the episode's compute budget, clipped", lower: 0, upper: 1),
         .init(name: "episode_progress", meaning: "periods done / episode length", lower: 0, upper: 1),
     ])
-}
 
+    /// Version 2 (20 features): version 1, then the shadow learners' evidence. Each shadow starts
+    /// the period from the live learner's parameters at the neighbouring learning-rate bin and
+    /// learns the same labelled minibatches; `L` is a mean prequential log-loss over the period.
+    public static let v2 = ObservationSchema(version: 2, features: v1.features + [
+        .init(name: "shadow_gain_lr_down", meaning: "(L live − L shadow at the next lower lr bin) / ln K, clipped; 0 at the lowest bin", lower: -1, upper: 1),
+        .init(name: "shadow_gain_lr_up", meaning: "(L live − L shadow at the next higher lr bin) / ln K, clipped; 0 at the highest bin", lower: -1, upper: 1),
+    ])
+}

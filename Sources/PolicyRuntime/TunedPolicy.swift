@@ -64,6 +64,28 @@ public struct TunedPolicy: TuningPolicy {
         return TunedPolicy(document: document, seed: seed)
     }
 
+    /// Reads a policy for a loop built from the file's own loop settings (`drifttune learn`): its
+    /// observation schema must be the one that loop produces (v2 with shadow learners, else v1).
+    public static func loadForOwnLoop(_ path: String, seed: UInt64 = 0) throws -> TunedPolicy {
+        let policy = try load(path, seed: seed)
+        try policy.requireOwnLoopSchema(file: path)
+        return policy
+    }
+
+    /// Refuses a policy whose observation schema is not the one its own loop produces (v2 with
+    /// shadow learners, v1 without or when the file has no loop).
+    public func requireOwnLoopSchema(file: String) throws {
+        let expected = document.loop?.observationSchema ?? .v1
+        let schema = document.observationSchema
+        if schema.version != expected.version {
+            throw PolicyFileError.schemaVersionMismatch(file: file, policy: schema.version, expected: expected.version)
+        }
+        for i in 0..<max(expected.count, schema.count) where (i < schema.count ? schema.features[i].name : "(none)") != (i < expected.count ? expected.features[i].name : "(none)") {
+            throw PolicyFileError.schemaFeatureMismatch(file: file, index: i, policy: i < schema.count ? schema.features[i].name : "(none)",
+                                                        expected: i < expected.count ? expected.features[i].name : "(none)")
+        }
+    }
+
     /// Observation features in the order `decide` expects them.
     public var featureNames: [String] { document.observationSchema.features.map(\.name) }
 

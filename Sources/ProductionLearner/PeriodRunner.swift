@@ -1,3 +1,4 @@
+import Foundation
 import DriftDetection
 import Learners
 import Linalg
@@ -11,14 +12,16 @@ public struct PeriodOutcome: Sendable {
     public var onlineCompute: Double
     /// Compute units of the retrain or fine-tune before the period (0 without one).
     public var retrainCompute: Double = 0
+    /// Compute units of the shadow learners (schema v2; 0 without them).
+    public var shadowCompute: Double = 0
     /// The action the period ran with.
     public var action: TuningAction
     /// The learning rate and batch size it ran with.
     public var learningRate: Float
     public var batchSize: Int
 
-    /// Online learning plus retraining.
-    public var compute: Double { onlineCompute + retrainCompute }
+    /// Online learning plus retraining plus the shadow learners.
+    public var compute: Double { onlineCompute + retrainCompute + shadowCompute }
 }
 
 /// The production learner's loop, shared by the simulator and `drifttune learn`: within a period
@@ -154,9 +157,11 @@ public struct PeriodRunner: Sendable {
 
     /// Runs one period of `periodLength` samples: predict, then learn, in minibatches; observe.
     /// `extraCompute` (e.g. this period's retraining) is added to the compute used before observing.
+    /// With shadow learners (`settings.shadowLearners`), the shadows then replay the period and
+    /// their evidence is appended to the observation (schema v2).
     mutating func runPeriod(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, learnOnline: Bool,
                             extraCompute: Double = 0) -> PeriodOutcome {
-        let p = settings.periodLength, f = learner.featureCount, k = learner.classCount, delay = settings.labelDelay
+        let p = settings.periodLength, f = learner.featureCount, delay = settings.labelDelay
         if count + p > capacity {  // make room: drop the oldest samples
             let drop = count + p - capacity
             history.withUnsafeMutableBufferPointer { h in h.baseAddress!.update(from: h.baseAddress! + drop * f, count: (count - drop) * f) }
@@ -168,93 +173,141 @@ public struct PeriodRunner: Sendable {
         history.withUnsafeMutableBufferPointer { h in (h.baseAddress! + base * f).update(from: x, count: p * f) }
         historyLabels.withUnsafeMutableBufferPointer { h in (h.baseAddress! + base).update(from: y, count: p) }
         count += p
+        // What the shadows start from: the live learner, scaler and first unlearned sample before the period.
+        let shadowStart = settings.shadowLearners
+            ? (learner: learner, scaler: scaler, pending: learnOnline ? pending : max(0, base - delay)) : nil
         if !learnOnline { pending = count }  // a frozen learner never learns these samples
-        var trained = 0, updates = 0
-        let b = learner.batchSize
-        if scaler != nil {
-            (trained, updates) = runStandardized(base: base, learnOnline: learnOnline)
-        } else {
-            history.withUnsafeBufferPointer { px in
-                historyLabels.withUnsafeBufferPointer { py in
+        let raw = history, labels = historyLabels  // read-only views (no copy: neither is written here)
+        var pass = (trained: 0, updates: 0)
+        raw.withUnsafeBufferPointer { px in
+            labels.withUnsafeBufferPointer { py in
+                scaled.withUnsafeMutableBufferPointer { zz in
                     probabilities.withUnsafeMutableBufferPointer { pp in
-                        let hx = px.baseAddress!, hy = py.baseAddress!, prob = pp.baseAddress!
-                        var s = 0
-                        while s < p {
-                            let n = min(b, p - s)
-                            learner.predictProbabilities(hx + (base + s) * f, rows: n, into: prob + s * k)
-                            s += n
-                            guard learnOnline else { continue }
-                            let arrived = base + s - delay  // learn full minibatches whose labels have arrived
-                            while arrived - pending >= b {
-                                learner.partialFit(hx + pending * f, labels: hy + pending, rows: b)
-                                pending += b
-                                trained += b
-                                updates += 1
-                            }
-                        }
+                        pass = Self.prequentialPass(&learner, scaler: &scaler, scratch: zz.baseAddress, x: px.baseAddress!,
+                                                    labels: py.baseAddress!, base: base, periodLength: p, labelDelay: delay,
+                                                    pending: &pending, learn: learnOnline, probabilities: pp.baseAddress!)
                     }
                 }
             }
         }
-        let online = (Double(trained) + Double(updates) * settings.updateOverhead) / Double(p)
+        let online = (Double(pass.trained) + Double(pass.updates) * settings.updateOverhead) / Double(p)
         computeUsed += extraCompute + online
         let control = ControlState(
             learningRate: learner.learningRate, batchSize: learner.batchSize,
             learningRateRange: actions.learningRateRange, batchSizeRange: actions.batchSizeRange,
             periodsSinceRetrain: periodsSinceRetrain, computeUsed: computeUsed, computeBudget: settings.computeBudget,
             period: period, episodeLength: settings.episodeLength)
-        let result = history.withUnsafeBufferPointer { px in
-            historyLabels.withUnsafeBufferPointer { py in
+        var result = raw.withUnsafeBufferPointer { px in
+            labels.withUnsafeBufferPointer { py in
                 probabilities.withUnsafeBufferPointer { pp in
                     monitor.observe(features: px.baseAddress! + base * f, probabilities: pp.baseAddress!,
                                     labels: py.baseAddress! + base, rows: p, labelsArrived: p - delay, control: control)
                 }
             }
         }
+        var shadowCompute = 0.0
+        if let start = shadowStart {
+            let evidence = shadowEvidence(from: start, base: base, liveLoss: result.reading.loss)
+            shadowCompute = evidence.compute
+            computeUsed += shadowCompute
+            result.observation += evidence.features
+            // compute_used includes the shadows' compute of this period.
+            result.observation[ObservationSchema.v2.index(of: "compute_used")!] =
+                Float(min(max(computeUsed / max(settings.computeBudget, 1e-12), 0), 1))
+        }
         period += 1
-        return PeriodOutcome(observation: result.observation, reading: result.reading, onlineCompute: online,
-                             action: TuningAction(learningRateBin: 0, batchSizeBin: 0, learnOnline: learnOnline),
-                             learningRate: learner.learningRate, batchSize: learner.batchSize)
+        var out = PeriodOutcome(observation: result.observation, reading: result.reading, onlineCompute: online,
+                                action: TuningAction(learningRateBin: 0, batchSizeBin: 0, learnOnline: learnOnline),
+                                learningRate: learner.learningRate, batchSize: learner.batchSize)
+        out.shadowCompute = shadowCompute
+        return out
     }
 
-    /// The period's predict-then-learn loop with standardization: each minibatch is predicted with
-    /// the statistics before it, then updates them (unsupervised, so on arrival, not on its label);
-    /// minibatches are learned with the statistics at the time of learning, as a River pipeline
-    /// predicts before `learn_one` and learns after it. Returns (samples trained, updates).
-    private mutating func runStandardized(base: Int, learnOnline: Bool) -> (Int, Int) {
-        let p = settings.periodLength, f = learner.featureCount, k = learner.classCount, delay = settings.labelDelay
-        let b = learner.batchSize
-        var trained = 0, updates = 0
-        let raw = history, labels = historyLabels  // read-only views (no copy: neither is written here)
-        guard var scaler = self.scaler else { return (0, 0) }
-        raw.withUnsafeBufferPointer { px in
-            labels.withUnsafeBufferPointer { py in
-                scaled.withUnsafeMutableBufferPointer { zz in
-                    probabilities.withUnsafeMutableBufferPointer { pp in
-                        let hx = px.baseAddress!, hy = py.baseAddress!, z = zz.baseAddress!, prob = pp.baseAddress!
-                        var s = 0
-                        while s < p {
-                            let n = min(b, p - s)
-                            let rows = hx + (base + s) * f
-                            scaler.transform(rows, rows: n, into: z)
-                            learner.predictProbabilities(z, rows: n, into: prob + s * k)
-                            scaler.learn(rows, rows: n)
-                            s += n
-                            guard learnOnline else { continue }
-                            let arrived = base + s - delay
-                            while arrived - pending >= b {
-                                scaler.transform(hx + pending * f, rows: b, into: z)
-                                learner.partialFit(z, labels: hy + pending, rows: b)
-                                pending += b
-                                trained += b
-                                updates += 1
+    /// The shadow learners' features (schema v2, in order) and compute for the period at history row
+    /// `base`: a copy of the live learner at the next lower and the next higher learning-rate bin
+    /// (none beyond the ends: feature 0, no compute), each replaying the period prequentially from
+    /// the live learner's state before it, with the live batch size; feature `(L live − L shadow) / ln K`.
+    private mutating func shadowEvidence(from start: (learner: any OnlineLearner, scaler: StandardScaler?, pending: Int),
+                                         base: Int, liveLoss: Double) -> (features: [Float], compute: Double) {
+        let p = settings.periodLength, k = learner.classCount, delay = settings.labelDelay
+        let rates = actions.learningRates
+        let current = Self.nearestBin(start.learner.learningRate, in: rates)
+        let lnK = log(Double(max(k, 2)))
+        var features: [Float] = [0, 0], compute = 0.0
+        let raw = history, labels = historyLabels
+        for (slot, neighbour) in [current - 1, current + 1].enumerated() where rates.indices.contains(neighbour) {
+            var shadow = start.learner, scaler = start.scaler, pending = start.pending
+            shadow.learningRate = rates[neighbour]
+            var loss = 0.0, pass = (trained: 0, updates: 0)
+            raw.withUnsafeBufferPointer { px in
+                labels.withUnsafeBufferPointer { py in
+                    scaled.withUnsafeMutableBufferPointer { zz in
+                        probabilities.withUnsafeMutableBufferPointer { pp in
+                            pass = Self.prequentialPass(&shadow, scaler: &scaler, scratch: zz.baseAddress, x: px.baseAddress!,
+                                                        labels: py.baseAddress!, base: base, periodLength: p, labelDelay: delay,
+                                                        pending: &pending, learn: true, probabilities: pp.baseAddress!)
+                            for i in 0..<p {
+                                loss -= log(max(Double(pp[i * k + Int(py[base + i])]), 1e-7))
                             }
                         }
                     }
                 }
             }
+            loss /= Double(p)
+            let gain = (liveLoss - loss) / lnK  // a shadow whose predictions overflow is as bad as it gets
+            features[slot] = loss.isFinite ? Float(min(max(gain.isFinite ? gain : 0, -1), 1)) : -1
+            compute += (Double(pass.trained) + Double(pass.updates) * settings.updateOverhead) / Double(p)
         }
-        self.scaler = scaler
+        return (features, compute)
+    }
+
+    /// The bin whose learning rate is nearest `rate` on a log scale.
+    static func nearestBin(_ rate: Float, in rates: [Float]) -> Int {
+        guard rate > 0 else { return 0 }
+        let target = log(Double(rate))
+        return rates.indices.min { abs(log(Double(rates[$0])) - target) < abs(log(Double(rates[$1])) - target) } ?? 0
+    }
+
+    /// One prequential pass over the `p` samples at history row `base`: each minibatch of the batch
+    /// size is predicted (into `prob`), then, with `learn`, every full minibatch whose label has
+    /// arrived is learned. With a scaler, a minibatch is predicted with the statistics before it,
+    /// which then learn it (unsupervised, so on arrival, not on its label), and minibatches are
+    /// learned with the statistics at the time of learning, as a River pipeline predicts before
+    /// `learn_one` and learns after it. Returns (samples trained, updates).
+    static func prequentialPass(_ learner: inout any OnlineLearner, scaler: inout StandardScaler?, scratch: UnsafeMutablePointer<Float>?,
+                                x hx: UnsafePointer<Float>, labels hy: UnsafePointer<Int32>, base: Int, periodLength p: Int,
+                                labelDelay delay: Int, pending: inout Int, learn: Bool,
+                                probabilities prob: UnsafeMutablePointer<Float>) -> (trained: Int, updates: Int) {
+        let f = learner.featureCount, k = learner.classCount, b = learner.batchSize
+        var standardizer = scaler
+        scaler = nil  // one owner while it learns: no copy-on-write copy per minibatch
+        defer { scaler = standardizer }
+        var trained = 0, updates = 0, s = 0
+        while s < p {
+            let n = min(b, p - s)
+            let rows = hx + (base + s) * f
+            if standardizer != nil, let z = scratch {
+                standardizer!.transform(rows, rows: n, into: z)
+                learner.predictProbabilities(z, rows: n, into: prob + s * k)
+                standardizer!.learn(rows, rows: n)
+            } else {
+                learner.predictProbabilities(rows, rows: n, into: prob + s * k)
+            }
+            s += n
+            guard learn else { continue }
+            let arrived = base + s - delay  // learn full minibatches whose labels have arrived
+            while arrived - pending >= b {
+                if standardizer != nil, let z = scratch {
+                    standardizer!.transform(hx + pending * f, rows: b, into: z)
+                    learner.partialFit(z, labels: hy + pending, rows: b)
+                } else {
+                    learner.partialFit(hx + pending * f, labels: hy + pending, rows: b)
+                }
+                pending += b
+                trained += b
+                updates += 1
+            }
+        }
         return (trained, updates)
     }
 

@@ -53,7 +53,8 @@ extension EnvironmentSpec {
             fineTuneEpochs: try le.int("fine_tune_epochs", in: 1...100, default: 1),
             retrainEpochs: try le.int("retrain_epochs", in: 1...100, default: 3),
             updates: try le.optionalEnumeration("updates", UpdateRegime.self) ?? .online,
-            standardize: try le.optionalBool("standardize") ?? false)
+            standardize: try le.optionalBool("standardize") ?? false,
+            shadowLearners: try le.optionalBool("shadow_learners") ?? false)
         guard let kind = LearnerKind(rawValue: learner.model) else {
             throw ConfigError.outOfRange(file: le.file, line: le.node("model")?.mark?.line ?? 0,
                                        column: le.node("model")?.mark?.column ?? 0, field: le.field("model"),

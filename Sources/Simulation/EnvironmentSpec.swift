@@ -74,6 +74,9 @@ public struct LearnerSpec: Sendable, Equatable {
     /// false: the shipped specs generate features at unit scale; environment families at raw scales
     /// set it, as `drifttune learn` does by default).
     public var standardize: Bool = false
+    /// Run shadow learners at the neighbouring learning-rate bins and observe their evidence
+    /// (`learner.shadow_learners`, default false; observation schema v2 when true).
+    public var shadowLearners: Bool = false
 }
 
 /// Prices that turn compute and retraining into reward.

@@ -60,7 +60,8 @@ public struct StepResult: Sendable, Equatable {
 /// (`LookaheadPlanner` relies on this; `TuningEnvironmentSnapshotTests` checks it).
 public struct TuningEnvironment: Sendable {
     public let spec: EnvironmentSpec
-    public let schema = ObservationSchema.current
+    /// The observation it produces: v1, or v2 when the spec's loop runs shadow learners.
+    public let schema: ObservationSchema
     /// The action heads' bins (the spec's `actions`).
     public let actions: ActionBins
     /// The learner loop (the spec's, through `EnvironmentSpec.loopSettings`).
@@ -93,6 +94,7 @@ public struct TuningEnvironment: Sendable {
         self.components = components
         actions = spec.actionBins
         loop = spec.loopSettings
+        schema = loop.observationSchema
         let g = DomainGenerator(spec: spec, rng: RandomSource(seed: 0))
         featureCount = g.featureCount
         classCount = g.classCount
