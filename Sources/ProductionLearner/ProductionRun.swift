@@ -170,7 +170,7 @@ public struct ProductionRun {
                 summary.stoppedEarly = "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
                 break
             }
-            let context = PolicyContext(actions: actions, defaultAction: defaultAction, nextPeriod: runner.period,
+            let context = PolicyContext(schema: settings.observationSchema, actions: actions, defaultAction: defaultAction, nextPeriod: runner.period,
                                         episodeLength: settings.episodeLength)
             action = policy.decide(out.observation, context: context)
             fallback = policy.lastFallback

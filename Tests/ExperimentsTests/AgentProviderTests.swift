@@ -99,3 +99,25 @@ private let agentScenario = """
     #expect(error("candidates: 2, validation_seeds: [11]").contains("seed 11 is also a training or held-out seed"))
     #expect(error("candidates: 0, validation_seeds: [30]").contains("candidates"))
 }
+
+/// `agent.shadow_learners: true`: only the agent runs the shadow learners. Its training identity
+/// changes, the baselines' do not; its exported policy reads schema v2 and records the loop that
+/// runs them, and replays its evaluation runs exactly in that loop.
+@Test func shadowLearnerAgentReadsSchemaTwoAndOnlyItPaysForThem() async throws {
+    let plain = try loadTiny(agentScenario)
+    let s = try loadTiny(agentScenario.replacingOccurrences(of: "hidden_sizes: [16, 16]}", with: "hidden_sizes: [16, 16], shadow_learners: true}"))
+    #expect(s.agent.shadowLearners && !plain.agent.shadowLearners)
+    let (a, b) = (SweepPlan(scenario: plain), SweepPlan(scenario: s))
+    #expect(a.training.map(\.id) != b.training.map(\.id))
+    #expect(a.evaluation.filter { $0.method != .agent }.map(\.id) == b.evaluation.filter { $0.method != .agent }.map(\.id))
+    let (dir, _) = try await sweepTiny(s, jobs: 1)
+    let tuned = try TunedPolicy.loadForOwnLoop(dir + "/policies/network-diagnosis.policy")
+    #expect(tuned.document.observationSchema == .v2 && tuned.document.loop?.shadowLearners == true)
+    var spec = s.environments[0].spec
+    spec.learner.shadowLearners = true
+    var env = try TuningEnvironment(spec: spec, components: .standard)
+    for job in b.evaluation where job.method == .agent {
+        let record = try #require(ResultStore(directory: dir).run(job.id))
+        #expect(env.runEpisode(policy: tuned, seed: job.seed).periods.map(\.metric) == record.metric)
+    }
+}

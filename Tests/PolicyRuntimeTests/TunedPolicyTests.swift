@@ -91,3 +91,19 @@ private func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
     let xs = sampleObservations(50, for: doc)
     #expect(Set(xs.map { x in doc.actions.bins(of: policy.decide(x)) }).count > 1)
 }
+
+/// A production loop builds the observation from the file's own loop settings: schema v2 with
+/// shadow learners, v1 without. A file whose schema is not the one its loop produces is refused.
+@Test func ownLoopSchemaIsRequired() throws {
+    var doc = samplePolicy()
+    doc.loop = LoopSettings(model: "logistic", periodLength: 100, window: 400, computeBudget: 10, episodeLength: 10, warmupPeriods: 1)
+    let path = temporaryPath("own-loop.policy")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try PolicyFile.write(doc, to: path)
+    _ = try TunedPolicy.loadForOwnLoop(path)
+    doc.loop?.shadowLearners = true
+    try PolicyFile.write(doc, to: path)
+    #expect(throws: PolicyFileError.schemaVersionMismatch(file: path, policy: 1, expected: 2)) {
+        try TunedPolicy.loadForOwnLoop(path)
+    }
+}

@@ -44,3 +44,24 @@ func divergingLearnerEndsTheEpisodeWithAPenalty(production: Bool) throws {
     let summary = EpisodeSummary(episodes: [result], events: spec.drift)
     #expect(summary.terminations.count == 1 && summary.terminations[0].hasPrefix("seed 2: learner diverged"))
 }
+
+/// With `learner.shadow_learners` the environment produces schema v2 and charges the shadows'
+/// compute in the reward; the live learner's metric is the same as without them.
+@Test func shadowLearnersChangeTheObservationAndTheComputeNotTheLearner() throws {
+    var spec = try loadSpec("network-diagnosis")
+    spec.episodeLength = 4
+    spec.periodLength = 300
+    var shadowSpec = spec
+    shadowSpec.learner.shadowLearners = true
+    var plain = try TuningEnvironment(spec: spec, components: .standard)
+    var shadowed = try TuningEnvironment(spec: shadowSpec, components: .standard)
+    #expect(plain.schema == .v1 && shadowed.schema == .v2)
+    #expect(plain.reset(seed: 4).count == 18 && shadowed.reset(seed: 4).count == 20)
+    let action = TuningAction(learningRateBin: 2, batchSizeBin: 1)
+    for _ in 0..<4 {
+        let a = plain.step(action), b = shadowed.step(action)
+        #expect(a.info.metric == b.info.metric)
+        #expect(b.info.compute > 2.9 * a.info.compute)
+        #expect(abs((a.reward - b.reward) - spec.costs.computePrice * (b.info.compute - a.info.compute)) < 1e-9)
+    }
+}
