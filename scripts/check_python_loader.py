@@ -45,9 +45,11 @@ def main():
     finally:
         os.unlink(f.name)
     duplicate_refused = duplicate_key_refused()
+    shadows_refused = shadow_loop_refused()
     print(f"python loader: {total - mismatches} of {total} decisions equal the Swift runtime's; "
-          f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}; duplicate key refused: {duplicate_refused}")
-    if mismatches or not refused or not duplicate_refused:
+          f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}; duplicate key refused: {duplicate_refused}; "
+          f"shadow-learner loop refused by the Python loop: {shadows_refused}")
+    if mismatches or not refused or not duplicate_refused or not shadows_refused:
         sys.exit(1)
 
 
@@ -68,6 +70,33 @@ def duplicate_key_refused():
         return False
     except PolicyFileError as e:
         return 'duplicate key "provenance"' in str(e)
+    finally:
+        os.unlink(f.name)
+
+
+def shadow_loop_refused():
+    """A policy whose loop runs shadow learners (schema v2) is refused by the Python learner loop,
+    which builds v1 observations only, with a message naming the schema."""
+    import hashlib
+    import json
+    from drifttune_policy.learner import TunedLearner
+    with open(os.path.join(FIXTURES, "reference.policy"), "rb") as f:
+        data = f.read()
+    document = json.loads(data[data.find(b"\n") + 1:])
+    document["loop"] = dict(document.get("loop") or {"model": "logistic", "period_length": 100, "window": 400,
+                                                      "label_delay": 0, "fine_tune_epochs": 1, "retrain_epochs": 3,
+                                                      "update_overhead": 0, "compute_budget": 10, "episode_length": 10,
+                                                      "warmup_periods": 1}, shadow_learners=True)
+    payload = json.dumps(document).encode()
+    header = {"format": "drifttune-policy", "format_version": 2, "payload_bytes": len(payload),
+              "sha256": hashlib.sha256(payload).hexdigest()}
+    with tempfile.NamedTemporaryFile(suffix=".policy", delete=False) as f:
+        f.write(json.dumps(header).encode() + b"\n" + payload)
+    try:
+        TunedLearner(object(), Policy.load(f.name), classes=[0, 1])
+        return False
+    except ValueError as e:
+        return "shadow learners" in str(e)
     finally:
         os.unlink(f.name)
 

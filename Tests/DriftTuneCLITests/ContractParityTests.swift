@@ -58,6 +58,22 @@ import Testing
         #expect(actions.dropFirst().allSatisfy { !$0.learnOnline } && actions.contains { $0.retrain != .none })
     }
 
+    /// Shadow learners (observation schema v2) go through the same contract: the file's
+    /// `loop.shadow_learners` makes `learn` run them, so the v2 features, the decisions they drive
+    /// and the compute they cost are the simulator's, bit for bit.
+    @Test(arguments: ["network-diagnosis", "intent-recognition"])
+    func simulateAndLearnAgreeWithShadowLearners(environment: String) throws {
+        var spec = try Self.spec(environment)
+        spec.learner.shadowLearners = true
+        let url = try CLIProcess.temporaryFile("", name: "shadows.policy")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        try PolicyFile.write(Self.randomPolicy(spec: spec, seed: 9), to: url.path)
+        let policy = try TunedPolicy.loadForOwnLoop(url.path)
+        #expect(policy.document.observationSchema == .v2)
+        let actions = try expectSamePeriods(spec: spec, simulated: policy, learned: url.path, seed: 17)
+        #expect(Set(actions.map(\.learningRateBin)).count > 1)
+    }
+
     /// Runs `simulated` in the simulator and `learned` through `LearnSetup` on the exported stream;
     /// returns the actions.
     @discardableResult
@@ -90,7 +106,7 @@ import Testing
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return Float(state >> 40) / Float(1 << 24) * 2 - 1
         }
-        let schema = ObservationSchema.current
+        let schema = spec.loopSettings.observationSchema
         let bins = spec.actionBins
         func layer(_ i: Int, _ o: Int, _ scale: Float) -> PolicyDocument.Layer {
             .init(inputs: i, outputs: o, weights: (0..<(i * o)).map { _ in uniform() * scale }, bias: (0..<o).map { _ in uniform() })

@@ -337,6 +337,9 @@ class TunedLearner:
         self.backend = backend
         self.metric = metric
         self.loop_settings = {**LOOP_DEFAULTS, **(policy.loop or {}), **(loop or {})}
+        if self.loop_settings.get("shadow_learners") or len(policy.feature_names) != 18:
+            raise ValueError(f"{getattr(policy, 'path', 'policy')}: observation schema v{policy.document['observation_schema']['version']} "
+                             "(shadow learners) is not run by the Python loop, which produces v1; use `drifttune learn`")
         self.sample = sample
         self.seed = seed
         if sample:  # sampled decisions draw from SplitMix64(seed), as the Swift TunedPolicy(seed:)
