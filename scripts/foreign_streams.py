@@ -105,7 +105,7 @@ def read_csv(path):
 
 # ---------------------------------------------------------------- DriftTune
 
-def run_drifttune(binary, path, kind, classes, policy, lr=None, standardize=True, no_env=False):
+def run_drifttune(binary, path, kind, classes, policy, lr=None, standardize=True, no_env=False, general_dir=None):
     env = "network-diagnosis" if kind == "binary" else "intent-recognition"
     log = path + ".log.jsonl"
     cmd = [binary, "learn", "--data", path, "--label", "label", "--standardize", str(standardize).lower(), "--log", log, "--json"]
@@ -122,7 +122,8 @@ def run_drifttune(binary, path, kind, classes, policy, lr=None, standardize=True
     # Same period and warm-up for all (the policies' and specs' loops say 1,000 and 3; stated anyway).
     cmd += ["--period", str(PERIOD), "--warmup", str(WARMUP_PERIODS)]
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    env_vars = dict(os.environ, DRIFTTUNE_GENERAL_POLICIES=general_dir) if general_dir else None
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env_vars)
     wall = time.perf_counter() - t0
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)}\n{p.stderr}")
@@ -183,6 +184,8 @@ def main():
     ap.add_argument("--binary", default=".build/release/drifttune")
     ap.add_argument("--only", default="", help="comma-separated stream names (default: all)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder of CSV files")
+    ap.add_argument("--general-v2", default="", help="a folder with logistic.policy and softmax.policy trained with shadow "
+                    "learners (schema v2): also run them, as `general (v2)`")
     args = ap.parse_args()
     import river
     assert os.path.exists(args.binary), f"{args.binary}: build it with `swift build -c release --product drifttune`"
@@ -214,6 +217,8 @@ def main():
             for rule in RULES:
                 m[f"extra_nodelay_{rule}"] = run_drifttune(args.binary, path, kind, classes, rule, no_env=True)
         m["drifttune_general"] = run_drifttune(args.binary, path, kind, classes, "general")
+        if args.general_v2:
+            m["drifttune_general_v2"] = run_drifttune(args.binary, path, kind, classes, "general", general_dir=args.general_v2)
         m["river_logreg"] = run_river(path, lambda: river_pipeline(None, classes), classes)
         m["river_bandit"] = run_river(path, lambda: river_bandit(classes, 1), classes)
         row["methods"] = m
@@ -322,72 +327,84 @@ def write_outputs(args, results, elapsed, river_version):
     diverged_note = ("Runs whose learner diverged (`learn` stops early; shown as nan, excluded from the best static "
                      "rate): " + ", ".join(diverged) + ".") if diverged else "No run diverged."
     # The general policy: against River, its own best static rate in the same loop, and every rule.
-    g = lambda r: acc(r, "drifttune_general")
+    def general_section(key, title, intro):
+        g = lambda r: acc(r, key)
 
-    def same_loop_statics(r):
-        # Binary: the general logistic loop is network-diagnosis's (no label delay, standardized);
-        # multiclass: learn's defaults without label delay (the intent spec delays labels by 200).
-        keys = [k for k in r["methods"] if k.startswith("extra_nodelay_fixed_lr")] if r["kind"] == "multiclass" else statics
-        return max((acc(r, k), k) for k in keys if not math.isnan(acc(r, k)))
+        def same_loop_statics(r):
+            # Binary: the general logistic loop is network-diagnosis's (no label delay, standardized);
+            # multiclass: learn's defaults without label delay (the intent spec delays labels by 200).
+            keys = [k for k in r["methods"] if k.startswith("extra_nodelay_fixed_lr")] if r["kind"] == "multiclass" else statics
+            return max((acc(r, k), k) for k in keys if not math.isnan(acc(r, k)))
 
-    def same_loop_rule(r, rule):
-        return acc(r, f"extra_nodelay_{rule}" if r["kind"] == "multiclass" else f"drifttune_{rule}")
+        def same_loop_rule(r, rule):
+            return acc(r, f"extra_nodelay_{rule}" if r["kind"] == "multiclass" else f"drifttune_{rule}")
 
-    g_ahead_both = sum(g(r) > acc(r, "river_logreg") and g(r) > acc(r, "river_bandit") for r in results)
-    g_ahead_lr = sum(g(r) > acc(r, "river_logreg") for r in results)
-    g_ahead_bandit = sum(g(r) > acc(r, "river_bandit") for r in results)
-    g_gaps = [same_loop_statics(r)[0] - g(r) for r in results]
-    g_within = sum(x <= 0.01 for x in g_gaps)
-    need_both = math.ceil(0.75 * n)
-    g_rule_diffs = {rule: [g(r) - acc(r, f"drifttune_{rule}") for r in results] for rule in RULES}
-    g_rule_same = {rule: [g(r) - same_loop_rule(r, rule) for r in results] for rule in RULES}
-    g_vs_domain = [g(r) - acc(r, "drifttune_policy") for r in results]
-    general_rows = []
-    for r, gap in zip(results, g_gaps):
-        best, key = same_loop_statics(r)
-        lr = key.replace("drifttune_fixed_lr", "").replace("extra_nodelay_fixed_lr", "")
-        gp = r["methods"]["drifttune_general"]
-        both = g(r) > acc(r, "river_logreg") and g(r) > acc(r, "river_bandit")
-        general_rows.append(f"| {r['stream']} | {g(r):.4f} | {best:.4f} ({lr}) | {gap * 100:+.2f} | "
-                            f"{acc(r, 'river_logreg'):.4f} | {acc(r, 'river_bandit'):.4f} | {'yes' if both else 'no'} | "
-                            f"{' '.join(str(x) for x in gp['lrs'])} | {gp['retrains']} / {gp['fine_tunes']} | {gp['compute']:.1f} |")
-    verdict = [f"ahead of both River references on {g_ahead_both} of {n} streams (target: at least {need_both}): "
-               + ("met" if g_ahead_both >= need_both else f"not met, short by {need_both - g_ahead_both}"),
-               f"within 1 point of its own best static rate on {g_within} of {n} streams (target: every stream): "
-               + ("met" if g_within == n else f"not met; largest gap {max(g_gaps) * 100:.2f} points")]
-    behind = [rule for rule, d in g_rule_diffs.items() if mean(d) <= 0]
-    verdict.append("ahead of every hand-written rule on average (target): "
-                   + ("met" if not behind else "not met (behind or level with " + ", ".join(behind) + ")"))
-    general_md = f"""## The general policy
+        g_ahead_both = sum(g(r) > acc(r, "river_logreg") and g(r) > acc(r, "river_bandit") for r in results)
+        g_ahead_lr = sum(g(r) > acc(r, "river_logreg") for r in results)
+        g_ahead_bandit = sum(g(r) > acc(r, "river_bandit") for r in results)
+        g_gaps = [same_loop_statics(r)[0] - g(r) for r in results]
+        g_within = sum(x <= 0.01 for x in g_gaps)
+        need_both = math.ceil(0.75 * n)
+        g_rule_diffs = {rule: [g(r) - acc(r, f"drifttune_{rule}") for r in results] for rule in RULES}
+        g_rule_same = {rule: [g(r) - same_loop_rule(r, rule) for r in results] for rule in RULES}
+        g_vs_domain = [g(r) - acc(r, "drifttune_policy") for r in results]
+        general_rows = []
+        for r, gap in zip(results, g_gaps):
+            best, key = same_loop_statics(r)
+            lr = key.replace("drifttune_fixed_lr", "").replace("extra_nodelay_fixed_lr", "")
+            gp = r["methods"][key]
+            both = g(r) > acc(r, "river_logreg") and g(r) > acc(r, "river_bandit")
+            general_rows.append(f"| {r['stream']} | {g(r):.4f} | {best:.4f} ({lr}) | {gap * 100:+.2f} | "
+                                f"{acc(r, 'river_logreg'):.4f} | {acc(r, 'river_bandit'):.4f} | {'yes' if both else 'no'} | "
+                                f"{' '.join(str(x) for x in gp['lrs'])} | {gp['retrains']} / {gp['fine_tunes']} | {gp['compute']:.1f} |")
+        verdict = [f"ahead of both River references on {g_ahead_both} of {n} streams (target: at least {need_both}): "
+                   + ("met" if g_ahead_both >= need_both else f"not met, short by {need_both - g_ahead_both}"),
+                   f"within 1 point of its own best static rate on {g_within} of {n} streams (target: every stream): "
+                   + ("met" if g_within == n else f"not met; largest gap {max(g_gaps) * 100:.2f} points")]
+        behind = [rule for rule, d in g_rule_diffs.items() if mean(d) <= 0]
+        verdict.append("ahead of every hand-written rule on average (target): "
+                       + ("met" if not behind else "not met (behind or level with " + ", ".join(behind) + ")"))
+        general_md = f"""## {title}
 
-`drifttune learn --policy general` (`results/general/logistic.policy` on binary streams,
-`results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`):
-PPO across the environment families `environments/families/binary.yaml` and `multiclass.yaml`, on their
-training subfamilies only. Its own best static rate is `fixed` at each learning rate in the same loop: on
-binary streams the `--env network-diagnosis` runs above (no label delay, standardized); on multiclass
-streams `learn`'s defaults without label delay (the general softmax loop has none; the intent spec's
-delays labels by 200 samples).
+    `drifttune learn --policy general` (`results/general/logistic.policy` on binary streams,
+    `results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`):
+    PPO across the environment families `environments/families/binary.yaml` and `multiclass.yaml`, on their
+    training subfamilies only. Its own best static rate is `fixed` at each learning rate in the same loop: on
+    binary streams the `--env network-diagnosis` runs above (no label delay, standardized); on multiclass
+    streams `learn`'s defaults without label delay (the general softmax loop has none; the intent spec's
+    delays labels by 200 samples).
 
-| stream | general | best static, same loop (lr) | best static − general (points) | River LR | River bandit | ahead of both | learning rates it used | full retrains / fine-tunes | compute |
-|---|---:|---:|---:|---:|---:|---|---|---|---:|
-{chr(10).join(general_rows)}
+    | stream | general | best static, same loop (lr) | best static − general (points) | River LR | River bandit | ahead of both | learning rates it used | full retrains / fine-tunes | compute |
+    |---|---:|---:|---:|---:|---:|---|---|---|---:|
+    {chr(10).join(general_rows)}
 
-Against the issue's targets:
+    Against the issue's targets:
 
-- {(chr(10) + '- ').join(verdict)}
+    - {(chr(10) + '- ').join(verdict)}
 
-Also:
+    Also:
 
-- Ahead of River LR alone on {g_ahead_lr} of {n}, of the River bandit alone on {g_ahead_bandit} of {n}.
-- Gap to its own best static rate: mean {mean(g_gaps) * 100:.2f} points, largest {max(g_gaps) * 100:.2f}.
-- Against the hand-written rules of the main table (general minus rule, mean over streams, points): """ + ", ".join(
-        f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_diffs.items()) + """.
-- Against the same rules in the general policy's loop (multiclass: no label delay): """ + ", ".join(
-        f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_same.items()) + f""".
-- Against the domain policies: {mean(g_vs_domain) * 100:+.2f} points on average (ahead on {sum(x > 0 for x in g_vs_domain)} of {n}).
-"""
+    - Ahead of River LR alone on {g_ahead_lr} of {n}, of the River bandit alone on {g_ahead_bandit} of {n}.
+    - Gap to its own best static rate: mean {mean(g_gaps) * 100:.2f} points, largest {max(g_gaps) * 100:.2f}.
+    - Against the hand-written rules of the main table (general minus rule, mean over streams, points): """ + ", ".join(
+            f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_diffs.items()) + """.
+    - Against the same rules in the general policy's loop (multiclass: no label delay): """ + ", ".join(
+            f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_same.items()) + f""".
+    - Against the domain policies: {mean(g_vs_domain) * 100:+.2f} points on average (ahead on {sum(x > 0 for x in g_vs_domain)} of {n}).
+    """
+        return general_md
 
-    cmd = f"python3 scripts/foreign_streams.py --samples {args.samples}" + (f" --only {args.only}" if args.only else "")
+    general_md = general_section("drifttune_general", "The general policy",
+                                 "`drifttune learn --policy general` (`results/general/logistic.policy` on binary streams,\n"
+                                 "`results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`):")
+    if all("drifttune_general_v2" in r["methods"] for r in results):
+        general_md += "\n" + general_section(
+            "drifttune_general_v2", "The general policy with shadow learners (observation schema v2)",
+            f"`drifttune learn --policy general` with `DRIFTTUNE_GENERAL_POLICIES={args.general_v2}`: the general policies "
+            "trained with\n`drifttune family train --shadow-learners` (same families, settings and seed; they read schema v2, "
+            "and their loop runs\nthe two shadow learners, whose compute is in the compute column; see `results/general/README.md`):")
+    cmd = (f"python3 scripts/foreign_streams.py --samples {args.samples}" + (f" --only {args.only}" if args.only else "")
+           + (f" --general-v2 {args.general_v2}" if args.general_v2 else ""))
     md = f"""# Foreign streams: `drifttune learn` against River on River's drift generators
 
 Command (repository root, after `swift build -c release --product drifttune`; River {river_version} and numpy in the Python):

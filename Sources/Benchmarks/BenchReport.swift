@@ -60,7 +60,16 @@ public struct BenchReport {
         // Simulation: environment stream throughput per domain, one core.
         report.figures["environment_stream_samples_per_second"] = try bench.environmentStreamSamplesPerSecond(progress: progress)
         // Whole tuning-environment periods under a random policy (what a Gymnasium loop is compared with).
-        report.figures["environment_periods_per_second_random_policy"] = try bench.environmentPeriodsPerSecond(progress: progress)
+        let periods = try bench.environmentPeriodsPerSecond(progress: progress)
+        report.figures["environment_periods_per_second_random_policy"] = periods
+        // The same with shadow learners (schema v2), and its share of the figure above.
+        let shadowed = try bench.environmentPeriodsPerSecondWithShadowLearners(progress: progress)
+        report.figures["environment_periods_per_second_random_policy_shadow_learners"] = shadowed
+        var share: [String: Double] = [:]
+        for (name, s) in shadowed {
+            if let p = periods[name], p > 0 { share[name] = (s / p * 1000).rounded() / 1000 }
+        }
+        report.figures["shadow_learners_throughput_share"] = share
 
         // Production runtime: `decide` latency on the default network shape.
         progress("policy runtime decide latency")

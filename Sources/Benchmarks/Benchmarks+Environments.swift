@@ -19,6 +19,17 @@ extension Benchmarks {
         }
     }
 
+    /// `EnvironmentStepThroughput` per shipped environment with its loop's shadow learners on
+    /// (observation schema v2), to put beside `environmentPeriodsPerSecond` of the same run.
+    public func environmentPeriodsPerSecondWithShadowLearners(catalog: EnvironmentCatalog = EnvironmentCatalog(),
+                                                              progress: (String) -> Void) throws -> [String: Double] {
+        try perEnvironment(catalog, "environment periods, random policy, shadow learners,", progress) {
+            var spec = $0
+            spec.learner.shadowLearners = true
+            return try EnvironmentStepThroughput.periodsPerSecond(spec: spec, minSeconds: minSeconds)
+        }
+    }
+
     /// `measure` on every spec of `catalog`, keyed by name, announcing each with `label`.
     private func perEnvironment(_ catalog: EnvironmentCatalog, _ label: String, _ progress: (String) -> Void,
                                 _ measure: (EnvironmentSpec) throws -> Double) throws -> [String: Double] {
