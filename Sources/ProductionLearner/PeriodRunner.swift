@@ -177,19 +177,10 @@ public struct PeriodRunner: Sendable {
         let shadowStart = settings.shadowLearners
             ? (learner: learner, scaler: scaler, pending: learnOnline ? pending : max(0, base - delay)) : nil
         if !learnOnline { pending = count }  // a frozen learner never learns these samples
+        var live = learner, liveScaler = scaler, livePending = pending  // at most one copy-on-write copy a period
+        let pass = replay(&live, scaler: &liveScaler, base: base, pending: &livePending, learn: learnOnline)
+        (learner, scaler, pending) = (live, liveScaler, livePending)
         let raw = history, labels = historyLabels  // read-only views (no copy: neither is written here)
-        var pass = (trained: 0, updates: 0)
-        raw.withUnsafeBufferPointer { px in
-            labels.withUnsafeBufferPointer { py in
-                scaled.withUnsafeMutableBufferPointer { zz in
-                    probabilities.withUnsafeMutableBufferPointer { pp in
-                        pass = Self.prequentialPass(&learner, scaler: &scaler, scratch: zz.baseAddress, x: px.baseAddress!,
-                                                    labels: py.baseAddress!, base: base, periodLength: p, labelDelay: delay,
-                                                    pending: &pending, learn: learnOnline, probabilities: pp.baseAddress!)
-                    }
-                }
-            }
-        }
         let online = (Double(pass.trained) + Double(pass.updates) * settings.updateOverhead) / Double(p)
         computeUsed += extraCompute + online
         let control = ControlState(
@@ -234,24 +225,13 @@ public struct PeriodRunner: Sendable {
         let current = Self.nearestBin(start.learner.learningRate, in: rates)
         let lnK = log(Double(max(k, 2)))
         var features: [Float] = [0, 0], compute = 0.0
-        let raw = history, labels = historyLabels
         for (slot, neighbour) in [current - 1, current + 1].enumerated() where rates.indices.contains(neighbour) {
             var shadow = start.learner, scaler = start.scaler, pending = start.pending
             shadow.learningRate = rates[neighbour]
-            var loss = 0.0, pass = (trained: 0, updates: 0)
-            raw.withUnsafeBufferPointer { px in
-                labels.withUnsafeBufferPointer { py in
-                    scaled.withUnsafeMutableBufferPointer { zz in
-                        probabilities.withUnsafeMutableBufferPointer { pp in
-                            pass = Self.prequentialPass(&shadow, scaler: &scaler, scratch: zz.baseAddress, x: px.baseAddress!,
-                                                        labels: py.baseAddress!, base: base, periodLength: p, labelDelay: delay,
-                                                        pending: &pending, learn: true, probabilities: pp.baseAddress!)
-                            for i in 0..<p {
-                                loss -= log(max(Double(pp[i * k + Int(py[base + i])]), 1e-7))
-                            }
-                        }
-                    }
-                }
+            let pass = replay(&shadow, scaler: &scaler, base: base, pending: &pending, learn: true)
+            var loss = 0.0
+            for i in 0..<p {  // the shadow's predictions, left in `probabilities` by the replay
+                loss -= log(max(Double(probabilities[i * k + Int(historyLabels[base + i])]), 1e-7))
             }
             loss /= Double(p)
             let gain = (liveLoss - loss) / lnK  // a shadow whose predictions overflow is as bad as it gets
@@ -259,6 +239,25 @@ public struct PeriodRunner: Sendable {
             compute += (Double(pass.trained) + Double(pass.updates) * settings.updateOverhead) / Double(p)
         }
         return (features, compute)
+    }
+
+    /// `prequentialPass` of `learner` over the period at history row `base`, predictions into
+    /// `probabilities`.
+    private mutating func replay(_ learner: inout any OnlineLearner, scaler: inout StandardScaler?, base: Int,
+                                 pending: inout Int, learn: Bool) -> (trained: Int, updates: Int) {
+        let p = settings.periodLength, delay = settings.labelDelay
+        let raw = history, labels = historyLabels  // read-only views (no copy: neither is written here)
+        return raw.withUnsafeBufferPointer { px in
+            labels.withUnsafeBufferPointer { py in
+                scaled.withUnsafeMutableBufferPointer { zz in
+                    probabilities.withUnsafeMutableBufferPointer { pp in
+                        Self.prequentialPass(&learner, scaler: &scaler, scratch: zz.baseAddress, x: px.baseAddress!,
+                                             labels: py.baseAddress!, base: base, periodLength: p, labelDelay: delay,
+                                             pending: &pending, learn: learn, probabilities: pp.baseAddress!)
+                    }
+                }
+            }
+        }
     }
 
     /// The bin whose learning rate is nearest `rate` on a log scale.
