@@ -327,8 +327,8 @@ def write_outputs(args, results, elapsed, river_version):
     diverged_note = ("Runs whose learner diverged (`learn` stops early; shown as nan, excluded from the best static "
                      "rate): " + ", ".join(diverged) + ".") if diverged else "No run diverged."
     # The general policy: against River, its own best static rate in the same loop, and every rule.
-    def general_section(key, title, intro):
-        g = lambda r: acc(r, key)
+    def general_section(method, title, intro):
+        g = lambda r: acc(r, method)
 
         def same_loop_statics(r):
             # Binary: the general logistic loop is network-diagnosis's (no label delay, standardized);
@@ -352,7 +352,7 @@ def write_outputs(args, results, elapsed, river_version):
         for r, gap in zip(results, g_gaps):
             best, key = same_loop_statics(r)
             lr = key.replace("drifttune_fixed_lr", "").replace("extra_nodelay_fixed_lr", "")
-            gp = r["methods"][key]
+            gp = r["methods"][method]
             both = g(r) > acc(r, "river_logreg") and g(r) > acc(r, "river_bandit")
             general_rows.append(f"| {r['stream']} | {g(r):.4f} | {best:.4f} ({lr}) | {gap * 100:+.2f} | "
                                 f"{acc(r, 'river_logreg'):.4f} | {acc(r, 'river_bandit'):.4f} | {'yes' if both else 'no'} | "
@@ -366,32 +366,32 @@ def write_outputs(args, results, elapsed, river_version):
                        + ("met" if not behind else "not met (behind or level with " + ", ".join(behind) + ")"))
         general_md = f"""## {title}
 
-    `drifttune learn --policy general` (`results/general/logistic.policy` on binary streams,
-    `results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`):
-    PPO across the environment families `environments/families/binary.yaml` and `multiclass.yaml`, on their
-    training subfamilies only. Its own best static rate is `fixed` at each learning rate in the same loop: on
-    binary streams the `--env network-diagnosis` runs above (no label delay, standardized); on multiclass
-    streams `learn`'s defaults without label delay (the general softmax loop has none; the intent spec's
-    delays labels by 200 samples).
+`drifttune learn --policy general` (`results/general/logistic.policy` on binary streams,
+`results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`):
+PPO across the environment families `environments/families/binary.yaml` and `multiclass.yaml`, on their
+training subfamilies only. Its own best static rate is `fixed` at each learning rate in the same loop: on
+binary streams the `--env network-diagnosis` runs above (no label delay, standardized); on multiclass
+streams `learn`'s defaults without label delay (the general softmax loop has none; the intent spec's
+delays labels by 200 samples).
 
-    | stream | general | best static, same loop (lr) | best static − general (points) | River LR | River bandit | ahead of both | learning rates it used | full retrains / fine-tunes | compute |
-    |---|---:|---:|---:|---:|---:|---|---|---|---:|
-    {chr(10).join(general_rows)}
+| stream | general | best static, same loop (lr) | best static − general (points) | River LR | River bandit | ahead of both | learning rates it used | full retrains / fine-tunes | compute |
+|---|---:|---:|---:|---:|---:|---|---|---|---:|
+{chr(10).join(general_rows)}
 
-    Against the issue's targets:
+Against the issue's targets:
 
-    - {(chr(10) + '- ').join(verdict)}
+- {(chr(10) + '- ').join(verdict)}
 
-    Also:
+Also:
 
-    - Ahead of River LR alone on {g_ahead_lr} of {n}, of the River bandit alone on {g_ahead_bandit} of {n}.
-    - Gap to its own best static rate: mean {mean(g_gaps) * 100:.2f} points, largest {max(g_gaps) * 100:.2f}.
-    - Against the hand-written rules of the main table (general minus rule, mean over streams, points): """ + ", ".join(
-            f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_diffs.items()) + """.
-    - Against the same rules in the general policy's loop (multiclass: no label delay): """ + ", ".join(
-            f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_same.items()) + f""".
-    - Against the domain policies: {mean(g_vs_domain) * 100:+.2f} points on average (ahead on {sum(x > 0 for x in g_vs_domain)} of {n}).
-    """
+- Ahead of River LR alone on {g_ahead_lr} of {n}, of the River bandit alone on {g_ahead_bandit} of {n}.
+- Gap to its own best static rate: mean {mean(g_gaps) * 100:.2f} points, largest {max(g_gaps) * 100:.2f}.
+- Against the hand-written rules of the main table (general minus rule, mean over streams, points): """ + ", ".join(
+        f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_diffs.items()) + """.
+- Against the same rules in the general policy's loop (multiclass: no label delay): """ + ", ".join(
+        f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_same.items()) + f""".
+- Against the domain policies: {mean(g_vs_domain) * 100:+.2f} points on average (ahead on {sum(x > 0 for x in g_vs_domain)} of {n}).
+"""
         return general_md
 
     general_md = general_section("drifttune_general", "The general policy",

@@ -23,6 +23,23 @@ public struct FamilyCommand: ParsableCommand {
     public init() {}
 }
 
+/// Which learner the family's specs run: the file's `model`, or `--model`.
+struct FamilyModelOption: ParsableArguments {
+    @Option(help: "Learner model instead of the family file's (e.g. fm or mlp on the binary family): the general policy of another learner.")
+    var model: String?
+
+    /// The family file with `--model` applied.
+    func load(_ file: String) throws -> (family: EnvironmentFamily, environment: String) {
+        let f = try EnvironmentFamily.load(file: file)
+        guard let model, model != f.model else { return (f, "family:\(f.name)") }
+        do {
+            return (try f.with(model: model), "family:\(f.name)/model=\(model)")
+        } catch let e as ConfigError {
+            throw UserError("--model \(inputExcerpt(model, limit: 40)): \(e)")
+        }
+    }
+}
+
 /// Which subfamilies a command draws from.
 struct SubfamilyOptions: ParsableArguments {
     @Option(help: "Comma-separated subfamilies to draw from (default: the family's held_out for sample and evaluate, train for train).")
@@ -105,6 +122,7 @@ public struct FamilyTrainCommand: ParsableCommand {
     @Option(help: "Threads that step environments (default: all cores). Results do not depend on it.") var jobs: Int?
     @Flag(help: "Run shadow learners at the neighbouring learning rates; the agent reads observation schema v2 and pays their compute.")
     var shadowLearners = false
+    @OptionGroup var learner: FamilyModelOption
     @Flag(help: "Continue the run saved in --out from its last checkpoint.") var resume = false
     @Flag(help: "End by printing one JSON object.") var json = false
 
@@ -112,12 +130,11 @@ public struct FamilyTrainCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
-            var f = try EnvironmentFamily.load(file: family)
+            var (f, name) = try learner.load(family)
             f.base.learner.shadowLearners = shadowLearners
             let subs = try select.resolve(f, default: f.train)
             let prototype = try FamilyEnvironmentAdapter(family: f, subfamilies: subs, components: .standard)
             let factory: (Int) -> FamilyEnvironmentAdapter = { _ in prototype }
-            let name = "family:\(f.name)"
             let directory = URL(fileURLWithPath: out ?? "runs/family-\(f.name)-seed\(seed)")
             let run: TrainingRun<FamilyEnvironmentAdapter>
             if resume {
@@ -161,28 +178,29 @@ public struct FamilyExportCommand: ParsableCommand {
     @Argument(help: "A checkpoint.json written by `drifttune family train`, or its run directory.") var checkpoint: String
     @Option(help: "The family file the run was trained on.") var family: String
     @Option(help: "Output policy file.") var out: String
+    @OptionGroup var learner: FamilyModelOption
     @Flag(help: "Print one JSON object (file, environment, SHA-256).") var json = false
 
     public init() {}
 
     public func run() throws {
         try reportingUserErrors {
-            let f = try EnvironmentFamily.load(file: family)
+            let (f, name) = try learner.load(family)
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
-            guard saved.environment == "family:\(f.name)" else {
-                throw UserError("\(checkpoint): trained on \(saved.environment), not family:\(f.name)")
+            guard saved.environment == name else {
+                throw UserError("\(checkpoint): trained on \(saved.environment), not \(name) (give export the family and --model the run was trained with)")
             }
             var spec = f.productionSpec
             // A run with shadow learners reads schema v2: its network's input says which.
             spec.learner.shadowLearners = saved.trainer.architecture.observationSize == ObservationSchema.v2.count
             let provenance = PolicyDocument.Provenance(
-                environment: "family:\(f.name)", scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
+                environment: name, scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
                 seeds: [saved.trainer.seed], gitCommit: Manifest.gitCommit(), toolVersion: DriftTuneVersion.current)
             let document = try PolicyExport.document(checkpoint: saved, spec: spec, provenance: provenance)
             try PolicyFile.write(document, to: out)
             let digest = SHA256.hex(of: try PolicyFile.encode(document))
             if json {
-                try emit(try SimulationOutput.json(ExportJSON(file: out, environment: "family:\(f.name)", sha256: digest,
+                try emit(try SimulationOutput.json(ExportJSON(file: out, environment: name, sha256: digest,
                                                            evaluationMeanReward: nil, evaluationStdReward: nil, evaluationEpisodes: nil)))
             } else {
                 try emit("wrote \(out): general policy of family \(f.name) (\(f.model)), sha256 \(digest.prefix(16))…")
@@ -210,12 +228,13 @@ public struct FamilyEvaluateCommand: ParsableCommand {
     @Option(help: "Threads (default: all cores). Results do not depend on it.") var jobs: Int?
     @Option(help: "Also write the Markdown table here.") var out: String?
     @Flag(help: "Print the rows as JSON.") var json = false
+    @OptionGroup var learner: FamilyModelOption
 
     public init() {}
 
     public func run() throws {
         try reportingUserErrors {
-            let f = try EnvironmentFamily.load(file: family)
+            let (f, _) = try learner.load(family)
             let subs = try select.resolve(f, default: f.heldOut)
             var methods: [(String, AnyPolicy)] = []
             var shadowMethods: Set<String> = []

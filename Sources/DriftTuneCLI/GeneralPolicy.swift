@@ -13,13 +13,13 @@ public enum GeneralPolicy {
     /// The `--policy` value that selects it.
     public static let name = "general"
     /// Learner models a general policy is shipped for.
-    public static let models = ["logistic", "softmax"]
+    public static let models = ["logistic", "softmax", "fm", "mlp"]
 
     /// The learner model `--policy general` resolves to.
     public static func model(explicit: String?, classes: Int?) throws -> String {
         if let explicit {
             guard models.contains(explicit) else {
-                throw UserError("--policy general: no general policy for --model \(inputExcerpt(explicit, limit: 40)); there is one for logistic (binary streams) and one for softmax (--classes K > 2)")
+                throw UserError("--policy general: no general policy for --model \(inputExcerpt(explicit, limit: 40)); there is one for logistic (binary streams), softmax (--classes K > 2), fm and mlp")
             }
             return explicit
         }

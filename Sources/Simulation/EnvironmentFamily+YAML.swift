@@ -53,18 +53,10 @@ extension EnvironmentFamily {
             throw m.outOfRange("model", value: "'\(ConfigError.excerpt(model))'",
                                expected: "one of " + LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        switch base.generator {
-        case .latentLogistic:
-            guard kind.isBinary || kind == .mlp else {
-                throw m.error("model", "'\(model)' is not a binary learner; the base spec's latent_logistic generator makes binary labels")
-            }
-        case .centroids:
-            guard !kind.isBinary else {
-                throw m.error("model", "'\(model)' is a binary learner; the base spec's centroids generator needs softmax or mlp")
-            }
-        case .factorization:
+        if base.generator == .factorization {
             throw m.error("base", "families draw latent_logistic (binary) or centroids (multiclass) streams; '\(ConfigError.excerpt(baseName))' uses the factorization generator")
         }
+        if let problem = EnvironmentFamily.modelProblem(kind, generator: base.generator) { throw m.error("model", problem) }
         let standardize = try m.bool("standardize", default: true)
 
         var s = try m.map("stream")
@@ -218,5 +210,37 @@ extension ConfigMap {
         }
         guard !out.isEmpty else { throw error(key, "expected a non-empty list of subfamilies") }
         return out
+    }
+}
+
+extension EnvironmentFamily {
+    /// Why learner `kind` cannot learn the streams of `generator`, or nil when it can.
+    public static func modelProblem(_ kind: LearnerKind, generator: EnvironmentSpec.GeneratorKind) -> String? {
+        switch generator {
+        case .latentLogistic:
+            kind.isBinary || kind == .mlp ? nil
+                : "'\(kind.rawValue)' is not a binary learner; the base spec's latent_logistic generator makes binary labels"
+        case .centroids:
+            !kind.isBinary ? nil : "'\(kind.rawValue)' is a binary learner; the base spec's centroids generator needs softmax or mlp"
+        case .factorization:
+            "families draw latent_logistic (binary) or centroids (multiclass) streams, not factorization"
+        }
+    }
+
+    /// The family with every drawn spec (and the production spec) running learner `model`
+    /// (`drifttune family train|export|evaluate --model`): the general policy of another learner.
+    /// - Throws: a message naming the model when it cannot learn the family's streams.
+    public func with(model: String) throws -> EnvironmentFamily {
+        guard let kind = LearnerKind(rawValue: model) else {
+            throw ConfigError.invalid(file: file, line: 0, column: 0, field: "model",
+                                      problem: "unknown learner '\(ConfigError.excerpt(model))'; expected one of "
+                                          + LearnerKind.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        if let problem = Self.modelProblem(kind, generator: base.generator) {
+            throw ConfigError.invalid(file: file, line: 0, column: 0, field: "model", problem: problem)
+        }
+        var f = self
+        f.model = model
+        return f
     }
 }

@@ -28,7 +28,9 @@ import Testing
         #expect(try GeneralPolicy.model(explicit: nil, classes: 2) == "logistic")
         #expect(try GeneralPolicy.model(explicit: nil, classes: 5) == "softmax")
         #expect(try GeneralPolicy.model(explicit: "softmax", classes: nil) == "softmax")
-        #expect(throws: UserError.self) { try GeneralPolicy.model(explicit: "mlp", classes: nil) }
+        #expect(try GeneralPolicy.model(explicit: "mlp", classes: nil) == "mlp")
+        #expect(try GeneralPolicy.model(explicit: "fm", classes: 2) == "fm")
+        #expect(throws: UserError.self) { try GeneralPolicy.model(explicit: "tree", classes: nil) }
     }
 
     @Test func generalFindsResultsGeneralAboveTheCurrentDirectory() throws {

@@ -161,3 +161,21 @@ private extension Double {
         return (self * f).rounded() / f
     }
 }
+
+/// `family … --model`: another learner on the same draws (the general policy of fm or mlp); a
+/// learner that cannot learn the family's labels is refused, naming why.
+@Test func familyModelOverrideKeepsTheDrawsAndRefusesAMismatchedLearner() throws {
+    let binary = try EnvironmentFamilyTests.family("binary")
+    let fm = try binary.with(model: "fm")
+    let a = try binary.spec(seed: 3, subfamilies: binary.train), b = try fm.spec(seed: 3, subfamilies: fm.train)
+    #expect(b.learner.model == "fm" && fm.productionSpec.learner.model == "fm")
+    var same = b
+    same.learner.model = a.learner.model
+    #expect(same == a)
+    _ = try binary.with(model: "mlp")
+    #expect(throws: ConfigError.self) { try binary.with(model: "softmax") }
+    let multiclass = try EnvironmentFamilyTests.family("multiclass")
+    _ = try multiclass.with(model: "mlp")
+    #expect(throws: ConfigError.self) { try multiclass.with(model: "fm") }
+    #expect(throws: ConfigError.self) { try multiclass.with(model: "tree") }
+}
