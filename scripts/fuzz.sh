@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target for SECONDS (issue 14, "Fuzzing"). Usage:
 #
-#     scripts/fuzz.sh environment|scenario|training|csv|policy|numbers SECONDS
+#     scripts/fuzz.sh environment|scenario|training|csv|policy|numbers|family SECONDS
 #
 # Builds `drifttune-fuzz` (release, -sanitize=fuzzer,address, -D FUZZING) in .build-fuzz if needed,
 # starts from the committed seeds in fuzz/corpus/TARGET, and keeps the grown corpus, crash inputs and
@@ -9,7 +9,7 @@
 # exec/s and coverage at the end; exits non-zero when libFuzzer found a crash, leak or timeout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets="environment scenario training csv policy numbers"
+targets="environment scenario training csv policy numbers family"
 target=${1:-}
 seconds=${2:-}
 if [[ -z "$target" || ! " $targets " == *" $target "* || ! "$seconds" =~ ^[0-9]+$ ]]; then

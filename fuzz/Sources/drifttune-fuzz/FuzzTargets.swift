@@ -14,7 +14,7 @@ import Simulation
 
 /// The readers under fuzzing; the raw value is the name `scripts/fuzz.sh` takes.
 enum FuzzTarget: String, CaseIterable {
-    case environment, scenario, training, csv, policy, numbers
+    case environment, scenario, training, csv, policy, numbers, family
 
     /// Feeds one input to the real reader. Errors are the expected outcome for most inputs; only
     /// a crash, a sanitizer report, a leak or a timeout is a finding.
@@ -40,6 +40,14 @@ enum FuzzTarget: String, CaseIterable {
             decide(try? PolicyFile.decode(data, file: "fuzz.policy"))
             let payload = data.firstIndex(of: 0x0A).map { data[($0 + 1)...] } ?? data[...]
             decide(try? PolicyFile.decode(FuzzTarget.withHeader(Data(payload)), file: "fuzz.policy"))
+        case .family:
+            // As `EnvironmentFamily.load`: the base spec resolves in the shipped catalog. A family that
+            // loads then draws specs from every subfamily, held out included.
+            guard let family = try? EnvironmentFamily.parse(yaml: String(decoding: data, as: UTF8.self), file: "fuzz.yaml",
+                                                            defaultName: "fuzz", loadBase: { try FuzzTarget.catalog.load(
+                                                                URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent) })
+            else { return }
+            for seed in [UInt64(0), 1, 12_345, .max] { _ = try? family.spec(seed: seed, subfamilies: family.subfamilyNames) }
         case .numbers:
             guard let text = String(data: data, encoding: .utf8) else { return }
             _ = try? NumberStream.parse(text, input: "fuzz.txt")
