@@ -366,8 +366,7 @@ def write_outputs(args, results, elapsed, river_version):
                        + ("met" if not behind else "not met (behind or level with " + ", ".join(behind) + ")"))
         general_md = f"""## {title}
 
-`drifttune learn --policy general` (`results/general/logistic.policy` on binary streams,
-`results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`):
+{intro}
 PPO across the environment families `environments/families/binary.yaml` and `multiclass.yaml`, on their
 training subfamilies only. Its own best static rate is `fixed` at each learning rate in the same loop: on
 binary streams the `--env network-diagnosis` runs above (no label delay, standardized); on multiclass
