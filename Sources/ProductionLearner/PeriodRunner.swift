@@ -220,7 +220,7 @@ public struct PeriodRunner: Sendable {
     /// the live learner's state before it, with the live batch size; feature `(L live − L shadow) / ln K`.
     private mutating func shadowEvidence(from start: (learner: any OnlineLearner, scaler: StandardScaler?, pending: Int),
                                          base: Int, liveLoss: Double) -> (features: [Float], compute: Double) {
-        let p = settings.periodLength, k = learner.classCount, delay = settings.labelDelay
+        let p = settings.periodLength, k = learner.classCount
         let rates = actions.learningRates
         let current = Self.nearestBin(start.learner.learningRate, in: rates)
         let lnK = log(Double(max(k, 2)))
