@@ -92,8 +92,8 @@ struct AgentProvider: MethodProvider {
               let setting = search.setting else {
             throw SweepError.missingTraining(method: Method.staticSearch.description, environment: environment.label)
         }
-        let snapshot = try StaticCandidate.snapshot(setting: setting, actions: environment.spec.actionBins, episodeLength: length,
-                                                    observationCount: scenario.agent.agentSpec(environment.spec).loopSettings.observationSchema.count)
+        // The setting needs no evidence: the static candidate reads schema v1 and runs without shadows.
+        let snapshot = try StaticCandidate.snapshot(setting: setting, actions: environment.spec.actionBins, episodeLength: length)
         let record = TrainingRecord(id: "", environment: "", method: Method.agent.description, steps: search.steps,
                                     curveSteps: search.curveSteps, curveValues: search.curveValues, setting: nil,
                                     agentPolicy: AgentPolicyData(json: try SnakeCaseJSON.string(snapshot)))
@@ -109,7 +109,8 @@ struct AgentProvider: MethodProvider {
     /// The validation reward and the environment steps it simulated.
     func validationScore(_ record: TrainingRecord, specs: [EnvironmentSpec], seeds: [UInt64]) throws -> (reward: Double, steps: Int) {
         var total = 0.0, steps = 0
-        for spec in specs {
+        for base in specs {
+            let spec = try Self.loopSpec(base, for: record)
             var env = try TuningEnvironment(spec: spec, components: .standard)
             for seed in seeds {
                 let policy = try self.policy(training: record, spec: spec)
@@ -124,7 +125,7 @@ struct AgentProvider: MethodProvider {
     /// One evaluation episode, in the environment as the agent runs it (`AgentSettings.agentSpec`).
     func episode(training: TrainingRecord?, environment: ScenarioEnvironment, scenario: Scenario,
                  seed: UInt64) throws -> EpisodeResult {
-        let spec = scenario.agent.agentSpec(environment.spec)
+        let spec = try Self.loopSpec(environment.spec, for: training)
         let policy = AnyPolicy(try policy(training: training, spec: spec))
         var tuning = try TuningEnvironment(spec: spec, components: .standard)
         return tuning.runEpisode(policy: policy, seed: seed)
@@ -142,6 +143,20 @@ struct AgentProvider: MethodProvider {
         let bytes = try PolicyFile.encode(document)
         return NamedPolicy(name: Method.agent.description,
                            inner: TunedPolicy(document: try PolicyFile.decode(bytes, file: "\(spec.name).policy")))
+    }
+}
+
+extension AgentProvider {
+    /// `spec` with the loop the record's network reads: shadow learners on for a schema v2 network
+    /// (a PPO candidate trained with `shadow_learners`), off for v1 (the plain agent and the static
+    /// candidate, which needs no evidence and so never pays for it). Each candidate is validated,
+    /// evaluated and exported in its own loop.
+    static func loopSpec(_ spec: EnvironmentSpec, for record: TrainingRecord?) throws -> EnvironmentSpec {
+        guard let data = record?.agentPolicy else { return spec }
+        let snapshot = try SnakeCaseJSON.decoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
+        var s = spec
+        s.learner.shadowLearners = snapshot.architecture.observationSize == ObservationSchema.v2.count
+        return s
     }
 }
 

@@ -95,8 +95,8 @@ public enum ResultTables {
                 gitCommit: gitCommit, toolVersion: toolVersion, evaluationMeanReward: rewards.isEmpty ? nil : mean,
                 evaluationStdReward: rewards.isEmpty ? nil : std, evaluationEpisodes: rewards.count)
             let document = try PolicyExport.document(architecture: snapshot.architecture, parameters: snapshot.parameters,
-                                                     normalizer: snapshot.normalizer, spec: s.agent.agentSpec(env.spec),
-                                                     provenance: provenance)
+                                                     normalizer: snapshot.normalizer,
+                                                     spec: try AgentProvider.loopSpec(env.spec, for: record), provenance: provenance)
             // Agent seed 1 is the environment's policy; further agent seeds are kept beside it.
             let suffix = job.agentSeed > 1 ? ".agent-seed-\(job.agentSeed)" : ""
             try store.writeAtomically(try PolicyFile.encode(document), to: "policies/\(fileName(env.label))\(suffix).policy")

@@ -88,8 +88,9 @@ public struct AgentSettings: Sendable, Equatable, Codable {
     /// deviations from it.
     public var anchorStrength: Double = 0
     /// The agent runs shadow learners and reads observation schema v2 (`shadow_learners: true`;
-    /// default false): it trains, is validated and is evaluated in its environments with
-    /// `learner.shadow_learners` on and pays their compute; every other method runs without them.
+    /// default false): its PPO candidates train, are validated and are evaluated in their
+    /// environments with `learner.shadow_learners` on and pay their compute; the static candidate
+    /// and every other method run without them.
     public var shadowLearners: Bool = false
 
     /// `spec` as the agent runs it: with shadow learners when `shadowLearners` is set.

@@ -123,7 +123,7 @@ func scenarioError(_ replace: String, with: String) throws -> String {
 @Test func shippedScenariosLoadThroughTheOneReader() throws {
     let dir = (environmentsDirectory as NSString).deletingLastPathComponent + "/scenarios"
     let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted()
-    #expect(files.count == 13)
+    #expect(files.count == 14)
     for f in files {
         let s = try Scenario.load(file: dir + "/" + f, environmentsDirectory: environmentsDirectory)
         #expect(s.agent.settings.config.steps == s.training.steps, "\(f)")

@@ -215,3 +215,27 @@ private let anchorScenario = """
     #expect(error("static_candidate: true, anchor_strength: 3, normalize_observations: false, activation: relu").contains("activation: tanh"))
     #expect(error("static_candidate: true, anchor_strength: 30, normalize_observations: false").contains("anchor_strength"))
 }
+
+/// With `shadow_learners: true` the PPO candidates read schema v2 and pay for the shadows, but the
+/// static candidate needs no evidence: it is validated, evaluated and exported in the v1 loop, so
+/// when it wins the agent's runs are static-search's to the compute and the reward.
+@Test func staticCandidateRunsWithoutShadowsBesideShadowCandidates() async throws {
+    let s = try loadTiny(anchorScenario.replacingOccurrences(
+        of: "static_candidate: true", with: "first_bin_prior: [4, 4, 0], static_candidate: true, shadow_learners: true"))
+    #expect(s.agent.shadowLearners && s.agent.staticCandidate)
+    let (dir, _) = try await sweepTiny(s, jobs: 1)
+    let plan = SweepPlan(scenario: s)
+    let store = ResultStore(directory: dir)
+    let record = try #require(plan.training.first { $0.method == .agent }.flatMap { store.training($0.id) })
+    let candidates = try #require(record.agentCandidates)
+    #expect(candidates.first { $0.selected }?.index == 2, "the static setting should beat a 64-step agent on validation")
+    // The PPO candidate was trained on schema v2, the static one reads v1.
+    #expect(try AgentProvider.loopSpec(s.environments[0].spec, for: record).learner.shadowLearners == false)
+    for seed in s.testSeeds {
+        let agentRun = try #require(plan.evaluation.first { $0.method == .agent && $0.seed == seed }.flatMap { store.run($0.id) })
+        let searchRun = try #require(plan.evaluation.first { $0.method == .staticSearch && $0.seed == seed }.flatMap { store.run($0.id) })
+        #expect(agentRun.metrics == searchRun.metrics)
+    }
+    let tuned = try TunedPolicy.loadForOwnLoop(dir + "/policies/network-diagnosis.policy")
+    #expect(tuned.document.observationSchema == .v1 && tuned.document.loop?.shadowLearners != true)
+}
