@@ -18,9 +18,11 @@ public struct LearnCommand: ParsableCommand {
             observation goes to the policy, whose action (learning rate, batch size, retrain) is \
             applied before the next period, through the same loop the simulator runs. --policy takes a \
             policy file, registry:NAME@production (or @canary), general (the shipped general policy for \
-            the learner: logistic, or softmax with --classes K > 2 or --model softmax; results/general/), \
-            or a hand-written rule: \(HandWrittenRule.help). Loop settings, action bins and the default action come from the \
-            policy file, else from --env's spec, else from the values below; the options override them. \
+            the learner: logistic, or softmax with --classes K > 2 or --model softmax, or fm or mlp with \
+            --model; results/general/), or a hand-written rule: \(HandWrittenRule.help). Loop settings, \
+            action bins and the default action come from the policy file, else from --env's spec, else \
+            from the values below; the options override them. A policy file whose loop runs shadow \
+            learners (observation schema v2) makes learn run them too, and their compute is logged. \
             With --env and --seed equal to a `drifttune stream` seed, learn reproduces `drifttune \
             simulate` period for period. The stream (a file or standard input) is read a period at a \
             time in constant memory and --log is written as the run goes. Features are standardized \
@@ -200,7 +202,8 @@ public struct LearnSetup {
             actions = ActionBins(learningRates: [lr ?? 0.05], batchSizes: [batch ?? 32])
             defaultAction = TuningAction(learningRateBin: 0, batchSizeBin: 0)
         }
-        let metricName = metric ?? spec?.metric.rawValue ?? (kind == .fm ? "auc" : "accuracy")
+        // The metric the policy was trained with (its loop's), else the spec's, else the model's default.
+        let metricName = metric ?? loop.metric ?? spec?.metric.rawValue ?? (kind == .fm ? "auc" : "accuracy")
         guard let taskMetric = TaskMetric(rawValue: metricName) else {
             throw UserError("--metric \(metricName): expected accuracy, macro_f1 or auc")
         }

@@ -46,6 +46,10 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// way the learning rate should move. Their compute is charged like the live learner's. Absent
     /// in a file means false (schema v1); written only when true.
     public var shadowLearners: Bool
+    /// The task metric the observation's metric features were computed with (`accuracy`,
+    /// `macro_f1` or `auc`), so a production loop computes the same one. Absent in files written
+    /// before it (the loop then falls back to its default for the model); written when known.
+    public var metric: String?
 
     /// The observation schema this loop produces: v2 with shadow learners, v1 without.
     public var observationSchema: ObservationSchema { shadowLearners ? .v2 : .v1 }
@@ -53,7 +57,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     public init(model: String, periodLength: Int, window: Int, labelDelay: Int = 0, fineTuneEpochs: Int = 1,
                 retrainEpochs: Int = 3, updateOverhead: Double = 0, computeBudget: Double, episodeLength: Int,
                 warmupPeriods: Int, standardize: Bool = false, updates: UpdateRegime = .online,
-                shadowLearners: Bool = false) {
+                shadowLearners: Bool = false, metric: String? = nil) {
         self.model = model
         self.periodLength = periodLength
         self.window = window
@@ -67,13 +71,14 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         self.standardize = standardize
         self.updates = updates
         self.shadowLearners = shadowLearners
+        self.metric = metric
     }
 
     enum CodingKeys: String, CodingKey {
         case model, periodLength = "period_length", window, labelDelay = "label_delay", fineTuneEpochs = "fine_tune_epochs"
         case retrainEpochs = "retrain_epochs", updateOverhead = "update_overhead", computeBudget = "compute_budget"
         case episodeLength = "episode_length", warmupPeriods = "warmup_periods", standardize, updates
-        case shadowLearners = "shadow_learners"
+        case shadowLearners = "shadow_learners", metric
     }
 
     public init(from decoder: Decoder) throws {
@@ -91,6 +96,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         standardize = try c.decodeIfPresent(Bool.self, forKey: .standardize) ?? false
         updates = try c.decodeIfPresent(UpdateRegime.self, forKey: .updates) ?? .online
         shadowLearners = try c.decodeIfPresent(Bool.self, forKey: .shadowLearners) ?? false
+        metric = try c.decodeIfPresent(String.self, forKey: .metric)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -108,5 +114,6 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         if standardize { try c.encode(standardize, forKey: .standardize) }
         if updates != .online { try c.encode(updates, forKey: .updates) }
         if shadowLearners { try c.encode(shadowLearners, forKey: .shadowLearners) }
+        try c.encodeIfPresent(metric, forKey: .metric)
     }
 }

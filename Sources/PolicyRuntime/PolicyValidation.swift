@@ -65,6 +65,10 @@ enum PolicyValidation {
             guard loop.updateOverhead.isFinite, loop.updateOverhead >= 0, loop.updateOverhead <= L.maxCompute else {
                 throw PolicyFileError.invalidValue(file: file, field: "loop.update_overhead", reason: "must be in [0, \(L.maxCompute)]")
             }
+            if let metric = loop.metric, !["accuracy", "macro_f1", "auc"].contains(metric) {
+                throw PolicyFileError.invalidValue(file: file, field: "loop.metric",
+                                                   reason: "\"\(metric.prefix(40))\" is not accuracy, macro_f1 or auc")
+            }
         }
         let fb = d.fallback
         for (head, (bin, size)) in zip(["learning_rate_bin", "batch_size_bin"], zip([fb.learningRateBin, fb.batchSizeBin], a.headSizes))

@@ -12,7 +12,7 @@ extension EnvironmentSpec {
                      fineTuneEpochs: learner.fineTuneEpochs, retrainEpochs: learner.retrainEpochs,
                      updateOverhead: costs.updateOverhead, computeBudget: costs.computeBudget, episodeLength: episodeLength,
                      warmupPeriods: warmupPeriods, standardize: learner.standardize,
-                     updates: learner.updates, shadowLearners: learner.shadowLearners)
+                     updates: learner.updates, shadowLearners: learner.shadowLearners, metric: metric.rawValue)
     }
 
     /// The action heads' bins.

@@ -67,6 +67,20 @@ import Testing
         #expect(explicit.run.settings.window == 2_222)
     }
 
+    /// The FM's general policy was trained on the binary family, whose metric is accuracy: `learn`
+    /// computes the metric the file's loop records, not the FM's own default (AUC), so the
+    /// observation's metric features are the ones the policy was trained on. `--metric` still wins.
+    @Test func learnComputesTheMetricThePolicyWasTrainedWith() throws {
+        let root = try Self.folder(with: ["fm"])
+        let dir = root.appendingPathComponent("results/general").path
+        let fm = try LearnSetup.make(policy: "general", registry: "unused.sqlite", model: "fm", generalDirectory: dir)
+        #expect(fm.run.settings.model == "fm" && fm.run.settings.metric == "accuracy" && fm.run.metric == .accuracy)
+        let asked = try LearnSetup.make(policy: "general", registry: "unused.sqlite", model: "fm", metric: "auc", generalDirectory: dir)
+        #expect(asked.run.metric == .auc)
+        // Without a policy file or spec, the FM's default stays AUC.
+        #expect(try LearnSetup.make(policy: "fixed", registry: "unused.sqlite", model: "fm").run.metric == .auc)
+    }
+
     @Test func learnGeneralRunsTheShippedFileOrSaysItIsMissing() throws {
         let root = try Self.folder(with: ["logistic"])
         var lines = ["a,b,label"]
