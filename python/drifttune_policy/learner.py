@@ -324,7 +324,7 @@ class TunedLearner:
     sampled with `sample=True` and `seed`) and its decision runs the next period.
     """
 
-    def __init__(self, estimator, policy, classes, metric="accuracy", loop=None, sample=False, seed=0,
+    def __init__(self, estimator, policy, classes, metric=None, loop=None, sample=False, seed=0,
                  lr_scale="per_update", feature_count=None):
         self.policy = policy
         self.classes = list(classes)
@@ -335,7 +335,8 @@ class TunedLearner:
         else:
             backend = estimator
         self.backend = backend
-        self.metric = metric
+        # The metric the policy was trained with (its loop's `metric`), as `drifttune learn` does.
+        self.metric = metric or (policy.loop or {}).get("metric") or "accuracy"
         self.loop_settings = {**LOOP_DEFAULTS, **(policy.loop or {}), **(loop or {})}
         if self.loop_settings.get("shadow_learners") or len(policy.feature_names) != 18:
             raise ValueError(f"{getattr(policy, 'path', 'policy')}: observation schema v{policy.document['observation_schema']['version']} "
