@@ -203,8 +203,7 @@ public struct PeriodRunner: Sendable {
             computeUsed += shadowCompute
             result.observation += evidence.features
             // compute_used includes the shadows' compute of this period.
-            result.observation[ObservationSchema.v2.index(of: "compute_used")!] =
-                Float(min(max(computeUsed / max(settings.computeBudget, 1e-12), 0), 1))
+            result.observation[Self.computeUsedIndex] = Float(min(max(computeUsed / max(settings.computeBudget, 1e-12), 0), 1))
         }
         period += 1
         var out = PeriodOutcome(observation: result.observation, reading: result.reading, onlineCompute: online,
@@ -259,6 +258,9 @@ public struct PeriodRunner: Sendable {
             }
         }
     }
+
+    /// Where `compute_used` sits in the observation (the same in schema v1 and v2).
+    private static let computeUsedIndex = ObservationSchema.v1.index(of: "compute_used")!
 
     /// The bin whose learning rate is nearest `rate` on a log scale.
     static func nearestBin(_ rate: Float, in rates: [Float]) -> Int {

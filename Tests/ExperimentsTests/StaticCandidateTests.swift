@@ -102,8 +102,8 @@ private let anchorScenario = """
     let spec = s.environments[0].spec
     #expect(try AgentProvider().validationReward(record, specs: [spec], seeds: [21, 22]) == chosen.validationReward)
     for seed in s.testSeeds {
-        let agentRun = try #require(plan.evaluation.first { $0.method == .agent && $0.seed == seed }.flatMap { store.run($0.id) })
-        let searchRun = try #require(plan.evaluation.first { $0.method == .staticSearch && $0.seed == seed }.flatMap { store.run($0.id) })
+        let agentRun = try #require(storedRun(plan, store, .agent, seed: seed))
+        let searchRun = try #require(storedRun(plan, store, .staticSearch, seed: seed))
         #expect(agentRun.metric == searchRun.metric && agentRun.retrain == searchRun.retrain)
         #expect(agentRun.learningRate == searchRun.learningRate && agentRun.batchSize == searchRun.batchSize)
         #expect(agentRun.metrics == searchRun.metrics)
@@ -232,8 +232,8 @@ private let anchorScenario = """
     // The PPO candidate was trained on schema v2, the static one reads v1.
     #expect(try AgentProvider.loopSpec(s.environments[0].spec, for: record).learner.shadowLearners == false)
     for seed in s.testSeeds {
-        let agentRun = try #require(plan.evaluation.first { $0.method == .agent && $0.seed == seed }.flatMap { store.run($0.id) })
-        let searchRun = try #require(plan.evaluation.first { $0.method == .staticSearch && $0.seed == seed }.flatMap { store.run($0.id) })
+        let agentRun = try #require(storedRun(plan, store, .agent, seed: seed))
+        let searchRun = try #require(storedRun(plan, store, .staticSearch, seed: seed))
         #expect(agentRun.metrics == searchRun.metrics)
     }
     let tuned = try TunedPolicy.loadForOwnLoop(dir + "/policies/network-diagnosis.policy")

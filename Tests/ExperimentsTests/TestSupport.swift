@@ -55,3 +55,8 @@ func snapshot(_ dir: String) -> [String: Data] {
     }
     return out
 }
+
+/// The stored evaluation run of `method` on held-out `seed` in a finished sweep's `store`.
+func storedRun(_ plan: SweepPlan, _ store: ResultStore, _ method: Method, seed: UInt64) -> RunRecord? {
+    plan.evaluation.first { $0.method == method && $0.seed == seed }.flatMap { store.run($0.id) }
+}
