@@ -2,7 +2,8 @@
 """CI check: the Python reference loader reproduces the Swift runtime's decisions.
 
 Loads Tests/PolicyRuntimeTests/Fixtures/reference.policy, decides on observations.csv, and compares
-with decisions.csv, which the Swift runtime produced and its own test reproduces. Also checks that
+with decisions.csv, which the Swift runtime produced and its own test reproduces; the same for
+reference-steps.policy (a learning-rate head of steps) against decisions-steps.csv. Also checks that
 a flipped byte is refused. Needs numpy only.
 """
 import csv
@@ -17,21 +18,28 @@ from drifttune_policy import Policy, PolicyFileError  # noqa: E402
 FIXTURES = os.path.join(ROOT, "Tests", "PolicyRuntimeTests", "Fixtures")
 
 
-def main():
-    policy = Policy.load(os.path.join(FIXTURES, "reference.policy"), expecting_schema=1)
+def compare(policy_file, decisions_file):
+    """(policy, mismatches, total): the loader's decisions on observations.csv against the Swift runtime's."""
+    policy = Policy.load(os.path.join(FIXTURES, policy_file), expecting_schema=1)
     with open(os.path.join(FIXTURES, "observations.csv")) as f:
         rows = list(csv.reader(f))
     assert rows[0] == policy.feature_names, "observation columns differ from the policy's schema"
     observations = [[float(v) for v in row] for row in rows[1:]]
-    with open(os.path.join(FIXTURES, "decisions.csv")) as f:
+    with open(os.path.join(FIXTURES, decisions_file)) as f:
         expected = list(csv.reader(f))[1:]
+    assert len(observations) == len(expected), "observation and decision counts differ"
     mismatches = 0
     for x, want in zip(observations, expected):
         d = policy.decide(x)
         got = [str(b) for b in d["bins"]] + [d["fallback"] or ""]
         mismatches += got != want
-    total = len(expected)
-    assert len(observations) == total, "observation and decision counts differ"
+    return policy, mismatches, len(expected)
+
+
+def main():
+    policy, mismatches, total = compare("reference.policy", "decisions.csv")
+    steps, steps_mismatches, steps_total = compare("reference-steps.policy", "decisions-steps.csv")
+    assert steps.learning_rate_head == "steps" and steps.head_sizes[0] == 3
     with open(os.path.join(FIXTURES, "reference.policy"), "rb") as f:
         data = bytearray(f.read())
     data[-100] ^= 1
@@ -47,9 +55,10 @@ def main():
     duplicate_refused = duplicate_key_refused()
     shadows_refused = shadow_loop_refused()
     print(f"python loader: {total - mismatches} of {total} decisions equal the Swift runtime's; "
+          f"learning-rate steps head: {steps_total - steps_mismatches} of {steps_total}; "
           f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}; duplicate key refused: {duplicate_refused}; "
           f"shadow-learner loop refused by the Python loop: {shadows_refused}")
-    if mismatches or not refused or not duplicate_refused or not shadows_refused:
+    if mismatches or steps_mismatches or not refused or not duplicate_refused or not shadows_refused:
         sys.exit(1)
 
 

@@ -122,6 +122,8 @@ public struct FamilyTrainCommand: ParsableCommand {
     @Option(help: "Threads that step environments (default: all cores). Results do not depend on it.") var jobs: Int?
     @Flag(help: "Run shadow learners at the neighbouring learning rates; the agent reads observation schema v2 and pays their compute.")
     var shadowLearners = false
+    @Flag(help: "The agent's learning-rate head steps one bin down, stays or steps up from the current rate, instead of naming a bin.")
+    var lrSteps = false
     @OptionGroup var learner: FamilyModelOption
     @Flag(help: "Continue the run saved in --out from its last checkpoint.") var resume = false
     @Flag(help: "End by printing one JSON object.") var json = false
@@ -132,6 +134,10 @@ public struct FamilyTrainCommand: ParsableCommand {
         try reportingUserErrors {
             var (f, name) = try learner.load(family)
             f.base.learner.shadowLearners = shadowLearners
+            if lrSteps {
+                f.base.actions.learningRateHead = .steps
+                name += FamilyExportCommand.stepsSuffix
+            }
             let subs = try select.resolve(f, default: f.train)
             let prototype = try FamilyEnvironmentAdapter(family: f, subfamilies: subs, components: .standard)
             let factory: (Int) -> FamilyEnvironmentAdapter = { _ in prototype }
@@ -181,20 +187,26 @@ public struct FamilyExportCommand: ParsableCommand {
     @OptionGroup var learner: FamilyModelOption
     @Flag(help: "Print one JSON object (file, environment, SHA-256).") var json = false
 
+    /// What `family train --lr-steps` appends to the run's environment name.
+    static let stepsSuffix = "/lr=steps"
+
     public init() {}
 
     public func run() throws {
         try reportingUserErrors {
             let (f, name) = try learner.load(family)
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
-            guard saved.environment == name else {
+            let steps = saved.environment == name + Self.stepsSuffix
+            guard saved.environment == name || steps else {
                 throw UserError("\(checkpoint): trained on \(saved.environment), not \(name) (give export the family and --model the run was trained with)")
             }
             var spec = f.productionSpec
+            // A run trained with --lr-steps records it in its environment name.
+            if steps { spec.actions.learningRateHead = .steps }
             // A run with shadow learners reads schema v2: its network's input says which.
             spec.learner.shadowLearners = saved.trainer.architecture.observationSize == ObservationSchema.v2.count
             let provenance = PolicyDocument.Provenance(
-                environment: name, scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
+                environment: saved.environment, scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
                 seeds: [saved.trainer.seed], gitCommit: Manifest.gitCommit(), toolVersion: DriftTuneVersion.current)
             let document = try PolicyExport.document(checkpoint: saved, spec: spec, provenance: provenance)
             try PolicyFile.write(document, to: out)
@@ -243,8 +255,9 @@ public struct FamilyEvaluateCommand: ParsableCommand {
                 guard parts.count == 2, !parts[0].isEmpty else { throw UserError("--policy \(inputExcerpt(p, limit: 60)): expected NAME=FILE") }
                 let loaded = try TunedPolicy.loadForOwnLoop(parts[1])
                 if loaded.document.loop?.shadowLearners == true { shadowMethods.insert(parts[0]) }
-                guard loaded.document.actions.headSizes == f.base.actionBins.headSizes else {
-                    throw UserError("--policy \(parts[1]): its action heads \(loaded.document.actions.headSizes) differ from the family's \(f.base.actionBins.headSizes)")
+                let a = loaded.document.actions, b = f.base.actionBins
+                guard a.learningRates == b.learningRates, a.batchSizes == b.batchSizes, a.retrainChoices == b.retrainChoices else {
+                    throw UserError("--policy \(parts[1]): its action bins (learning rates \(a.learningRates), batch sizes \(a.batchSizes)) differ from the family's (\(b.learningRates), \(b.batchSizes))")
                 }
                 methods.append((parts[0], AnyPolicy(loaded)))
             }

@@ -82,6 +82,9 @@ enum StaticCandidate {
         guard setting.retrainSignal == nil else {
             throw SweepError.agentUnavailable("the static candidate follows periodic settings only, not retraining on \(setting.retrainSignal?.rawValue ?? "?")")
         }
+        guard actions.learningRateHead == .bins else {
+            throw SweepError.agentUnavailable("the static candidate names a learning-rate bin; the environment's learning-rate head is \(actions.learningRateHead.rawValue)")
+        }
         guard actions.learningRates.indices.contains(setting.learningRateBin), actions.batchSizes.indices.contains(setting.batchSizeBin) else {
             throw SweepError.agentUnavailable("the static setting's bins (\(setting.learningRateBin), \(setting.batchSizeBin)) are outside the environment's action bins")
         }

@@ -33,10 +33,12 @@ public struct TuningEnvironmentAdapter: RestorableEnvironment, Sendable {
     public var observationSize: Int { environment.schema.count }
     public var actionSizes: [Int] { environment.actions.headSizes }
 
-    /// The environment's action for one index per head.
+    /// The environment's action for one index per head (a `steps` head moves from the learning
+    /// rate the last period ran, which the observation's `log_lr` reports).
     public func tuningAction(_ action: [Int]) -> TuningAction {
         let choices = environment.actions.retrainChoices
-        return environment.actions.action(bins: [action[0], action[1], min(max(action[2], 0), choices.count - 1)])
+        return environment.actions.action(bins: [action[0], action[1], min(max(action[2], 0), choices.count - 1)],
+                                          currentLearningRateBin: environment.lastAction.learningRateBin)
     }
 
     public mutating func reset(seed: UInt64) -> [Float] {

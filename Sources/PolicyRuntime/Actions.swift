@@ -52,34 +52,85 @@ public struct TuningAction: Sendable, Equatable, Hashable, Codable {
     }
 }
 
+/// How the agent's first head chooses the learning rate.
+public enum LearningRateHead: String, Codable, Sendable, Equatable, CaseIterable {
+    /// One output per learning-rate bin: the head names the bin.
+    case bins
+    /// Three outputs: one bin down, stay, one bin up from the learning rate the period just ran
+    /// (the observation's `log_lr`), clamped at the ends; the bins the shadow learners try.
+    case steps
+}
+
 /// The action heads and the concrete values behind their bins (recorded in every policy file).
 public struct ActionBins: Codable, Sendable, Equatable {
-    /// Learning rates (per minibatch update), smallest first, one per bin of the first head.
+    /// Learning rates (per minibatch update), smallest first, one per bin of the first head (or
+    /// the ladder the `steps` head moves on).
     public var learningRates: [Float]
     /// Batch sizes, smallest first, one per bin of the second head.
     public var batchSizes: [Int]
     /// Retrain decisions, one per bin of the third head.
     public var retrainChoices: [RetrainDecision]
+    /// What the first head's outputs mean (`bins` unless a policy was trained with steps).
+    public var learningRateHead: LearningRateHead
 
-    public init(learningRates: [Float], batchSizes: [Int], retrainChoices: [RetrainDecision] = RetrainDecision.allCases) {
+    public init(learningRates: [Float], batchSizes: [Int], retrainChoices: [RetrainDecision] = RetrainDecision.allCases,
+                learningRateHead: LearningRateHead = .bins) {
         self.learningRates = learningRates
         self.batchSizes = batchSizes
         self.retrainChoices = retrainChoices
+        self.learningRateHead = learningRateHead
     }
 
     enum CodingKeys: String, CodingKey {
         case learningRates = "learning_rates", batchSizes = "batch_sizes", retrainChoices = "retrain_choices"
+        case learningRateHead = "learning_rate_head"
     }
 
-    /// Bins per head: learning rate, batch size, retrain.
-    public var headSizes: [Int] { [learningRates.count, batchSizes.count, retrainChoices.count] }
-
-    /// The action of one bin per head (`bins` in head order, each in range).
-    public func action(bins: [Int]) -> TuningAction {
-        TuningAction(learningRateBin: bins[0], batchSizeBin: bins[1], retrain: retrainChoices[bins[2]])
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        learningRates = try c.decode([Float].self, forKey: .learningRates)
+        batchSizes = try c.decode([Int].self, forKey: .batchSizes)
+        retrainChoices = try c.decode([RetrainDecision].self, forKey: .retrainChoices)
+        learningRateHead = try c.decodeIfPresent(LearningRateHead.self, forKey: .learningRateHead) ?? .bins
     }
 
-    /// The bin of every head for `action` (its retrain decision's first bin; 0 if it has none).
+    /// Writes `learning_rate_head` only for `steps`, so files of the `bins` head keep their bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(learningRates, forKey: .learningRates)
+        try c.encode(batchSizes, forKey: .batchSizes)
+        try c.encode(retrainChoices, forKey: .retrainChoices)
+        if learningRateHead != .bins { try c.encode(learningRateHead, forKey: .learningRateHead) }
+    }
+
+    /// Outputs per head: learning rate (a bin each, or 3 steps), batch size, retrain.
+    public var headSizes: [Int] {
+        [learningRateHead == .steps ? 3 : learningRates.count, batchSizes.count, retrainChoices.count]
+    }
+
+    /// The action of one output per head (`bins` in head order, each in range). With the `steps`
+    /// head, output 0, 1, 2 moves `currentLearningRateBin` (the bin the last period ran) one bin
+    /// down, nowhere, one bin up, clamped at the ends.
+    public func action(bins: [Int], currentLearningRateBin: Int) -> TuningAction {
+        let lr: Int
+        switch learningRateHead {
+        case .bins: lr = bins[0]
+        case .steps: lr = min(max(currentLearningRateBin + bins[0] - 1, 0), learningRates.count - 1)
+        }
+        return TuningAction(learningRateBin: lr, batchSizeBin: bins[1], retrain: retrainChoices[bins[2]])
+    }
+
+    /// The learning-rate bin a `log_lr` observation value stands for: the inverse of the monitor's
+    /// scaling (ln lr from the smallest to the largest bin, onto 0…1), then the nearest bin.
+    public func learningRateBin(logLRFeature x: Float) -> Int {
+        let r = learningRateRange
+        guard r.upperBound > r.lowerBound else { return 0 }
+        let lr = Double(r.lowerBound) * Foundation.exp(Double(min(max(x, 0), 1)) * log(Double(r.upperBound) / Double(r.lowerBound)))
+        return nearestLearningRateBin(lr)
+    }
+
+    /// The bin of every head for `action` (its retrain decision's first bin; 0 if it has none), as
+    /// a `bins` head reads them.
     public func bins(of action: TuningAction) -> [Int] {
         [action.learningRateBin, action.batchSizeBin, retrainChoices.firstIndex(of: action.retrain) ?? 0]
     }

@@ -70,8 +70,12 @@ enum PolicyValidation {
                                                    reason: "\"\(metric.prefix(40))\" is not accuracy, macro_f1 or auc")
             }
         }
+        if a.learningRateHead == .steps && d.observationSchema.index(of: "log_lr") == nil {
+            throw PolicyFileError.invalidValue(file: file, field: "actions.learning_rate_head",
+                                               reason: "steps move from the observation's log_lr, which this schema does not have")
+        }
         let fb = d.fallback
-        for (head, (bin, size)) in zip(["learning_rate_bin", "batch_size_bin"], zip([fb.learningRateBin, fb.batchSizeBin], a.headSizes))
+        for (head, (bin, size)) in zip(["learning_rate_bin", "batch_size_bin"], zip([fb.learningRateBin, fb.batchSizeBin], [a.learningRates.count, a.batchSizes.count]))
         where !(0..<size).contains(bin) {
             throw PolicyFileError.invalidValue(file: file, field: "fallback.\(head)", reason: "bin \(bin) is outside 0..<\(size)")
         }

@@ -27,6 +27,8 @@ public struct TunedPolicy: TuningPolicy {
     private let layers: [WideLayer]
     private let relu: Bool
     private let headSizes: [Int]
+    /// Where the observation reports the learning rate the last period ran (`steps` head only).
+    private let logLRIndex: Int?
 
     /// Wraps a validated document. `seed` drives sampled decisions only.
     public init(document: PolicyDocument, seed: UInt64 = 0) {
@@ -40,6 +42,7 @@ public struct TunedPolicy: TuningPolicy {
         layers = (document.network.hidden + [document.network.heads]).map(WideLayer.init)
         relu = document.network.activation == "relu"
         headSizes = document.actions.headSizes
+        logLRIndex = document.observationSchema.index(of: "log_lr")
     }
 
     /// Reads, verifies and validates the file at `path`. With `expectingSchema`, refuses a policy
@@ -89,7 +92,8 @@ public struct TunedPolicy: TuningPolicy {
     /// Observation features in the order `decide` expects them.
     public var featureNames: [String] { document.observationSchema.features.map(\.name) }
 
-    /// The action for one observation (in schema order), in bins of `document.actions`. Greedy
+    /// The action for one observation (in schema order), in bins of `document.actions` (a `steps`
+    /// head moves from the learning rate the observation's `log_lr` reports). Greedy
     /// (most probable bin per head) unless `sample` is true, in which case each head's bin is drawn
     /// from its distribution.
     public mutating func decide(_ observation: [Float], sample: Bool = false) -> TuningAction {
@@ -107,7 +111,9 @@ public struct TunedPolicy: TuningPolicy {
             bins[h] = sample ? draw(from: Array(logits[offset..<(offset + size)])) : Self.argmax(logits, offset, size)
             offset += size
         }
-        return document.actions.action(bins: bins)
+        // Validation guarantees a `steps` policy's schema has log_lr.
+        let current = logLRIndex.map { document.actions.learningRateBin(logLRFeature: observation[$0]) } ?? 0
+        return document.actions.action(bins: bins, currentLearningRateBin: current)
     }
 
     /// The decision protocol: greedy. The context's bins must be this policy's (the simulator and

@@ -17,7 +17,8 @@ extension EnvironmentSpec {
 
     /// The action heads' bins.
     public var actionBins: ActionBins {
-        ActionBins(learningRates: actions.learningRates.map { Float($0) }, batchSizes: actions.batchSizes)
+        ActionBins(learningRates: actions.learningRates.map { Float($0) }, batchSizes: actions.batchSizes,
+                   learningRateHead: actions.learningRateHead)
     }
 
     /// The spec's default learner settings (nearest bins), learning online, no retraining.

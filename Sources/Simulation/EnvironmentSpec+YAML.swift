@@ -87,6 +87,7 @@ extension EnvironmentSpec {
             lrBins == 1 ? lrMin : exp(log(lrMin) + (log(lrMax) - log(lrMin)) * Double(i) / Double(lrBins - 1))
         }
         let batchSizes = try ac.list("batch_sizes").map { try ConfigMap.int($0.0, file: m.file, field: $0.1, in: 1...65_536) }
+        let learningRateHead = try ac.optionalEnumeration("learning_rate_head", LearningRateHead.self) ?? .bins
         try ac.finish()
         guard !batchSizes.isEmpty, batchSizes == batchSizes.sorted() else {
             throw ac.error("batch_sizes", "expected a non-empty list of increasing batch sizes")
@@ -113,7 +114,7 @@ extension EnvironmentSpec {
         return EnvironmentSpec(
             name: name, description: description, generator: generator, periodLength: periodLength,
             episodeLength: episodeLength, warmupPeriods: warmup, labels: labels, metric: metric, learner: learner,
-            costs: costs, actions: ActionSpec(learningRates: learningRates, batchSizes: batchSizes),
+            costs: costs, actions: ActionSpec(learningRates: learningRates, batchSizes: batchSizes, learningRateHead: learningRateHead),
             features: features, labelModel: labelModel, drift: drift, file: m.file)
     }
 

@@ -101,6 +101,8 @@ public struct ActionSpec: Sendable, Equatable {
     public var learningRates: [Double]
     /// Batch sizes, smallest first.
     public var batchSizes: [Int]
+    /// What the agent's learning-rate head outputs: a bin each, or steps from the current bin.
+    public var learningRateHead: LearningRateHead = .bins
 }
 
 /// One named group of input columns.

@@ -87,6 +87,8 @@ public struct TuningEnvironment: Sendable {
     public private(set) var lastReading = MonitorReading()
     /// Compute units of the last simulated period (online learning plus any retrain before it).
     public private(set) var lastCompute = 0.0
+    /// The action the last simulated period ran (a `steps` head moves from its learning-rate bin).
+    public private(set) var lastAction: TuningAction
 
     public init(spec: EnvironmentSpec, components: EnvironmentComponents) throws {
         try spec.validate()
@@ -104,6 +106,7 @@ public struct TuningEnvironment: Sendable {
                                                detectors: components.makeDetectors()),
                               settings: loop, actions: actions, rng: RandomSource(seed: 0))
         defaultAction = spec.defaultAction
+        lastAction = spec.defaultAction
     }
 
     /// Starts an episode: draws the stream's structure from `seed`, trains the learner on
@@ -207,6 +210,7 @@ public struct TuningEnvironment: Sendable {
         }
         lastReading = outcome.reading
         lastCompute = outcome.compute
+        lastAction = outcome.action
         return outcome
     }
 }

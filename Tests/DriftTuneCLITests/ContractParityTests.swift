@@ -74,6 +74,25 @@ import Testing
         #expect(Set(actions.map(\.learningRateBin)).count > 1)
     }
 
+    /// A policy whose learning-rate head steps from the current bin (`actions.learning_rate_head:
+    /// steps`) decides from the observation's log_lr in both places: same periods, bit for bit, and
+    /// the learning rate never jumps more than one bin.
+    @Test(arguments: ["network-diagnosis", "intent-recognition"])
+    func simulateAndLearnAgreeWithALearningRateStepsHead(environment: String) throws {
+        var spec = try Self.spec(environment)
+        spec.actions.learningRateHead = .steps
+        spec.learner.shadowLearners = environment == "network-diagnosis"
+        let url = try CLIProcess.temporaryFile("", name: "steps.policy")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        try PolicyFile.write(Self.randomPolicy(spec: spec, seed: 21), to: url.path)
+        let policy = try TunedPolicy.loadForOwnLoop(url.path)
+        #expect(policy.document.actions.headSizes[0] == 3)
+        let actions = try expectSamePeriods(spec: spec, simulated: policy, learned: url.path, seed: 23)
+        let lrBins = actions.map(\.learningRateBin)
+        #expect(Set(lrBins).count > 1)
+        #expect(zip(lrBins, lrBins.dropFirst()).allSatisfy { abs($0 - $1) <= 1 })
+    }
+
     /// Runs `simulated` in the simulator and `learned` through `LearnSetup` on the exported stream;
     /// returns the actions.
     @discardableResult

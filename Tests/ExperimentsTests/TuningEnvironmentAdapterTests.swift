@@ -127,3 +127,28 @@ private func tuningConfig(workers: Int) -> PPOConfig {
     // exp(2) / (exp(2) + 2) ≈ 0.79 with near-zero initial head weights, against ≈ 1/3 without.
     #expect(withPrior > 0.7 && without < 0.4, "\(withPrior) \(without)")
 }
+
+/// A `steps` learning-rate head: 3 outputs that move the bin the last period ran; the observation's
+/// log_lr reports that bin, so an exported policy (which reads it back) makes the same moves.
+@Test func stepsHeadMovesFromTheLastPeriodsRate() throws {
+    var spec = try EnvironmentCatalog(directory: environmentsDirectory).load("network-diagnosis")
+    spec.episodeLength = 12
+    spec.periodLength = 200
+    spec.actions.learningRateHead = .steps
+    let env = try TuningEnvironment(spec: spec, components: .standard)
+    var adapter = TuningEnvironmentAdapter(env)
+    #expect(adapter.actionSizes == [3, spec.actions.batchSizes.count, 3])
+    let top = spec.actions.learningRates.count - 1, start = env.defaultAction.learningRateBin
+    let logLR = try #require(env.schema.index(of: "log_lr"))
+    var observation = adapter.reset(seed: 4)
+    var bin = start
+    // Up past the top (clamped), then down twice, then stay.
+    for move in [2, 2, 2, 2, 2, 0, 0, 1, 1] {
+        bin = min(max(bin + move - 1, 0), top)
+        observation = adapter.step([move, 1, 0]).observation
+        #expect(adapter.environment.lastAction.learningRateBin == bin)
+        #expect(adapter.environment.actions.learningRateBin(logLRFeature: observation[logLR]) == bin)
+        #expect(adapter.lastInfo?.learningRate == spec.actionBins.learningRates[bin])
+    }
+    #expect(bin == top - 2)
+}

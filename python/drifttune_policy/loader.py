@@ -68,7 +68,12 @@ class Policy:
         self.learning_rates = actions["learning_rates"]
         self.batch_sizes = actions["batch_sizes"]
         self.retrain_choices = actions["retrain_choices"]
-        self.head_sizes = [len(self.learning_rates), len(self.batch_sizes), len(self.retrain_choices)]
+        # "steps": the first head's 3 outputs move one bin down, stay or move up from the learning
+        # rate the observation's log_lr reports (the last period's), clamped at the ends.
+        self.learning_rate_head = actions.get("learning_rate_head", "bins")
+        self.head_sizes = [3 if self.learning_rate_head == "steps" else len(self.learning_rates),
+                           len(self.batch_sizes), len(self.retrain_choices)]
+        self._log_lr = self.feature_names.index("log_lr") if "log_lr" in self.feature_names else None
         fb = document["fallback"]
         if fb["retrain"] not in self.retrain_choices:
             raise PolicyFileError(f"fallback.retrain: {fb['retrain']!r} is not one of actions.retrain_choices")
@@ -171,7 +176,20 @@ class Policy:
             head = z[offset:offset + size]
             bins.append(self._draw(head) if sample else int(np.argmax(head)))  # argmax: first of equal maxima, like Swift
             offset += size
+        if self.learning_rate_head == "steps":
+            current = self.learning_rate_bin(observation[self._log_lr])
+            bins[0] = min(max(current + bins[0] - 1, 0), len(self.learning_rates) - 1)
         return self._decision(bins, None)
+
+    def learning_rate_bin(self, log_lr):
+        """The learning-rate bin a `log_lr` observation value stands for (as `ActionBins.learningRateBin`)."""
+        rates = [float(np.float32(r)) for r in self.learning_rates]
+        lo, hi = min(rates), max(rates)
+        if not hi > lo:
+            return 0
+        x = min(max(float(np.float32(log_lr)), 0.0), 1.0)
+        lr = lo * math.exp(x * math.log(hi / lo))
+        return min(range(len(rates)), key=lambda i: abs(math.log2(rates[i] / lr)))
 
     def _draw(self, logits):
         weights = [math.exp(v - max(logits)) for v in logits]
@@ -243,6 +261,11 @@ def _validate(d, path):
                 raise PolicyFileError(f"{path}: {field}.{key}[{bad[0]}] is not finite")
         width = l["outputs"]
     a = d["actions"]
-    heads = len(a["learning_rates"]) + len(a["batch_sizes"]) + len(a["retrain_choices"])
+    head = a.get("learning_rate_head", "bins")
+    if head not in ("bins", "steps"):
+        raise PolicyFileError(f"{path}: actions.learning_rate_head: {str(head)[:40]!r} is not bins or steps")
+    if head == "steps" and "log_lr" not in [f["name"] for f in d["observation_schema"]["features"]]:
+        raise PolicyFileError(f"{path}: actions.learning_rate_head: steps move from the observation's log_lr, which this schema does not have")
+    heads = (3 if head == "steps" else len(a["learning_rates"])) + len(a["batch_sizes"]) + len(a["retrain_choices"])
     if d["network"]["heads"]["outputs"] != heads:
         raise PolicyFileError(f"{path}: network.heads.outputs has {d['network']['heads']['outputs']} values, expected {heads}")

@@ -1,0 +1,51 @@
+import Foundation
+import PolicyRuntime
+import Testing
+
+/// The binary family on a short base spec (14 periods of 200 samples), in a temporary folder.
+private func shortFamilyFile() throws -> URL {
+    let spec = try shortSpecFile()
+    var text = try String(contentsOf: repositoryRoot.appendingPathComponent("environments/families/binary.yaml"), encoding: .utf8)
+    for (old, new) in [("base: ../network-diagnosis.yaml", "base: \(spec.path)"),
+                       ("label_delay: {min: 0, max: 300}", "label_delay: {min: 0, max: 99}"),
+                       ("start: {min: 3, max: 40}", "start: {min: 1, max: 8}")] {
+        #expect(text.contains(old))
+        text = text.replacingOccurrences(of: old, with: new)
+    }
+    let url = spec.deletingLastPathComponent().appendingPathComponent("binary.yaml")
+    try text.write(to: url, atomically: true, encoding: .utf8)
+    return url
+}
+
+/// `family train --lr-steps` records the head in the run, `family export` writes it to the policy
+/// file, and `family evaluate` scores that file (`learn` runs it: ContractParityTests).
+@Test func familyTrainWithLearningRateStepsExportsAStepsPolicy() throws {
+    let family = try shortFamilyFile()
+    let dir = family.deletingLastPathComponent()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let config = dir.appendingPathComponent("ppo.yaml")
+    try "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\n".write(to: config, atomically: true, encoding: .utf8)
+    let run = dir.appendingPathComponent("run").path
+    let train = try CLIProcess.run(["family", "train", family.path, "--lr-steps", "--shadow-learners", "--steps", "28",
+                                    "--config", config.path, "--jobs", "1", "--out", run])
+    try #require(train.status == 0, "\(train.stderr)")
+    let policy = dir.appendingPathComponent("steps.policy").path
+    let export = try CLIProcess.run(["family", "export", run, "--family", family.path, "--out", policy])
+    try #require(export.status == 0, "\(export.stderr)")
+    let document = try PolicyFile.read(policy)
+    #expect(document.actions.learningRateHead == .steps && document.actions.headSizes[0] == 3)
+    #expect(document.network.heads.outputs == 3 + document.actions.batchSizes.count + 3)
+    #expect(document.observationSchema == .v2 && document.loop?.shadowLearners == true)
+    #expect(document.provenance.environment == "family:binary/lr=steps")
+    // Scored against the family's rules (its bins are the family's; only the head differs).
+    let evaluate = try CLIProcess.run(["family", "evaluate", family.path, "--policy", "steps=\(policy)", "--seeds", "0..1", "--json"])
+    try #require(evaluate.status == 0, "\(evaluate.stderr)")
+    #expect(evaluate.stdout.contains("\"method\" : \"steps\"") || evaluate.stdout.contains("\"method\":\"steps\""))
+    // A run trained without the flag exports a `bins` head.
+    let plainRun = dir.appendingPathComponent("plain").path
+    let plain = try CLIProcess.run(["family", "train", family.path, "--steps", "14", "--config", config.path, "--jobs", "1", "--out", plainRun])
+    try #require(plain.status == 0, "\(plain.stderr)")
+    let plainPolicy = dir.appendingPathComponent("plain.policy").path
+    #expect(try CLIProcess.run(["family", "export", plainRun, "--family", family.path, "--out", plainPolicy]).status == 0)
+    #expect(try PolicyFile.read(plainPolicy).actions.learningRateHead == .bins)
+}
