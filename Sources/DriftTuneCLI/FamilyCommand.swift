@@ -230,7 +230,9 @@ public struct FamilyEvaluateCommand: ParsableCommand {
             One episode per seed, each seed with its own drawn spec, every method on the same seeds. \
             The first --policy is the reference of the paired column. static-hindsight is the best of \
             every learning rate × batch size without retraining and every learning rate with \
-            periodic:10, adwin or ddm at the default batch size, chosen on these very seeds.
+            periodic:10, adwin or ddm at the default batch size, chosen on these very seeds; \
+            static-per-environment picks that grid's best setting on each seed separately (what \
+            choosing a static setting per environment is worth).
             """)
 
     @Argument(help: "Family file (YAML).") var family: String

@@ -5,7 +5,8 @@ import Simulation
 
 /// Plays policies and references on specs drawn from a family (usually its held-out
 /// subfamilies): one episode per seed, each seed with its own drawn spec, every method on the same
-/// seeds (common random numbers), and the best static setting in hindsight over the whole set.
+/// seeds (common random numbers), and the best static setting in hindsight over the whole set and
+/// per seed.
 ///
 ///     let eval = try FamilyEvaluation(family: family, subfamilies: family.heldOut, seeds: Array(0..<40))
 ///     let rows = eval.run(methods: [("general", AnyPolicy(policy))] + FamilyEvaluation.rules(), jobs: 2)
@@ -106,9 +107,15 @@ public struct FamilyEvaluation: Sendable {
         return 1.96 * (v / Double(xs.count)).squareRoot()
     }
 
+    /// Label of the per-seed reference row.
+    public static let perSeedLabel = "static-per-environment (each seed's best setting, hindsight)"
+
     /// Rows of `methods`, then `static-hindsight` (the grid's best by mean reward on these very
-    /// seeds; its label names the setting). Methods named in `shadowLearners` read observation
-    /// schema v2 and play where the shadow learners run (and pay for them).
+    /// seeds; its label names the setting), then `static-per-environment`: on every seed the grid
+    /// setting best on that seed. Its margin over static-hindsight is what choosing a static
+    /// setting per environment is worth — the room a general policy has without adapting within
+    /// an episode. Methods named in `shadowLearners` read observation schema v2 and play where the
+    /// shadow learners run (and pay for them).
     public func run(methods: [(String, AnyPolicy)], jobs: Int, shadowLearners: Set<String> = [],
                     progress: (String) -> Void = { _ in }) -> [Row] {
         var rows: [Row] = []
@@ -118,12 +125,16 @@ public struct FamilyEvaluation: Sendable {
         }
         let bins = family.base.actionBins
         var best: Row? = nil
+        var perSeed = [EpisodeResult?](repeating: nil, count: seeds.count)
         for setting in hindsightGrid() {
-            let r = Self.row("static-hindsight (\(setting.label(bins)))", episodes(AnyPolicy(setting.policy), jobs: jobs))
+            let played = episodes(AnyPolicy(setting.policy), jobs: jobs)
+            let r = Self.row("static-hindsight (\(setting.label(bins)))", played)
             if best == nil || r.meanReward > (best?.meanReward ?? -.infinity) { best = r }
+            for (i, e) in played.enumerated() where perSeed[i].map({ e.totalReward > $0.totalReward }) ?? true { perSeed[i] = e }
         }
         progress("static-hindsight")
         if let best { rows.append(best) }
+        if !perSeed.isEmpty { rows.append(Self.row(Self.perSeedLabel, perSeed.compactMap { $0 })) }
         return rows
     }
 

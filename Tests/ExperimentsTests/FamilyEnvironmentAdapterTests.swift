@@ -43,10 +43,12 @@ private func shortFamily() throws -> EnvironmentFamily {
     let eval = try FamilyEvaluation(family: family, subfamilies: family.heldOut, seeds: [1, 2])
     let rows = eval.run(methods: FamilyEvaluation.rules(), jobs: 2)
     #expect(rows.map(\.method).prefix(5) == ["spec default (fixed)", "periodic:10", "adwin", "ddm", "ks"])
-    #expect(rows.count == 6 && rows[5].method.hasPrefix("static-hindsight ("))
+    #expect(rows.count == 7 && rows[5].method.hasPrefix("static-hindsight (") && rows[6].method == FamilyEvaluation.perSeedLabel)
     // The best static setting in hindsight is at least as good as the spec default on these seeds
-    // (the default, lr 0.0306 batch 32 without retraining, is in the grid).
+    // (the default, lr 0.0306 batch 32 without retraining, is in the grid), and the best setting of
+    // each seed is at least as good as the one best overall, seed by seed.
     #expect(rows[5].meanReward >= rows[0].meanReward)
+    #expect(zip(rows[6].rewards, rows[5].rewards).allSatisfy { $0 >= $1 })
     #expect(rows.allSatisfy { $0.rewards.count == 2 })
     // jobs does not change the result.
     #expect(eval.run(methods: Array(FamilyEvaluation.rules().prefix(1)), jobs: 1)[0] == rows[0])
