@@ -184,11 +184,15 @@ def main():
     ap.add_argument("--binary", default=".build/release/drifttune")
     ap.add_argument("--only", default="", help="comma-separated stream names (default: all)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder of CSV files")
+    ap.add_argument("--general-variant", action="append", default=[], metavar="NAME=DIR",
+                    help="another folder of general policies (logistic.policy and softmax.policy) to run as `general (NAME)`, "
+                    "with its own section; repeatable. DIR/README.md, if present, is linked as its description")
     ap.add_argument("--general-v2", default="", help="a folder with logistic.policy and softmax.policy trained with shadow "
                     "learners (schema v2): also run them, as `general (v2)`")
     args = ap.parse_args()
     import river
     assert os.path.exists(args.binary), f"{args.binary}: build it with `swift build -c release --product drifttune`"
+    variants(args)  # refuse a malformed --general-variant before the long run
     tmp = tempfile.mkdtemp(prefix="foreign-streams-")
     started = time.time()
     streams = make_streams(args.samples)
@@ -219,6 +223,8 @@ def main():
         m["drifttune_general"] = run_drifttune(args.binary, path, kind, classes, "general")
         if args.general_v2:
             m["drifttune_general_v2"] = run_drifttune(args.binary, path, kind, classes, "general", general_dir=args.general_v2)
+        for variant, folder in variants(args):
+            m[f"drifttune_general_{variant}"] = run_drifttune(args.binary, path, kind, classes, "general", general_dir=folder)
         m["river_logreg"] = run_river(path, lambda: river_pipeline(None, classes), classes)
         m["river_bandit"] = run_river(path, lambda: river_bandit(classes, 1), classes)
         row["methods"] = m
@@ -231,6 +237,20 @@ def main():
         print(f"streams kept in {tmp}", file=sys.stderr)
     else:
         shutil.rmtree(tmp)
+
+
+def variants(args):
+    """(name, folder) of every --general-variant NAME=DIR."""
+    out = []
+    for v in args.general_variant:
+        name, sep, folder = v.partition("=")
+        if not sep or not name or not folder:
+            raise SystemExit(f"--general-variant {v!r}: expected NAME=DIR")
+        for model in ("logistic", "softmax"):
+            if not os.path.exists(os.path.join(folder, model + ".policy")):
+                raise SystemExit(f"--general-variant {name}: no {model}.policy in {folder}")
+        out.append((name, folder))
+    return out
 
 
 def write_outputs(args, results, elapsed, river_version):
@@ -402,8 +422,16 @@ Also:
             f"`drifttune learn --policy general` with `DRIFTTUNE_GENERAL_POLICIES={args.general_v2}`: the general policies "
             "trained with\n`drifttune family train --shadow-learners` (same families, settings and seed; they read schema v2, "
             "and their loop runs\nthe two shadow learners, whose compute is in the compute column; see `results/general/README.md`):")
+    for name, folder in variants(args):
+        if all(f"drifttune_general_{name}" in r["methods"] for r in results):
+            readme = os.path.join(folder, "README.md")
+            general_md += "\n" + general_section(
+                f"drifttune_general_{name}", f"The general policy variant `{name}`",
+                f"`drifttune learn --policy general` with `DRIFTTUNE_GENERAL_POLICIES={folder}`"
+                + (f" (described in `{readme}`)" if os.path.exists(readme) else "") + ":")
     cmd = (f"python3 scripts/foreign_streams.py --samples {args.samples}" + (f" --only {args.only}" if args.only else "")
-           + (f" --general-v2 {args.general_v2}" if args.general_v2 else ""))
+           + (f" --general-v2 {args.general_v2}" if args.general_v2 else "")
+           + "".join(f" --general-variant {v}" for v in args.general_variant))
     md = f"""# Foreign streams: `drifttune learn` against River on River's drift generators
 
 Command (repository root, after `swift build -c release --product drifttune`; River {river_version} and numpy in the Python):

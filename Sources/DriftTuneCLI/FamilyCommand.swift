@@ -241,6 +241,8 @@ public struct FamilyEvaluateCommand: ParsableCommand {
     @OptionGroup var select: SubfamilyOptions
     @Option(help: "Threads (default: all cores). Results do not depend on it.") var jobs: Int?
     @Option(help: "Also write the Markdown table here.") var out: String?
+    @Option(help: "Also write every static setting of the hindsight grid, with its per-seed rewards, here (JSON rows).")
+    var gridOut: String?
     @Flag(help: "Print the rows as JSON.") var json = false
     @OptionGroup var learner: FamilyModelOption
 
@@ -265,12 +267,13 @@ public struct FamilyEvaluateCommand: ParsableCommand {
             }
             methods += FamilyEvaluation.rules()
             let evaluation = try FamilyEvaluation(family: f, subfamilies: subs, seeds: try SeedRange.parse(seeds))
+            var grid: [FamilyEvaluation.Row] = []
             let rows = evaluation.run(methods: methods, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                                      shadowLearners: shadowMethods) { name in
-                warn("drifttune: \(name) done\n")
-            }
+                                      shadowLearners: shadowMethods, progress: { name in warn("drifttune: \(name) done\n") },
+                                      gridRow: { grid.append($0) })
             let table = FamilyEvaluation.markdown(rows)
             if let out { try OutputFile.write(Data((table + "\n").utf8), to: out) }
+            if let gridOut { try OutputFile.write(Data((try SnakeCaseJSON.string(grid) + "\n").utf8), to: gridOut) }
             if json {
                 try emit(try SnakeCaseJSON.string(rows))
             } else {

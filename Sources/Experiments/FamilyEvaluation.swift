@@ -116,8 +116,9 @@ public struct FamilyEvaluation: Sendable {
     /// setting per environment is worth — the room a general policy has without adapting within
     /// an episode. Methods named in `shadowLearners` read observation schema v2 and play where the
     /// shadow learners run (and pay for them).
+    /// `gridRow` receives the row of every grid setting (label `static (SETTING)`), in grid order.
     public func run(methods: [(String, AnyPolicy)], jobs: Int, shadowLearners: Set<String> = [],
-                    progress: (String) -> Void = { _ in }) -> [Row] {
+                    progress: (String) -> Void = { _ in }, gridRow: (Row) -> Void = { _ in }) -> [Row] {
         var rows: [Row] = []
         for (name, policy) in methods {
             rows.append(Self.row(name, episodes(policy, jobs: jobs, shadowLearners: shadowLearners.contains(name))))
@@ -129,6 +130,9 @@ public struct FamilyEvaluation: Sendable {
         for setting in hindsightGrid() {
             let played = episodes(AnyPolicy(setting.policy), jobs: jobs)
             let r = Self.row("static-hindsight (\(setting.label(bins)))", played)
+            var labelled = r
+            labelled.method = "static (\(setting.label(bins)))"
+            gridRow(labelled)
             if best == nil || r.meanReward > (best?.meanReward ?? -.infinity) { best = r }
             for (i, e) in played.enumerated() where perSeed[i].map({ e.totalReward > $0.totalReward }) ?? true { perSeed[i] = e }
         }

@@ -41,7 +41,12 @@ private func shortFamily() throws -> EnvironmentFamily {
 @Test func familyEvaluationScoresEveryMethodOnTheSameSeeds() throws {
     let family = try shortFamily()
     let eval = try FamilyEvaluation(family: family, subfamilies: family.heldOut, seeds: [1, 2])
-    let rows = eval.run(methods: FamilyEvaluation.rules(), jobs: 2)
+    var grid: [FamilyEvaluation.Row] = []
+    let rows = eval.run(methods: FamilyEvaluation.rules(), jobs: 2, gridRow: { grid.append($0) })
+    // The references are functions of the grid's per-seed rewards: the best mean, and each seed's best.
+    #expect(grid.count == eval.hindsightGrid().count && grid.allSatisfy { $0.method.hasPrefix("static (") })
+    #expect(rows[5].rewards == grid.max { $0.meanReward < $1.meanReward }?.rewards)
+    #expect(rows[6].rewards == (0..<2).map { i in grid.map { $0.rewards[i] }.max()! })
     #expect(rows.map(\.method).prefix(5) == ["spec default (fixed)", "periodic:10", "adwin", "ddm", "ks"])
     #expect(rows.count == 7 && rows[5].method.hasPrefix("static-hindsight (") && rows[6].method == FamilyEvaluation.perSeedLabel)
     // The best static setting in hindsight is at least as good as the spec default on these seeds
