@@ -5,29 +5,6 @@ import Testing
 /// `samplePolicy` with a `steps` learning-rate head: 3 + 4 + 3 outputs.
 private func stepsPolicy(seed: UInt64 = 3) -> PolicyDocument { samplePolicy(seed: seed, learningRateHead: .steps) }
 
-/// An independent forward pass: the index of the largest logit of every head.
-private func referenceMoves(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
-    let n = doc.normalization
-    var h: [Double] = x.indices.map { j in
-        let r = 1 / (n.variance[j] + n.epsilon).squareRoot()
-        return Double(min(max(x[j] * Float(r) + Float(-n.mean[j] * r), -n.clip), n.clip))
-    }
-    func affine(_ layer: PolicyDocument.Layer, _ h: [Double]) -> [Double] {
-        (0..<layer.outputs).map { o in
-            (0..<layer.inputs).reduce(Double(layer.bias[o])) { $0 + h[$1] * Double(layer.weights[$1 * layer.outputs + o]) }
-        }
-    }
-    for layer in doc.network.hidden { h = affine(layer, h).map(tanh) }
-    h = affine(doc.network.heads, h)
-    var out: [Int] = [], offset = 0
-    for size in doc.actions.headSizes {
-        let head = h[offset..<(offset + size)]
-        out.append(head.firstIndex(of: head.max()!)! - offset)
-        offset += size
-    }
-    return out
-}
-
 @Test func stepsHeadMovesOneBinFromTheRateTheObservationReports() {
     let doc = stepsPolicy()
     #expect(doc.actions.headSizes == [3, 4, 3])
@@ -42,7 +19,7 @@ private func referenceMoves(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
         let current = k % rates.count
         x[index] = logLR[current]
         let d = policy.decide(x)
-        let r = referenceMoves(doc, x)
+        let r = referenceBins(doc, x)
         let expected = min(max(current + r[0] - 1, 0), rates.count - 1)
         if expected != current + r[0] - 1 { clamped += 1 }
         #expect(d.learningRateBin == expected, "bin \(current), move \(r[0])")

@@ -53,3 +53,29 @@ func temporaryPath(_ name: String) -> String {
 func fixtureURL(_ name: String) -> URL {
     Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)!
 }
+
+/// An independent forward pass (plain loops, no shared code) for the greedy decision: the index of
+/// the largest logit of every head (for a `steps` learning-rate head, the move).
+func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
+    let n = doc.normalization
+    var h: [Double] = x.indices.map { j in
+        let r = 1 / (n.variance[j] + n.epsilon).squareRoot()
+        let s = Float(r), t = Float(-n.mean[j] * r)
+        return Double(min(max(x[j] * s + t, -n.clip), n.clip))
+    }
+    func affine(_ layer: PolicyDocument.Layer, _ h: [Double]) -> [Double] {
+        (0..<layer.outputs).map { o in
+            (0..<layer.inputs).reduce(Double(layer.bias[o])) { $0 + h[$1] * Double(layer.weights[$1 * layer.outputs + o]) }
+        }
+    }
+    for layer in doc.network.hidden { h = affine(layer, h).map(tanh) }
+    h = affine(doc.network.heads, h)
+    var bins: [Int] = []
+    var offset = 0
+    for size in doc.actions.headSizes {
+        let head = h[offset..<(offset + size)]
+        bins.append(head.firstIndex(of: head.max()!)! - offset)
+        offset += size
+    }
+    return bins
+}

@@ -2,31 +2,6 @@ import Foundation
 import Testing
 @testable import PolicyRuntime
 
-/// An independent forward pass (plain loops, no shared code) for the greedy decision.
-private func referenceBins(_ doc: PolicyDocument, _ x: [Float]) -> [Int] {
-    let n = doc.normalization
-    var h: [Double] = x.indices.map { j in
-        let r = 1 / (n.variance[j] + n.epsilon).squareRoot()
-        let s = Float(r), t = Float(-n.mean[j] * r)
-        return Double(min(max(x[j] * s + t, -n.clip), n.clip))
-    }
-    func affine(_ layer: PolicyDocument.Layer, _ h: [Double]) -> [Double] {
-        (0..<layer.outputs).map { o in
-            (0..<layer.inputs).reduce(Double(layer.bias[o])) { $0 + h[$1] * Double(layer.weights[$1 * layer.outputs + o]) }
-        }
-    }
-    for layer in doc.network.hidden { h = affine(layer, h).map(tanh) }
-    h = affine(doc.network.heads, h)
-    var bins: [Int] = []
-    var offset = 0
-    for size in doc.actions.headSizes {
-        let head = h[offset..<(offset + size)]
-        bins.append(head.firstIndex(of: head.max()!)! - offset)
-        offset += size
-    }
-    return bins
-}
-
 @Test func greedyDecisionsFollowTheNetwork() {
     let doc = samplePolicy()
     var policy = TunedPolicy(document: doc)
