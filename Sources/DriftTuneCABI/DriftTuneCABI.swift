@@ -93,11 +93,12 @@ public func drifttune_env_action_sizes(_ p: UnsafeMutableRawPointer?, _ sizes: U
     for (i, n) in h.spec.actionBins.headSizes.enumerated() { sizes[i] = Int32(n) }
 }
 
-/// Writes the default action's three bins (the spec's learning rate and batch size, no retrain).
+/// Writes the head outputs of the default action (the spec's learning rate and batch size, no
+/// retrain; with a `steps` learning-rate head, "stay", which keeps the default rate period 0 ran).
 @_cdecl("drifttune_env_default_action")
 public func drifttune_env_default_action(_ p: UnsafeMutableRawPointer?, _ action: UnsafeMutablePointer<Int32>?) {
     guard let h = handle(p), let action else { return }
-    for (i, b) in h.spec.actionBins.bins(of: h.spec.defaultAction).enumerated() { action[i] = Int32(b) }
+    for (i, b) in h.spec.actionBins.holdingOutputs(of: h.spec.defaultAction).enumerated() { action[i] = Int32(b) }
 }
 
 @_cdecl("drifttune_env_episode_length")

@@ -135,6 +135,14 @@ public struct ActionBins: Codable, Sendable, Equatable {
         [action.learningRateBin, action.batchSizeBin, retrainChoices.firstIndex(of: action.retrain) ?? 0]
     }
 
+    /// The head outputs that keep `action` after a period that ran it: its bins, with "stay" (1)
+    /// for a `steps` learning-rate head.
+    public func holdingOutputs(of action: TuningAction) -> [Int] {
+        var outputs = bins(of: action)
+        if learningRateHead == .steps { outputs[0] = 1 }
+        return outputs
+    }
+
     /// The concrete learning rate and batch size of `action`, its bins clamped into range.
     public func values(of action: TuningAction) -> (learningRate: Float, batchSize: Int) {
         (learningRates[min(max(action.learningRateBin, 0), learningRates.count - 1)],

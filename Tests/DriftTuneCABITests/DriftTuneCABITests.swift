@@ -44,6 +44,31 @@ private func withError<R>(_ body: (UnsafeMutablePointer<CChar>) -> R) -> (R, Str
         #expect(drifttune_env_step(env, action, &obs, &reward, &done, &info, nil, 0) == 0)
     }
 
+    /// A spec whose learning-rate head is `steps`: three outputs, the default action holds the
+    /// spec's rate, and an "up" moves one bin from the rate the last period ran.
+    @Test func aStepsHeadIsThreeMovesFromTheLastRate() throws {
+        let yaml = try shortSpecYAML().replacingOccurrences(of: "  batch_sizes: [8, 32, 128, 512]",
+                                                            with: "  batch_sizes: [8, 32, 128, 512]\n  learning_rate_head: steps")
+        let spec = try EnvironmentSpec.parse(yaml: yaml)
+        #expect(spec.actionBins.learningRateHead == .steps)
+        let env = try #require(drifttune_env_create(yaml, 1, nil, 0))
+        defer { drifttune_env_free(env) }
+        var sizes = [Int32](repeating: 0, count: 3), hold = [Int32](repeating: 0, count: 3)
+        drifttune_env_action_sizes(env, &sizes)
+        drifttune_env_default_action(env, &hold)
+        #expect(sizes == [3, 4, 3] && hold == [1, Int32(spec.defaultAction.batchSizeBin), 0])
+        var obs = [Float](repeating: 0, count: Int(drifttune_env_observation_size(env)))
+        var seed: UInt64 = 5, reward = 0.0, done: UInt8 = 0
+        var info = [Double](repeating: 0, count: infoFields.count)
+        #expect(drifttune_env_reset(env, -1, &seed, &obs) == 0)
+        let rates = spec.actionBins.learningRates, start = spec.defaultAction.learningRateBin
+        #expect(drifttune_env_step(env, hold, &obs, &reward, &done, &info, nil, 0) == 0)
+        #expect(Float(info[3]) == rates[start])
+        let up: [Int32] = [2, hold[1], 0]
+        #expect(drifttune_env_step(env, up, &obs, &reward, &done, &info, nil, 0) == 0)
+        #expect(Float(info[3]) == rates[start + 1])
+    }
+
     /// Two environments stepped in one call give, each, the trajectory of a `TuningEnvironment`
     /// stepped directly with the same seed and actions.
     @Test func theVectorHandleStepsLikeTheEnvironment() throws {
