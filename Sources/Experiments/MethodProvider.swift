@@ -99,7 +99,8 @@ struct StaticHindsightProvider: MethodProvider {
     }
 }
 
-/// The lookahead planner (`LookaheadPlanner`) with the scenario's `planner` settings.
+/// The lookahead planner (`LookaheadPlanner`) with the scenario's `planner` settings; with
+/// `continuation: static-hindsight` its rollouts follow static-hindsight's setting (its training record).
 struct PlannerProvider: MethodProvider {
     func train(environment: ScenarioEnvironment, scenario: Scenario, rng: RandomSource) throws -> TrainingRecord? { nil }
 
@@ -110,7 +111,11 @@ struct PlannerProvider: MethodProvider {
     func episode(training: TrainingRecord?, environment: ScenarioEnvironment, scenario: Scenario,
                  seed: UInt64) throws -> EpisodeResult {
         var tuning = try TuningEnvironment(spec: environment.spec, components: .standard)
-        return scenario.planner.runEpisode(in: &tuning, seed: seed)
+        guard scenario.planner.continuation == .base else { return scenario.planner.runEpisode(in: &tuning, seed: seed) }
+        guard let setting = training?.setting else {
+            throw SweepError.missingTraining(method: Method.staticHindsight.description, environment: environment.spec.name)
+        }
+        return scenario.planner.runEpisode(in: &tuning, seed: seed, base: AnyPolicy(setting.policy))
     }
 }
 

@@ -99,6 +99,13 @@ extension Scenario {
         if var pl = try m.optionalMap("planner") {
             planner.horizon = try pl.int("horizon", in: 1...50, default: planner.horizon)
             planner.radius = try pl.int("radius", in: 0...10, default: planner.radius)
+            if let text = try pl.optionalString("continuation") {
+                switch text {
+                case "hold": planner.continuation = .hold
+                case "static-hindsight": planner.continuation = .base
+                default: throw pl.error("continuation", "expected hold or static-hindsight, got '\(ConfigError.excerpt(text))'")
+                }
+            }
             try pl.finish()
         }
         var hindsightRules = StaticHindsight.defaultRules

@@ -59,12 +59,17 @@ public struct SweepPlan: Sendable {
             for m in scenario.methods {
                 for agentSeed in 1...(m == .agent ? scenario.agentSeeds : 1) {
                     var trainingId: String? = nil
-                    if m.isTrained {
-                        let id = RunIdentity.training(scenario: scenario, environment: env, method: m, agentSeed: agentSeed)
-                        training.append(TrainingJob(id: id, environment: e, method: m, agentSeed: agentSeed))
+                    // A planner that continues with static-hindsight's setting reads that method's training.
+                    let trainedAs: Method? = m.isTrained ? m : (m == .planner && scenario.planner.continuation == .base ? .staticHindsight : nil)
+                    if let trainedAs {
+                        let id = RunIdentity.training(scenario: scenario, environment: env, method: trainedAs, agentSeed: agentSeed)
+                        if !training.contains(where: { $0.id == id }) {
+                            training.append(TrainingJob(id: id, environment: e, method: trainedAs, agentSeed: agentSeed))
+                        }
                         trainingId = id
                     }
                     var settings = m == .planner ? "horizon=\(scenario.planner.horizon),radius=\(scenario.planner.radius)" : ""
+                    if m == .planner && scenario.planner.continuation == .base { settings += ",continuation=static-hindsight" }
                     if case .policyFile(let path) = m { settings = "policy_sha256=\(scenario.outsidePolicies[path]?.digest ?? "-")" }
                     for seed in scenario.testSeeds {
                         evaluation.append(EvaluationJob(id: RunIdentity.run(environment: env, method: m, seed: seed, trainingId: trainingId,

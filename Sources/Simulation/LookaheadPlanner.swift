@@ -11,6 +11,12 @@ import PolicyRuntime
 /// current one × batch-size bins within `radius` × every retrain choice, the current setting first.
 /// A decision costs `candidates × horizon` simulated periods (27 × 4 = 108 with the defaults).
 ///
+/// With a `base` policy (`runEpisode(in:seed:base:)`, `continuation: base` in a scenario) every
+/// rollout continues after its first period with the base policy's decisions instead of holding
+/// the candidate, and the base policy's own decision is a candidate too. With a horizon that reaches
+/// the episode's end this is policy rollout: the planner's episode reward is then at least the base
+/// policy's (the environment is deterministic given the seed and the actions).
+///
 ///     var env = try TuningEnvironment(spec: spec, components: .standard)
 ///     let episode = LookaheadPlanner(horizon: 4, radius: 1).runEpisode(in: &env, seed: 1001)
 public struct LookaheadPlanner: Sendable, Equatable, Codable {
@@ -18,10 +24,37 @@ public struct LookaheadPlanner: Sendable, Equatable, Codable {
     public var horizon: Int
     /// How many bins the learning rate and batch size may move per period, ≥ 0.
     public var radius: Int
+    /// What a rollout does after its first period.
+    public var continuation: Continuation
 
-    public init(horizon: Int = 4, radius: Int = 1) {
+    /// A rollout's periods after the candidate's own.
+    public enum Continuation: String, Sendable, Equatable, Codable, CaseIterable {
+        /// Keep the candidate's learning rate and batch size, no retraining.
+        case hold
+        /// Follow the base policy given to `runEpisode` (a sweep uses static-hindsight's setting).
+        case base
+    }
+
+    public init(horizon: Int = 4, radius: Int = 1, continuation: Continuation = .hold) {
         self.horizon = max(horizon, 1)
         self.radius = max(radius, 0)
+        self.continuation = continuation
+    }
+
+    enum CodingKeys: String, CodingKey { case horizon, radius, continuation }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(horizon: try c.decode(Int.self, forKey: .horizon), radius: try c.decode(Int.self, forKey: .radius),
+                  continuation: try c.decodeIfPresent(Continuation.self, forKey: .continuation) ?? .hold)
+    }
+
+    /// Writes `continuation` only when it is not `hold`, so earlier encodings keep their bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(horizon, forKey: .horizon)
+        try c.encode(radius, forKey: .radius)
+        if continuation != .hold { try c.encode(continuation, forKey: .continuation) }
     }
 
     /// Name in tables.
@@ -37,11 +70,33 @@ public struct LookaheadPlanner: Sendable, Equatable, Codable {
         }
     }
 
+    /// Plays one episode from `seed`, planning every decision; rollouts continue with `base` (which
+    /// also sees the real episode's observations, so its state follows the real trajectory).
+    public func runEpisode<P: TuningPolicy>(in environment: inout TuningEnvironment, seed: UInt64, base: P) -> EpisodeResult {
+        var current: TuningAction? = nil
+        var tracked = base
+        return environment.runEpisode(name: Self.name, seed: seed) { env, observation, context in
+            let own = tracked.decide(observation, context: context)
+            let chosen = decide(env, around: current ?? context.defaultAction, base: (tracked, own))
+            current = chosen
+            return chosen
+        }
+    }
+
     /// The best candidate around `current` for `environment`'s next period.
     public func decide(_ environment: TuningEnvironment, around current: TuningAction) -> TuningAction {
+        decide(environment, around: current, base: Optional<(policy: FixedPolicy, action: TuningAction)>.none)
+    }
+
+    /// With `base` (the base policy after deciding this period, and its decision), rollouts follow
+    /// it after their first period and its decision is the last candidate.
+    func decide<P: TuningPolicy>(_ environment: TuningEnvironment, around current: TuningAction,
+                                 base: (policy: P, action: TuningAction)?) -> TuningAction {
         var best = current, bestValue = -Double.infinity
-        for candidate in candidates(around: current, bins: environment.actions) {
-            let value = rollout(environment, first: candidate)
+        var all = candidates(around: current, bins: environment.actions)
+        if let base, !all.contains(base.action) { all.append(base.action) }
+        for candidate in all {
+            let value = base.map { rollout(environment, first: candidate, following: $0.policy) } ?? rollout(environment, first: candidate)
             if value > bestValue {
                 best = candidate
                 bestValue = value
@@ -60,6 +115,21 @@ public struct LookaheadPlanner: Sendable, Equatable, Codable {
             total += r.reward
             if r.done { break }
             action.retrain = .none
+        }
+        return total
+    }
+
+    /// Summed reward of `first`, then `policy`'s decisions, over the horizon on a copy.
+    func rollout<P: TuningPolicy>(_ environment: TuningEnvironment, first: TuningAction, following policy: P) -> Double {
+        var snapshot = environment
+        var follower = policy
+        var total = 0.0
+        var action = first
+        for _ in 0..<horizon {
+            let r = snapshot.step(action)
+            total += r.reward
+            if r.done { break }
+            action = follower.decide(r.observation, context: snapshot.policyContext(nextPeriod: snapshot.period + 1))
         }
         return total
     }

@@ -36,6 +36,36 @@ private let headroomScenario = """
         #expect(throws: (any Error).self) {
             try loadTiny(headroomScenario.replacingOccurrences(of: "radius: 0", with: "depth: 0"))
         }
+        #expect(s.planner.continuation == .hold)
+        #expect(throws: (any Error).self) {
+            try loadTiny(headroomScenario.replacingOccurrences(of: "radius: 0}", with: "radius: 0, continuation: sometimes}"))
+        }
+    }
+
+    /// `continuation: static-hindsight`: the planner's rollouts follow static-hindsight's setting,
+    /// read from that method's one training record (also planned when static-hindsight is not a
+    /// method), and with a horizon to the episode's end it scores at least static-hindsight per seed.
+    @Test func aPlannerContinuingWithStaticHindsightIsAtLeastIt() async throws {
+        let text = headroomScenario.replacingOccurrences(of: "planner: {horizon: 2, radius: 0}",
+                                                         with: "planner: {horizon: 6, radius: 0, continuation: static-hindsight}")
+        let s = try loadTiny(text)
+        #expect(s.planner.continuation == .base)
+        let plan = SweepPlan(scenario: s)
+        #expect(plan.training.filter { $0.method == .staticHindsight }.count == 1)
+        let hindsight = try #require(plan.training.first { $0.method == .staticHindsight })
+        #expect(plan.evaluation.filter { $0.method == .planner }.allSatisfy { $0.trainingId == hindsight.id })
+        // Another identity than the planner that holds its candidate.
+        #expect(Set(plan.evaluation.filter { $0.method == .planner }.map(\.id))
+                .isDisjoint(with: SweepPlan(scenario: try loadTiny(headroomScenario)).evaluation.map(\.id)))
+        let withoutHindsight = try loadTiny(text.replacingOccurrences(of: "adwin, static-hindsight, planner]", with: "adwin, planner]"))
+        #expect(SweepPlan(scenario: withoutHindsight).training.map(\.method) == [.staticHindsight])
+        let (dir, outcome) = try await sweepTiny(s, jobs: 2)
+        #expect(outcome.wroteTables)
+        let set = try ResultTables.resultSet(plan: plan, store: ResultStore(directory: dir))
+        let planner = set.values(environment: "network-diagnosis", method: "planner", metric: "episode_reward").map(\.value)
+        let static_ = set.values(environment: "network-diagnosis", method: "static-hindsight", metric: "episode_reward").map(\.value)
+        #expect(planner.count == 2 && static_.count == 2)
+        for (p, h) in zip(planner, static_) { #expect(p >= h - 1e-9) }
     }
 
     @Test func hindsightIsTheBestGridSettingOnTheTestSeedsAndTheHeadroomIsReported() async throws {

@@ -63,3 +63,24 @@ private func rewards(_ env: inout TuningEnvironment, _ actions: [TuningAction]) 
         #expect(replay == planned)
     }
 }
+
+/// Policy rollout: with a base policy and a horizon to the episode's end, the planner's episode is
+/// never worse than the base policy's own, on every seed (deterministic environment), and it does
+/// better somewhere; with the default `hold` continuation the plain planner is unchanged.
+@Test func rolloutWithABasePolicyIsAtLeastTheBasePolicy() throws {
+    let base = PeriodicRetrainPolicy(every: 3, base: FixedPolicy(learningRateBin: 1, batchSizeBin: 2))
+    let planner = LookaheadPlanner(horizon: 8, radius: 1, continuation: .base)
+    var gains: [Double] = []
+    for seed: UInt64 in [3, 4, 5] {
+        var env = try shortEnvironment()
+        let own = env.runEpisode(policy: base, seed: seed).totalReward
+        var planned = try shortEnvironment()
+        let rolled = planner.runEpisode(in: &planned, seed: seed, base: base).totalReward
+        #expect(rolled >= own - 1e-9, "seed \(seed): \(rolled) < \(own)")
+        gains.append(rolled - own)
+    }
+    #expect(gains.contains { $0 > 0 })
+    var a = try shortEnvironment(), b = try shortEnvironment()
+    #expect(LookaheadPlanner(horizon: 2).runEpisode(in: &a, seed: 3).totalReward
+            == LookaheadPlanner(horizon: 2, continuation: .hold).runEpisode(in: &b, seed: 3).totalReward)
+}
