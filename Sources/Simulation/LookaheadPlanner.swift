@@ -107,29 +107,33 @@ public struct LookaheadPlanner: Sendable, Equatable, Codable {
 
     /// Summed reward of `first`, then its rates without retraining, over the horizon on a copy.
     func rollout(_ environment: TuningEnvironment, first: TuningAction) -> Double {
-        var snapshot = environment
-        var total = 0.0
-        var action = first
-        for _ in 0..<horizon {
-            let r = snapshot.step(action)
-            total += r.reward
-            if r.done { break }
+        rollout(environment, first: first) { _, _, previous in
+            var action = previous
             action.retrain = .none
+            return action
         }
-        return total
     }
 
     /// Summed reward of `first`, then `policy`'s decisions, over the horizon on a copy.
     func rollout<P: TuningPolicy>(_ environment: TuningEnvironment, first: TuningAction, following policy: P) -> Double {
-        var snapshot = environment
         var follower = policy
+        return rollout(environment, first: first) { snapshot, observation, _ in
+            follower.decide(observation, context: snapshot.policyContext(nextPeriod: snapshot.period + 1))
+        }
+    }
+
+    /// Summed reward of `first` and then of `next`'s actions (given the copy, its last observation
+    /// and the last action), over the horizon on a copy of `environment`.
+    private func rollout(_ environment: TuningEnvironment, first: TuningAction,
+                         next: (TuningEnvironment, [Float], TuningAction) -> TuningAction) -> Double {
+        var snapshot = environment
         var total = 0.0
         var action = first
         for _ in 0..<horizon {
             let r = snapshot.step(action)
             total += r.reward
             if r.done { break }
-            action = follower.decide(r.observation, context: snapshot.policyContext(nextPeriod: snapshot.period + 1))
+            action = next(snapshot, r.observation, action)
         }
         return total
     }
