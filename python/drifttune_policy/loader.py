@@ -74,6 +74,7 @@ class Policy:
         self.head_sizes = [3 if self.learning_rate_head == "steps" else len(self.learning_rates),
                            len(self.batch_sizes), len(self.retrain_choices)]
         self._log_lr = self.feature_names.index("log_lr") if "log_lr" in self.feature_names else None
+        self._rates32 = [float(np.float32(r)) for r in self.learning_rates]  # the rates as Swift holds them
         fb = document["fallback"]
         if fb["retrain"] not in self.retrain_choices:
             raise PolicyFileError(f"fallback.retrain: {fb['retrain']!r} is not one of actions.retrain_choices")
@@ -183,7 +184,7 @@ class Policy:
 
     def learning_rate_bin(self, log_lr):
         """The learning-rate bin a `log_lr` observation value stands for (as `ActionBins.learningRateBin`)."""
-        rates = [float(np.float32(r)) for r in self.learning_rates]
+        rates = self._rates32
         lo, hi = min(rates), max(rates)
         if not hi > lo:
             return 0
