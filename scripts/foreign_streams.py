@@ -47,9 +47,11 @@ BINARY_POLICY = "results/network-diagnosis/policies/network-diagnosis.policy"
 MULTICLASS_POLICY = "results/intent-recognition/policies/intent-recognition.policy"
 
 
-def make_streams(n):
-    """(name, description, kind, classes, iterator) for every stream; seeds fixed."""
+def make_streams(n, stream_set="benchmark"):
+    """(name, description, kind, classes, iterator) for every stream of the set; seeds fixed."""
     from river.datasets import synth
+    if stream_set == "fresh":
+        return fresh_streams(n, synth)
 
     def cds(a, b, position, width, seed):
         return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
@@ -80,6 +82,41 @@ def make_streams(n):
     s.append(("led_gradual_10c", "LEDDrift 1 -> 7 drifting attributes, 10% noise, gradual over 5,000 at 50%", "multiclass", 10,
               cds(synth.LEDDrift(seed=91, noise_percentage=0.1, irrelevant_features=True, n_drift_features=1),
                   synth.LEDDrift(seed=92, noise_percentage=0.1, irrelevant_features=True, n_drift_features=7), half, 5000, 93)))
+    return s
+
+
+def fresh_streams(n, synth):
+    """The `fresh` set: the same generators at other seeds, functions, drift positions, widths and
+    speeds, fixed before any method ran on them, so that choices made while looking at the
+    benchmark set (such as the evidence rule's threshold) meet streams they were not chosen on."""
+    def cds(a, b, position, width, seed):
+        return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
+
+    s = []
+    s.append(("sea_abrupt_b", "SEA variant 2 -> 1, abrupt (width 250) at 40%, 10% label noise", "binary", 2,
+              cds(synth.SEA(variant=2, noise=0.1, seed=111), synth.SEA(variant=1, noise=0.1, seed=112), 2 * n // 5, ABRUPT, 113)))
+    s.append(("hyperplane_fast", "Hyperplane, 8 features, 4 drifting (mag 0.002), 10% noise", "binary", 2,
+              synth.Hyperplane(seed=131, n_features=8, n_drift_features=4, mag_change=0.002, noise_percentage=0.1, sigma=0.1)))
+    s.append(("hyperplane_slow", "Hyperplane, 12 features, 6 drifting (mag 0.0002), 5% noise", "binary", 2,
+              synth.Hyperplane(seed=132, n_features=12, n_drift_features=6, mag_change=0.0002, noise_percentage=0.05, sigma=0.1)))
+    s.append(("agrawal_gradual_raw", "Agrawal function 1 -> 4, gradual over 8,000 samples around 50%, raw scales", "binary", 2,
+              cds(synth.Agrawal(classification_function=1, seed=141), synth.Agrawal(classification_function=4, seed=142), n // 2, 8000, 143)))
+    s.append(("stagger_abrupt_b", "STAGGER function 1 -> 2 -> 0, abrupt (width 250) at 25% and 60%", "binary", 2,
+              cds(synth.STAGGER(classification_function=1, seed=151),
+                  cds(synth.STAGGER(classification_function=2, seed=152), synth.STAGGER(classification_function=0, seed=153),
+                      35 * n // 100, ABRUPT, 154), n // 4, ABRUPT, 155)))
+    s.append(("sine_abrupt", "Sine function 1 -> 3, abrupt (width 250) at 50%, noise", "binary", 2,
+              cds(synth.Sine(classification_function=1, seed=161, has_noise=True), synth.Sine(classification_function=3, seed=162, has_noise=True),
+                  n // 2, ABRUPT, 163)))
+    s.append(("mixed_gradual", "Mixed function 1 -> 0, gradual over 5,000 samples around 40%", "binary", 2,
+              cds(synth.Mixed(classification_function=1, seed=171, balance_classes=False),
+                  synth.Mixed(classification_function=0, seed=172, balance_classes=False), 2 * n // 5, 5000, 173)))
+    s.append(("rbf_incremental_3c", "RandomRBFDrift, 8 features, 3 classes, 30 centroids, 10 moving (speed 5e-4)", "multiclass", 3,
+              synth.RandomRBFDrift(seed_model=181, seed_sample=182, n_classes=3, n_features=8, n_centroids=30,
+                                   change_speed=0.0005, n_drift_centroids=10)))
+    s.append(("led_abrupt_10c", "LEDDrift 3 -> 5 drifting attributes, 5% noise, abrupt (width 250) at 50%", "multiclass", 10,
+              cds(synth.LEDDrift(seed=201, noise_percentage=0.05, irrelevant_features=True, n_drift_features=3),
+                  synth.LEDDrift(seed=202, noise_percentage=0.05, irrelevant_features=True, n_drift_features=5), n // 2, ABRUPT, 203)))
     return s
 
 
@@ -183,6 +220,9 @@ def main():
     ap.add_argument("--out", default="results/foreign-streams")
     ap.add_argument("--binary", default=".build/release/drifttune")
     ap.add_argument("--only", default="", help="comma-separated stream names (default: all)")
+    ap.add_argument("--stream-set", choices=["benchmark", "fresh"], default="benchmark",
+                    help="benchmark: the committed 9 streams; fresh: 9 others from the same generators (other seeds, "
+                    "functions, drift positions and speeds), a test for choices made while looking at the benchmark")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder of CSV files")
     ap.add_argument("--general-variant", action="append", default=[], metavar="NAME=DIR",
                     help="another folder of general policies (logistic.policy and softmax.policy) to run as `general (NAME)`, "
@@ -195,7 +235,7 @@ def main():
     variants(args)  # refuse a malformed --general-variant before the long run
     tmp = tempfile.mkdtemp(prefix="foreign-streams-")
     started = time.time()
-    streams = make_streams(args.samples)
+    streams = make_streams(args.samples, args.stream_set)
     if args.only:
         keep = set(args.only.split(","))
         streams = [s for s in streams if s[0] in keep]
@@ -430,6 +470,7 @@ Also:
                 f"`drifttune learn --policy general` with `DRIFTTUNE_GENERAL_POLICIES={folder}`"
                 + (f" (described in `{readme}`)" if os.path.exists(readme) else "") + ":")
     cmd = (f"python3 scripts/foreign_streams.py --samples {args.samples}" + (f" --only {args.only}" if args.only else "")
+           + (f" --stream-set {args.stream_set} --out {args.out}" if args.stream_set != "benchmark" else "")
            + (f" --general-v2 {args.general_v2}" if args.general_v2 else "")
            + "".join(f" --general-variant {v}" for v in args.general_variant))
     md = f"""# Foreign streams: `drifttune learn` against River on River's drift generators
@@ -440,7 +481,7 @@ Command (repository root, after `swift build -c release --product drifttune`; Ri
 {cmd}
 ```
 
-{n} streams of {args.samples:,} samples each, generated by River's `datasets.synth` generators with fixed seeds
+{n} streams of {args.samples:,} samples each{" (the **fresh** set: other seeds, functions, drift positions and speeds than the benchmark set in `results/foreign-streams/summary.md`, fixed before any method ran on them)" if args.stream_set == "fresh" else ""}, generated by River's `datasets.synth` generators with fixed seeds
 (abrupt and gradual drift through `ConceptDriftStream`, incremental drift inside Hyperplane and RandomRBFDrift),
 written as CSV (features, then `label`) to a temporary folder; every method reads the same files in the same run.
 River's offline datasets were not used: those that load without the network (Phishing 1,250, ImageSegments 2,310,

@@ -124,6 +124,10 @@ public struct FamilyTrainCommand: ParsableCommand {
     var shadowLearners = false
     @Flag(help: "The agent's learning-rate head steps one bin down, stays or steps up from the current rate, instead of naming a bin.")
     var lrSteps = false
+    @Option(help: ArgumentHelp("Start PPO at the rule that steps toward a shadow learner that beat the live one (strength α in (0, 20]); needs --lr-steps, --shadow-learners and a --config with normalize_observations: false.", valueName: "α"))
+    var evidenceAnchor: Float?
+    @Option(help: "The anchor's threshold: how far (in ln K of period log-loss) a shadow must be ahead before the rule moves.")
+    var evidenceThreshold: Float = EvidenceAnchor.defaultThreshold
     @OptionGroup var learner: FamilyModelOption
     @Flag(help: "Continue the run saved in --out from its last checkpoint.") var resume = false
     @Flag(help: "End by printing one JSON object.") var json = false
@@ -137,6 +141,10 @@ public struct FamilyTrainCommand: ParsableCommand {
             if lrSteps {
                 f.base.actions.learningRateHead = .steps
                 name += FamilyExportCommand.stepsSuffix
+            }
+            if evidenceAnchor != nil {
+                guard lrSteps, shadowLearners else { throw UserError("--evidence-anchor needs --lr-steps and --shadow-learners") }
+                name += FamilyExportCommand.evidenceAnchorSuffix
             }
             let subs = try select.resolve(f, default: f.train)
             let prototype = try FamilyEnvironmentAdapter(family: f, subfamilies: subs, components: .standard)
@@ -155,7 +163,19 @@ public struct FamilyTrainCommand: ParsableCommand {
                 if let steps { s.config.steps = steps }
                 if let jobs { s.config.environmentWorkers = jobs }
                 try s.validate()
+                if evidenceAnchor != nil, s.config.normalizeObservations || s.config.activation != .tanh {
+                    throw UserError("--evidence-anchor: the anchor reads raw observations through tanh units; give a --config with normalize_observations: false and activation: tanh")
+                }
                 run = try TrainingRun(environment: name, settings: s, seed: seed, directory: directory, environmentFactory: factory)
+                if let evidenceAnchor {
+                    do {
+                        run.trainer.network.parameterVector = try EvidenceAnchor.anchored(
+                            parameters: run.trainer.network.parameterVector, network: run.trainer.network,
+                            actions: f.base.actionBins, strength: evidenceAnchor, threshold: evidenceThreshold)
+                    } catch let e as SweepError {
+                        throw UserError("--evidence-anchor: \(e)")
+                    }
+                }
             }
             let (evaluation, summary) = try run.runToBudget(directory: directory)
             if json {
@@ -189,6 +209,9 @@ public struct FamilyExportCommand: ParsableCommand {
 
     /// What `family train --lr-steps` appends to the run's environment name.
     static let stepsSuffix = "/lr=steps"
+    /// What `family train --evidence-anchor` appends after `stepsSuffix`: the run started at the
+    /// evidence rule (`EvidenceAnchor`); its policy file is like any other steps policy.
+    static let evidenceAnchorSuffix = "/anchor=evidence"
 
     public init() {}
 
@@ -196,7 +219,7 @@ public struct FamilyExportCommand: ParsableCommand {
         try reportingUserErrors {
             let (f, name) = try learner.load(family)
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
-            let steps = saved.environment == name + Self.stepsSuffix
+            let steps = [name + Self.stepsSuffix, name + Self.stepsSuffix + Self.evidenceAnchorSuffix].contains(saved.environment)
             guard saved.environment == name || steps else {
                 throw UserError("\(checkpoint): trained on \(saved.environment), not \(name) (give export the family and --model the run was trained with)")
             }

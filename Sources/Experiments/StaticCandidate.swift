@@ -157,17 +157,7 @@ enum StaticCandidate {
             }
             heads.bias[retrain + full] = -strength
         }
-        // Back into PolicyNetwork's layout (each actor layer's weights, then its biases; then the
-        // heads), checked against the network's own reading of the result.
-        var out = parameters, offset = 0
-        for layer in hidden + [heads] {
-            out.replaceSubrange(offset..<(offset + layer.weights.count), with: layer.weights)
-            offset += layer.weights.count
-            out.replaceSubrange(offset..<(offset + layer.bias.count), with: layer.bias)
-            offset += layer.bias.count
-        }
-        let check = network.actorParameters(out)
-        guard check.hidden == hidden, check.heads == heads else {
+        guard let out = network.replacingActor(in: parameters, hidden: hidden, heads: heads) else {
             throw SweepError.agentUnavailable("the policy network's parameter layout is not the one the anchor writes")
         }
         return out

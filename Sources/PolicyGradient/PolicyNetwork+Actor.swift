@@ -18,6 +18,20 @@ extension PolicyNetwork {
         return (actorLayers.map(cut), cut(policyHead))
     }
 
+    /// `p` with its actor layers replaced by `hidden` and `heads` (shapes as `actorParameters`
+    /// returns them); the critic's parameters are kept. Returns nil if a shape differs.
+    public func replacingActor(in p: [Float], hidden: [DenseParameters], heads: DenseParameters) -> [Float]? {
+        guard p.count == parameterCount, hidden.count == actorLayers.count else { return nil }
+        var out = p
+        for (l, layer) in zip(actorLayers + [policyHead], hidden + [heads]) {
+            guard layer.inputs == l.input, layer.outputs == l.output,
+                  layer.weights.count == l.input * l.output, layer.bias.count == l.output else { return nil }
+            out.replaceSubrange(l.weightOffset..<(l.weightOffset + layer.weights.count), with: layer.weights)
+            out.replaceSubrange(l.biasOffset..<(l.biasOffset + layer.bias.count), with: layer.bias)
+        }
+        return out
+    }
+
     /// Where the heads' weights sit in `parameterVector`.
     public var policyHeadWeightRange: Range<Int> { policyHead.weightOffset..<(policyHead.weightOffset + policyHead.input * policyHead.output) }
 }

@@ -49,3 +49,46 @@ private func shortFamilyFile() throws -> URL {
     #expect(try CLIProcess.run(["family", "export", plainRun, "--family", family.path, "--out", plainPolicy]).status == 0)
     #expect(try PolicyFile.read(plainPolicy).actions.learningRateHead == .bins)
 }
+
+/// `family train --evidence-anchor` starts PPO at the evidence rule and records it in the run; the
+/// exported steps policy still follows the shadows after training; the flag is refused without
+/// the head of steps and the shadows, and with normalized observations.
+@Test func familyTrainWithEvidenceAnchorStartsAtTheRule() throws {
+    let family = try shortFamilyFile()
+    let dir = family.deletingLastPathComponent()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let config = dir.appendingPathComponent("ppo.yaml")
+    try "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\nnormalize_observations: false\n"
+        .write(to: config, atomically: true, encoding: .utf8)
+    let normalized = dir.appendingPathComponent("normalized.yaml")
+    try "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\n".write(to: normalized, atomically: true, encoding: .utf8)
+    let run = dir.appendingPathComponent("run").path
+    let noSteps = try CLIProcess.run(["family", "train", family.path, "--shadow-learners", "--evidence-anchor", "8", "--steps", "14",
+                                      "--config", config.path, "--jobs", "1", "--out", run])
+    #expect(noSteps.status != 0 && noSteps.stderr.contains("--evidence-anchor needs --lr-steps and --shadow-learners"))
+    let raw = try CLIProcess.run(["family", "train", family.path, "--lr-steps", "--shadow-learners", "--evidence-anchor", "8", "--steps", "14",
+                                  "--config", normalized.path, "--jobs", "1", "--out", run])
+    #expect(raw.status != 0 && raw.stderr.contains("normalize_observations: false"))
+    #expect(!FileManager.default.fileExists(atPath: run + "/checkpoint.json"), "a refused run writes no checkpoint")
+
+    let train = try CLIProcess.run(["family", "train", family.path, "--lr-steps", "--shadow-learners", "--evidence-anchor", "8",
+                                    "--steps", "14", "--config", config.path, "--jobs", "1", "--out", run])
+    try #require(train.status == 0, "\(train.stderr)")
+    let policy = dir.appendingPathComponent("anchored.policy").path
+    let export = try CLIProcess.run(["family", "export", run, "--family", family.path, "--out", policy])
+    try #require(export.status == 0, "\(export.stderr)")
+    let document = try PolicyFile.read(policy)
+    #expect(document.provenance.environment == "family:binary/lr=steps/anchor=evidence")
+    #expect(document.actions.learningRateHead == .steps && document.observationSchema == .v2)
+    var tuned = TunedPolicy(document: document)
+    let schema = document.observationSchema
+    var x = schema.features.map { ($0.lower + $0.upper) / 2 }
+    let up = try #require(schema.index(of: "shadow_gain_lr_up")), down = try #require(schema.index(of: "shadow_gain_lr_down"))
+    let logLR = try #require(schema.index(of: "log_lr"))
+    x[logLR] = 0.6    // bin 3 of 6
+    for (gUp, gDown, bin) in [(Float(0.05), Float(-0.05), 4), (-0.05, 0.05, 2), (0, 0, 3), (-0.3, -0.3, 3)] {
+        x[up] = gUp
+        x[down] = gDown
+        #expect(tuned.decide(x).learningRateBin == bin, "up \(gUp) down \(gDown)")
+    }
+}

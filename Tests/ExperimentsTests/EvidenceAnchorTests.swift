@@ -1,0 +1,81 @@
+import Foundation
+import Linalg
+import PolicyGradient
+import PolicyRuntime
+import Simulation
+import Testing
+@testable import Experiments
+
+/// The move the evidence rule makes from the shadow gains: toward a shadow ahead by more than τ;
+/// nil where both are (either move is the rule's).
+private func ruleMove(up: Float, down: Float, threshold: Float) -> Int? {
+    switch (up > threshold, down > threshold) {
+    case (true, true): return nil
+    case (true, false): return 2
+    case (false, true): return 0
+    case (false, false): return 1
+    }
+}
+
+/// A network anchored at the evidence rule, exported as a policy file and read back, steps toward
+/// a shadow that beat the live learner by more than τ and stays otherwise: at every current bin,
+/// for gains on both sides of τ, on observations whose other features are drawn across their
+/// ranges. Most of the network keeps its random initialization.
+@Test func evidenceAnchoredNetworkFollowsTheShadowsFromTheStart() throws {
+    var spec = try loadTiny().environments[0].spec
+    spec.learner.shadowLearners = true
+    spec.actions.learningRateHead = .steps
+    let bins = spec.actionBins
+    let schema = ObservationSchema.v2
+    let up = try #require(schema.index(of: "shadow_gain_lr_up")), down = try #require(schema.index(of: "shadow_gain_lr_down"))
+    let logLR = try #require(schema.index(of: "log_lr"))
+    let tau = EvidenceAnchor.defaultThreshold
+    let gains: [Float] = [-1, -0.2, -0.01, 0, tau - 0.0015, tau + 0.0015, 0.01, 0.3, 1]
+    for hidden in [[64, 64], [8], [16, 16, 16]] {
+        var rng = RandomSource(seed: UInt64(hidden.count * 100 + hidden[0]))
+        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: schema.count, actionSizes: bins.headSizes,
+                                                                       hiddenSizes: hidden, activation: .tanh), rng: &rng)
+        let random = network.parameterVector
+        let anchored = try EvidenceAnchor.anchored(parameters: random, network: network, actions: bins, strength: 8)
+        #expect(zip(anchored, random).filter { $0 != $1 }.count < random.count / 4, "most of the network keeps its initialization")
+        let document = try PolicyExport.document(architecture: network.architecture, parameters: anchored, normalizer: nil,
+                                                 spec: spec, provenance: .init(environment: spec.name))
+        var tuned = TunedPolicy(document: try PolicyFile.decode(try PolicyFile.encode(document), file: "evidence.policy"))
+        var draws = RandomSource(seed: 5)
+        var checked = 0
+        for current in 0..<bins.learningRates.count {
+            for gUp in gains {
+                for gDown in gains {
+                    guard let move = ruleMove(up: gUp, down: gDown, threshold: tau) else { continue }
+                    var x = schema.features.map { $0.lower + draws.nextFloat() * ($0.upper - $0.lower) }
+                    x[logLR] = Float(log(Double(bins.learningRates[current]) / Double(bins.learningRates[0]))
+                                     / log(Double(bins.learningRates.last!) / Double(bins.learningRates[0])))
+                    x[up] = gUp
+                    x[down] = gDown
+                    let expected = min(max(current + move - 1, 0), bins.learningRates.count - 1)
+                    #expect(tuned.decide(x).learningRateBin == expected, "hidden \(hidden) bin \(current) up \(gUp) down \(gDown)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 6 * (81 - 16))
+    }
+}
+
+/// The anchor refuses what it cannot read: a head of bins, observation schema v1, a ReLU network.
+@Test func evidenceAnchorRefusesNetworksItCannotAnchor() throws {
+    var spec = try loadTiny().environments[0].spec
+    spec.actions.learningRateHead = .steps
+    func attempt(_ observations: Int, _ activation: Activation, _ actions: ActionBins) -> Bool {
+        var rng = RandomSource(seed: 1)
+        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: observations, actionSizes: actions.headSizes,
+                                                                       hiddenSizes: [8, 8], activation: activation), rng: &rng)
+        return (try? EvidenceAnchor.anchored(parameters: network.parameterVector, network: network, actions: actions, strength: 8)) != nil
+    }
+    var binsHead = spec.actionBins
+    binsHead.learningRateHead = .bins
+    #expect(attempt(ObservationSchema.v2.count, .tanh, spec.actionBins))
+    #expect(!attempt(ObservationSchema.v2.count, .tanh, binsHead))
+    #expect(!attempt(ObservationSchema.v1.count, .tanh, spec.actionBins))
+    #expect(!attempt(ObservationSchema.v2.count, .relu, spec.actionBins))
+}
