@@ -54,25 +54,9 @@ public enum EvidenceAnchor {
             throw SweepError.agentUnavailable("the evidence anchor's batch-size bin \(b) is not one of the \(actions.batchSizes.count) bins")
         }
         var (hidden, heads) = network.actorParameters(parameters)
-        let first = hidden[0].outputs
-        for (unit, feature) in [up, down].enumerated() {
-            for i in 0..<hidden[0].inputs { hidden[0].weights[i * first + unit] = 0 }
-            hidden[0].weights[feature * first + unit] = slope
-            hidden[0].bias[unit] = -slope * threshold
-        }
-        for l in hidden.indices.dropFirst() {
-            let width = hidden[l].outputs
-            for unit in 0..<2 {
-                for i in 0..<hidden[l].inputs { hidden[l].weights[i * width + unit] = 0 }
-                hidden[l].weights[unit * width + unit] = 20
-                hidden[l].bias[unit] = 0
-            }
-        }
+        AnchorUnits.write([(up, slope, -slope * threshold), (down, slope, -slope * threshold)], hidden: &hidden, heads: &heads)
         // Learning-rate head outputs: 0 down, 1 stay, 2 up.
         let logits = heads.outputs
-        for unit in 0..<2 {
-            for o in 0..<logits { heads.weights[unit * logits + o] = 0 }
-        }
         heads.weights[0 * logits + 2] = strength / 2
         heads.weights[1 * logits + 0] = strength / 2
         heads.bias[0] = strength / 2

@@ -134,27 +134,9 @@ enum StaticCandidate {
         for c in 0..<sizes[2] where c != none { heads.bias[retrain + c] = -strength }
         if every > 0, let full {
             let k = Double(every)
-            let steps: [(feature: Int, slope: Double, bias: Double)] = [
-                (since, 2 * 20 * periodsSinceRetrainScale, -40 * k + 60),
-                (progress, 40 * Double(episodeLength), -40 * k + 20)]
-            let first = hidden[0].outputs
-            for (unit, step) in steps.enumerated() {
-                for i in 0..<n { hidden[0].weights[i * first + unit] = 0 }
-                hidden[0].weights[step.feature * first + unit] = Float(step.slope)
-                hidden[0].bias[unit] = Float(step.bias)
-            }
-            for l in hidden.indices.dropFirst() {
-                let width = hidden[l].outputs
-                for unit in 0..<2 {
-                    for i in 0..<hidden[l].inputs { hidden[l].weights[i * width + unit] = 0 }
-                    hidden[l].weights[unit * width + unit] = 20
-                    hidden[l].bias[unit] = 0
-                }
-            }
-            for unit in 0..<2 {
-                for o in 0..<logits { heads.weights[unit * logits + o] = 0 }
-                heads.weights[unit * logits + retrain + full] = strength
-            }
+            AnchorUnits.write([(since, Float(2 * 20 * periodsSinceRetrainScale), Float(-40 * k + 60)),
+                               (progress, Float(40 * Double(episodeLength)), Float(-40 * k + 20))], hidden: &hidden, heads: &heads)
+            for unit in 0..<2 { heads.weights[unit * logits + retrain + full] = strength }
             heads.bias[retrain + full] = -strength
         }
         guard let out = network.replacingActor(in: parameters, hidden: hidden, heads: heads) else {
