@@ -124,7 +124,7 @@ public struct FamilyTrainCommand: ParsableCommand {
     var shadowLearners = false
     @Flag(help: "The agent's learning-rate head steps one bin down, stays or steps up from the current rate, instead of naming a bin.")
     var lrSteps = false
-    @Option(help: ArgumentHelp("Start PPO at the rule that steps toward a shadow learner that beat the live one, at the default batch size (strength α in (0, 20]); needs --lr-steps, --shadow-learners and a --config with normalize_observations: false.", valueName: "α"))
+    @Option(help: ArgumentHelp("Start PPO at the rule that steps toward a shadow learner that beat the live one (strength α in (0, 20]); needs --lr-steps, --shadow-learners and a --config with normalize_observations: false.", valueName: "α"))
     var evidenceAnchor: Float?
     @Option(help: "The anchor's threshold: how far (in ln K of period log-loss) a shadow must be ahead before the rule moves.")
     var evidenceThreshold: Float = EvidenceAnchor.defaultThreshold
@@ -171,8 +171,7 @@ public struct FamilyTrainCommand: ParsableCommand {
                     do {
                         run.trainer.network.parameterVector = try EvidenceAnchor.anchored(
                             parameters: run.trainer.network.parameterVector, network: run.trainer.network,
-                            actions: f.base.actionBins, strength: evidenceAnchor, threshold: evidenceThreshold,
-                            batchSizeBin: f.base.defaultAction.batchSizeBin)
+                            actions: f.base.actionBins, strength: evidenceAnchor, threshold: evidenceThreshold)
                     } catch let e as SweepError {
                         throw UserError("--evidence-anchor: \(e)")
                     }

@@ -19,10 +19,8 @@ import PolicyRuntime
 /// step is inside the evidence's noise, so where exactly it falls does not matter); deeper layers
 /// carry both as tanh(20·s). The learning-rate head's logits are α·(s₀ + 1)/2 for "up",
 /// α·(s₁ + 1)/2 for "down" and α/2 for "stay": the rule's move wins by α/2 over staying, and staying
-/// wins by α/2 when neither shadow is ahead. With `batchSizeBin`, the batch-size head starts with
-/// α/2 on that bin (the production default: the shadows say nothing about the batch size, so the
-/// policy keeps the default until training gives it a reason to move). The retrain head keeps its
-/// initialization (with `first_bin_prior`), as does every other parameter and the critic.
+/// wins by α/2 when neither shadow is ahead. The batch-size and retrain heads keep their random
+/// initialization, as does every other parameter and the critic.
 public enum EvidenceAnchor {
     /// Default τ: 0.002 ln K of mean log-loss over a period. Chosen from {0, 0.002, 0.01} by running
     /// the rule alone on the committed foreign streams (results/general/evidence-anchor/README.md),
@@ -33,7 +31,7 @@ public enum EvidenceAnchor {
     /// `parameters` of `network` with the anchor written in. Throws if the network is not a tanh
     /// trunk on raw schema-v2 observations with a `steps` learning-rate head.
     public static func anchored(parameters: [Float], network: PolicyNetwork, actions: ActionBins,
-                                strength: Float, threshold: Float = defaultThreshold, batchSizeBin: Int? = nil) throws -> [Float] {
+                                strength: Float, threshold: Float = defaultThreshold) throws -> [Float] {
         let architecture = network.architecture
         let schema = ObservationSchema.v2
         guard actions.learningRateHead == .steps else {
@@ -50,9 +48,6 @@ public enum EvidenceAnchor {
         guard strength > 0, strength <= 20, threshold.isFinite, threshold >= 0, threshold < 1 else {
             throw SweepError.agentUnavailable("the evidence anchor needs a strength in (0, 20] and a threshold in [0, 1)")
         }
-        if let b = batchSizeBin, !actions.batchSizes.indices.contains(b) {
-            throw SweepError.agentUnavailable("the evidence anchor's batch-size bin \(b) is not one of the \(actions.batchSizes.count) bins")
-        }
         var (hidden, heads) = network.actorParameters(parameters)
         AnchorUnits.write([(up, slope, -slope * threshold), (down, slope, -slope * threshold)], hidden: &hidden, heads: &heads)
         // Learning-rate head outputs: 0 down, 1 stay, 2 up.
@@ -62,9 +57,6 @@ public enum EvidenceAnchor {
         heads.bias[0] = strength / 2
         heads.bias[1] = strength / 2
         heads.bias[2] = strength / 2
-        if let b = batchSizeBin {
-            for o in 0..<actions.batchSizes.count { heads.bias[3 + o] = o == b ? strength / 2 : 0 }
-        }
         guard let out = network.replacingActor(in: parameters, hidden: hidden, heads: heads) else {
             throw SweepError.agentUnavailable("the policy network's parameter layout is not the one the anchor writes")
         }

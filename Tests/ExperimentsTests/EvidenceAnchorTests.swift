@@ -20,7 +20,7 @@ private func ruleMove(up: Float, down: Float, threshold: Float) -> Int? {
 /// A network anchored at the evidence rule, exported as a policy file and read back, steps toward
 /// a shadow that beat the live learner by more than τ and stays otherwise: at every current bin,
 /// for gains on both sides of τ, on observations whose other features are drawn across their
-/// ranges, at the batch size it is anchored at. Most of the network keeps its random initialization.
+/// ranges. Most of the network keeps its random initialization.
 @Test func evidenceAnchoredNetworkFollowsTheShadowsFromTheStart() throws {
     var spec = try loadTiny().environments[0].spec
     spec.learner.shadowLearners = true
@@ -36,8 +36,7 @@ private func ruleMove(up: Float, down: Float, threshold: Float) -> Int? {
         let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: schema.count, actionSizes: bins.headSizes,
                                                                        hiddenSizes: hidden, activation: .tanh), rng: &rng)
         let random = network.parameterVector
-        let batch = hidden.count % bins.batchSizes.count
-        let anchored = try EvidenceAnchor.anchored(parameters: random, network: network, actions: bins, strength: 8, batchSizeBin: batch)
+        let anchored = try EvidenceAnchor.anchored(parameters: random, network: network, actions: bins, strength: 8)
         #expect(zip(anchored, random).filter { $0 != $1 }.count < random.count / 4, "most of the network keeps its initialization")
         let document = try PolicyExport.document(architecture: network.architecture, parameters: anchored, normalizer: nil,
                                                  spec: spec, provenance: .init(environment: spec.name))
@@ -54,9 +53,7 @@ private func ruleMove(up: Float, down: Float, threshold: Float) -> Int? {
                     x[up] = gUp
                     x[down] = gDown
                     let expected = min(max(current + move - 1, 0), bins.learningRates.count - 1)
-                    let action = tuned.decide(x)
-                    #expect(action.learningRateBin == expected, "hidden \(hidden) bin \(current) up \(gUp) down \(gDown)")
-                    #expect(action.batchSizeBin == batch)
+                    #expect(tuned.decide(x).learningRateBin == expected, "hidden \(hidden) bin \(current) up \(gUp) down \(gDown)")
                     checked += 1
                 }
             }
@@ -81,10 +78,4 @@ private func ruleMove(up: Float, down: Float, threshold: Float) -> Int? {
     #expect(!attempt(ObservationSchema.v2.count, .tanh, binsHead))
     #expect(!attempt(ObservationSchema.v1.count, .tanh, spec.actionBins))
     #expect(!attempt(ObservationSchema.v2.count, .relu, spec.actionBins))
-    var rng = RandomSource(seed: 2)
-    let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: ObservationSchema.v2.count, actionSizes: spec.actionBins.headSizes,
-                                                                   hiddenSizes: [8, 8], activation: .tanh), rng: &rng)
-    #expect(throws: SweepError.self) {
-        try EvidenceAnchor.anchored(parameters: network.parameterVector, network: network, actions: spec.actionBins, strength: 8, batchSizeBin: 4)
-    }
 }
