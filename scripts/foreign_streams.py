@@ -20,8 +20,14 @@ every method: every sample after the 3,000-sample warm-up (DriftTune: the mean o
 per-period accuracies over periods 0 to the last, each 1,000 samples; River: the same sample
 range, learning from the warm-up samples online).
 
+Two sets of 9 streams: `--stream-set benchmark` (the default; results/foreign-streams/) and
+`--stream-set fresh` (the same generators at other seeds, functions, drift positions and speeds,
+fixed before any method ran on them; results/foreign-streams/fresh/), a test for choices made while
+looking at the benchmark set.
+
 Usage (from the repository root, after `swift build -c release --product drifttune`):
     python3 scripts/foreign_streams.py [--samples 40000] [--out results/foreign-streams]
+    python3 scripts/foreign_streams.py --stream-set fresh --out results/foreign-streams/fresh
 Needs: river==0.26.1, numpy.
 """
 import argparse
@@ -455,7 +461,9 @@ Also:
 
     general_md = general_section("drifttune_general", "The general policy",
                                  "`drifttune learn --policy general` (`results/general/logistic.policy` on binary streams,\n"
-                                 "`results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`):")
+                                 "`results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`;\n"
+                                 "since 30 November 2026 the evidence-anchored pair, `results/general/evidence-anchor/README.md`: a head of\n"
+                                 "learning-rate steps and shadow learners, whose compute is in the compute column):")
     if all("drifttune_general_v2" in r["methods"] for r in results):
         general_md += "\n" + general_section(
             "drifttune_general_v2", "The general policy with shadow learners (observation schema v2)",
@@ -497,7 +505,8 @@ it is listed below). River learns the warm-up samples online and is scored on th
 
 - **general**: `--policy general`, the shipped general policy for the learner model (logistic on binary
   streams, softmax with `--classes K` on multiclass ones), trained across randomized environment families
-  (`results/general/`); its file's loop standardizes and has no label delay (section "The general policy").
+  (`results/general/`; the evidence-anchored pair, with shadow learners); its file's loop standardizes and has no
+  label delay (section "The general policy").
 - **policy**: the committed tuned *domain* policy, `results/network-diagnosis/policies/network-diagnosis.policy`
   (logistic) on binary streams, `results/intent-recognition/policies/intent-recognition.policy` (softmax,
   `--classes K`) on multiclass ones, with `--standardize true` (the policy files record no standardization:
