@@ -30,6 +30,7 @@ from pathlib import Path
 from river import compose, datasets, linear_model, preprocessing
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POLICY = "results/network-diagnosis/policies/network-diagnosis.policy"
 
 
 def write_stream(path: Path, rows: int) -> None:
@@ -84,7 +85,7 @@ def main() -> int:
     ap.add_argument("--rows", type=int, default=400_000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--drifttune", default=str(ROOT / ".build/release/drifttune"))
-    ap.add_argument("--policy", default="results/network-diagnosis/policies/network-diagnosis.policy")
+    ap.add_argument("--policy", default=DEFAULT_POLICY)
     ap.add_argument("--out")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,7 +101,8 @@ def main() -> int:
         f"# `drifttune learn` end to end against River, same file, same run",
         "",
         f"Stream: River Hyperplane, 10 features (5 drifting, mag 0.001), 5% label noise, seed 7; {rows:,} rows, "
-        f"{size_mb:.1f} MB of CSV. Command: `python3 scripts/learn_throughput.py --rows {rows}` after "
+        f"{size_mb:.1f} MB of CSV. Command: `python3 scripts/learn_throughput.py --rows {rows}"
+        + (f" --policy {args.policy} --out {args.out}" if args.policy != DEFAULT_POLICY else "") + "` after "
         "`swift build -c release --product drifttune`. DriftTune: best of "
         f"{args.repeats} whole-process runs with `--policy {args.policy} --standardize true` (parse, standardize, "
         "predict, learn, monitor, one policy decision per 1,000-sample period). River: one pass, reading the CSV "
