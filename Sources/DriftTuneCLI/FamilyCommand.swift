@@ -142,6 +142,9 @@ public struct FamilyTrainCommand: ParsableCommand {
                 f.base.actions.learningRateHead = .steps
                 name += FamilyExportCommand.stepsSuffix
             }
+            if evidenceAnchor == nil, evidenceThreshold != EvidenceAnchor.defaultThreshold {
+                throw UserError("--evidence-threshold sets the threshold of --evidence-anchor; give both or neither")
+            }
             if evidenceAnchor != nil {
                 guard lrSteps, shadowLearners else { throw UserError("--evidence-anchor needs --lr-steps and --shadow-learners") }
                 name += FamilyExportCommand.evidenceAnchorSuffix

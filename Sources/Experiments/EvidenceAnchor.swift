@@ -15,9 +15,8 @@ import PolicyRuntime
 ///
 /// Layout (raw observations, tanh trunk, like `StaticCandidate.anchored`): unit 0 of the first
 /// hidden layer is tanh(c·(g_up − τ)) on `shadow_gain_lr_up`, unit 1 the same on
-/// `shadow_gain_lr_down`, with c = 2000 (±1 once the gain is a little over 0.001 from τ; the
-/// step is inside the evidence's noise, so where exactly it falls does not matter); deeper layers
-/// carry both as tanh(20·s). The learning-rate head's logits are α·(s₀ + 1)/2 for "up",
+/// `shadow_gain_lr_down`, with c = 2000 (tanh(c · 0.001) = 0.96: a gain 0.001 from τ is already
+/// a clear step); deeper layers carry both as tanh(20·s), which makes 0.96 a full ±1. The learning-rate head's logits are α·(s₀ + 1)/2 for "up",
 /// α·(s₁ + 1)/2 for "down" and α/2 for "stay": the rule's move wins by α/2 over staying, and staying
 /// wins by α/2 when neither shadow is ahead. The batch-size and retrain heads keep their random
 /// initialization, as does every other parameter and the critic.

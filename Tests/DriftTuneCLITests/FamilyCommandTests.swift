@@ -66,6 +66,9 @@ private func shortFamilyFile() throws -> URL {
     let noSteps = try CLIProcess.run(["family", "train", family.path, "--shadow-learners", "--evidence-anchor", "8", "--steps", "14",
                                       "--config", config.path, "--jobs", "1", "--out", run])
     #expect(noSteps.status != 0 && noSteps.stderr.contains("--evidence-anchor needs --lr-steps and --shadow-learners"))
+    let thresholdAlone = try CLIProcess.run(["family", "train", family.path, "--lr-steps", "--shadow-learners", "--evidence-threshold", "0.01",
+                                             "--steps", "14", "--config", config.path, "--jobs", "1", "--out", run])
+    #expect(thresholdAlone.status != 0 && thresholdAlone.stderr.contains("--evidence-threshold sets the threshold of --evidence-anchor"))
     let raw = try CLIProcess.run(["family", "train", family.path, "--lr-steps", "--shadow-learners", "--evidence-anchor", "8", "--steps", "14",
                                   "--config", normalized.path, "--jobs", "1", "--out", run])
     #expect(raw.status != 0 && raw.stderr.contains("normalize_observations: false"))
