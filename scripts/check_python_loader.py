@@ -3,7 +3,8 @@
 
 Loads Tests/PolicyRuntimeTests/Fixtures/reference.policy, decides on observations.csv, and compares
 with decisions.csv, which the Swift runtime produced and its own test reproduces; the same for
-reference-steps.policy (a learning-rate head of steps) against decisions-steps.csv. Also checks that
+reference-steps.policy (a learning-rate head of steps) against decisions-steps.csv, and for
+reference-batch-steps.policy (both heads of steps) against decisions-batch-steps.csv. Also checks that
 a flipped byte is refused. Needs numpy only.
 """
 import csv
@@ -40,6 +41,8 @@ def main():
     policy, mismatches, total = compare("reference.policy", "decisions.csv")
     steps, steps_mismatches, steps_total = compare("reference-steps.policy", "decisions-steps.csv")
     assert steps.learning_rate_head == "steps" and steps.head_sizes[0] == 3
+    batch, batch_mismatches, batch_total = compare("reference-batch-steps.policy", "decisions-batch-steps.csv")
+    assert batch.batch_size_head == "steps" and batch.head_sizes == [3, 3, 3]
     with open(os.path.join(FIXTURES, "reference.policy"), "rb") as f:
         data = bytearray(f.read())
     data[-100] ^= 1
@@ -56,9 +59,10 @@ def main():
     shadows_refused = shadow_loop_refused()
     print(f"python loader: {total - mismatches} of {total} decisions equal the Swift runtime's; "
           f"learning-rate steps head: {steps_total - steps_mismatches} of {steps_total}; "
+          f"both heads of steps: {batch_total - batch_mismatches} of {batch_total}; "
           f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}; duplicate key refused: {duplicate_refused}; "
           f"shadow-learner loop refused by the Python loop: {shadows_refused}")
-    if mismatches or steps_mismatches or not refused or not duplicate_refused or not shadows_refused:
+    if mismatches or steps_mismatches or batch_mismatches or not refused or not duplicate_refused or not shadows_refused:
         sys.exit(1)
 
 

@@ -15,12 +15,12 @@ public enum EnvironmentStepThroughput {
         let bins = env.actions
         let heads = bins.headSizes
         _ = env.reset(seed: rng.next())
-        _ = env.step(bins.action(bins: heads.map { rng.nextInt(below: $0) }, currentLearningRateBin: env.lastAction.learningRateBin))   // warm-up period
+        _ = env.step(bins.action(bins: heads.map { rng.nextInt(below: $0) }, after: env.lastAction))   // warm-up period
         var periods = 0
         let start = StreamThroughput.threadCPUSeconds()
         var elapsed = 0.0
         repeat {
-            let result = env.step(bins.action(bins: heads.map { rng.nextInt(below: $0) }, currentLearningRateBin: env.lastAction.learningRateBin))
+            let result = env.step(bins.action(bins: heads.map { rng.nextInt(below: $0) }, after: env.lastAction))
             periods += 1
             if result.done { _ = env.reset(seed: rng.next()) }
             elapsed = StreamThroughput.threadCPUSeconds() - start

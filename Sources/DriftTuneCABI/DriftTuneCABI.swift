@@ -160,14 +160,14 @@ public func drifttune_env_step(_ p: UnsafeMutableRawPointer?, _ actions: UnsafeP
     }
     let n = h.environments.count, size = h.schema.count, bins = h.spec.actionBins
     var tuning: [TuningAction] = []
-    let current = h.environments.map { env, _ in env.lastAction.learningRateBin }
+    let last = h.environments.map { env, _ in env.lastAction }
     for i in 0..<n {
         let a = (0..<3).map { Int(actions[i * 3 + $0]) }
         for (k, limit) in bins.headSizes.enumerated() where !(0..<limit).contains(a[k]) {
             copyOut("environment \(i): action head \(k) bin \(a[k]) outside 0..<\(limit)", error, errorCapacity)
             return -1
         }
-        tuning.append(bins.action(bins: a, currentLearningRateBin: current[i]))
+        tuning.append(bins.action(bins: a, after: last[i]))
     }
     let results = h.environments.step(tuning)
     let used = h.environments.map { env, _ in env.computeUsed }

@@ -144,7 +144,8 @@ public enum EnvironmentDescription {
         out.append("action schema (factored, \(a.headSizes.map(String.init).joined(separator: " × ")) choices):")
         out.append("  learning rate (per minibatch update): " + a.learningRates.map { String(format: "%.3g", $0) }.joined(separator: ", ")
                    + (a.learningRateHead == .steps ? " (the agent's head: one bin down, stay, one bin up)" : ""))
-        out.append("  batch size: " + a.batchSizes.map(String.init).joined(separator: ", "))
+        out.append("  batch size: " + a.batchSizes.map(String.init).joined(separator: ", ")
+                   + (a.batchSizeHead == .steps ? " (the agent's head: one bin down, stay, one bin up)" : ""))
         out.append("  retrain: " + a.retrainChoices.map(\.rawValue).joined(separator: ", "))
         return out.joined(separator: "\n")
     }

@@ -122,9 +122,13 @@ public struct FamilyTrainCommand: ParsableCommand {
     @Option(help: "Threads that step environments (default: all cores). Results do not depend on it.") var jobs: Int?
     @Flag(help: "Run shadow learners at the neighbouring learning rates; the agent reads observation schema v2 and pays their compute.")
     var shadowLearners = false
+    @Flag(help: "The shadow learners also run at the neighbouring batch sizes (needs --shadow-learners); the agent reads observation schema v3 and pays their compute.")
+    var batchShadows = false
     @Flag(help: "The agent's learning-rate head steps one bin down, stays or steps up from the current rate, instead of naming a bin.")
     var lrSteps = false
-    @Option(help: ArgumentHelp("Start PPO at the rule that steps toward a shadow learner that beat the live one (strength α in (0, 20]); needs --lr-steps, --shadow-learners and a --config with normalize_observations: false.", valueName: "α"))
+    @Flag(help: "The agent's batch-size head steps one bin down, stays or steps up from the current batch size, instead of naming a bin.")
+    var batchSteps = false
+    @Option(help: ArgumentHelp("Start PPO at the rule that steps toward a shadow learner that beat the live one (strength α in (0, 20]); needs --lr-steps, --shadow-learners and a --config with normalize_observations: false. With --batch-steps and --batch-shadows the batch-size head follows the same rule.", valueName: "α"))
     var evidenceAnchor: Float?
     @Option(help: "The anchor's threshold: how far (in ln K of period log-loss) a shadow must be ahead before the rule moves.")
     var evidenceThreshold: Float = EvidenceAnchor.defaultThreshold
@@ -138,9 +142,17 @@ public struct FamilyTrainCommand: ParsableCommand {
         try reportingUserErrors {
             var (f, name) = try learner.load(family)
             f.base.learner.shadowLearners = shadowLearners
+            if batchShadows {
+                guard shadowLearners else { throw UserError("--batch-shadows runs beside the learning-rate shadows: give --shadow-learners too") }
+                f.base.learner.batchShadows = true
+            }
             if lrSteps {
                 f.base.actions.learningRateHead = .steps
                 name += FamilyExportCommand.stepsSuffix
+            }
+            if batchSteps {
+                f.base.actions.batchSizeHead = .steps
+                name += FamilyExportCommand.batchStepsSuffix
             }
             if evidenceAnchor == nil, evidenceThreshold != EvidenceAnchor.defaultThreshold {
                 throw UserError("--evidence-threshold sets the threshold of --evidence-anchor; give both or neither")
@@ -212,6 +224,8 @@ public struct FamilyExportCommand: ParsableCommand {
 
     /// What `family train --lr-steps` appends to the run's environment name.
     static let stepsSuffix = "/lr=steps"
+    /// What `family train --batch-steps` appends after it.
+    static let batchStepsSuffix = "/batch=steps"
     /// What `family train --evidence-anchor` appends after `stepsSuffix`: the run started at the
     /// evidence rule (`EvidenceAnchor`); its policy file is like any other steps policy.
     static let evidenceAnchorSuffix = "/anchor=evidence"
@@ -222,15 +236,26 @@ public struct FamilyExportCommand: ParsableCommand {
         try reportingUserErrors {
             let (f, name) = try learner.load(family)
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
-            let steps = [name + Self.stepsSuffix, name + Self.stepsSuffix + Self.evidenceAnchorSuffix].contains(saved.environment)
-            guard saved.environment == name || steps else {
+            // A run records --lr-steps, --batch-steps and --evidence-anchor in its environment name, in that order.
+            var rest = Substring(saved.environment)
+            guard rest.hasPrefix(name) else {
                 throw UserError("\(checkpoint): trained on \(saved.environment), not \(name) (give export the family and --model the run was trained with)")
             }
+            rest = rest.dropFirst(name.count)
             var spec = f.productionSpec
-            // A run trained with --lr-steps records it in its environment name.
-            if steps { spec.actions.learningRateHead = .steps }
-            // A run with shadow learners reads schema v2: its network's input says which.
-            spec.learner.shadowLearners = saved.trainer.architecture.observationSize == ObservationSchema.v2.count
+            for (suffix, apply) in [(Self.stepsSuffix, { (s: inout EnvironmentSpec) in s.actions.learningRateHead = .steps }),
+                                    (Self.batchStepsSuffix, { (s: inout EnvironmentSpec) in s.actions.batchSizeHead = .steps }),
+                                    (Self.evidenceAnchorSuffix, { (_: inout EnvironmentSpec) in })] where rest.hasPrefix(suffix) {
+                apply(&spec)
+                rest = rest.dropFirst(suffix.count)
+            }
+            guard rest.isEmpty else {
+                throw UserError("\(checkpoint): trained on \(saved.environment), not \(name) (give export the family and --model the run was trained with)")
+            }
+            // A run with shadow learners reads schema v2, with batch-size shadows v3: its network's input says which.
+            let inputs = saved.trainer.architecture.observationSize
+            spec.learner.shadowLearners = inputs == ObservationSchema.v2.count || inputs == ObservationSchema.v3.count
+            spec.learner.batchShadows = inputs == ObservationSchema.v3.count
             let provenance = PolicyDocument.Provenance(
                 environment: saved.environment, scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
                 seeds: [saved.trainer.seed], gitCommit: Manifest.gitCommit(), toolVersion: DriftTuneVersion.current)
@@ -279,12 +304,12 @@ public struct FamilyEvaluateCommand: ParsableCommand {
             let (f, _) = try learner.load(family)
             let subs = try select.resolve(f, default: f.heldOut)
             var methods: [(String, AnyPolicy)] = []
-            var shadowMethods: Set<String> = []
+            var schemas: [String: Int] = [:]
             for p in policies {
                 let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, !parts[0].isEmpty else { throw UserError("--policy \(inputExcerpt(p, limit: 60)): expected NAME=FILE") }
                 let loaded = try TunedPolicy.loadForOwnLoop(parts[1])
-                if loaded.document.loop?.shadowLearners == true { shadowMethods.insert(parts[0]) }
+                schemas[parts[0]] = loaded.document.observationSchema.version
                 let a = loaded.document.actions, b = f.base.actionBins
                 guard a.learningRates == b.learningRates, a.batchSizes == b.batchSizes, a.retrainChoices == b.retrainChoices else {
                     throw UserError("--policy \(parts[1]): its action bins (learning rates \(a.learningRates), batch sizes \(a.batchSizes)) differ from the family's (\(b.learningRates), \(b.batchSizes))")
@@ -295,7 +320,7 @@ public struct FamilyEvaluateCommand: ParsableCommand {
             let evaluation = try FamilyEvaluation(family: f, subfamilies: subs, seeds: try SeedRange.parse(seeds))
             var grid: [FamilyEvaluation.Row] = []
             let rows = evaluation.run(methods: methods, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                                      shadowLearners: shadowMethods, progress: { name in warn("drifttune: \(name) done\n") },
+                                      schemas: schemas, progress: { name in warn("drifttune: \(name) done\n") },
                                       gridRow: { grid.append($0) })
             let table = FamilyEvaluation.markdown(rows)
             if let out { try OutputFile.write(Data((table + "\n").utf8), to: out) }

@@ -155,7 +155,9 @@ extension AgentProvider {
         guard let data = record?.agentPolicy else { return spec }
         let snapshot = try SnakeCaseJSON.decoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
         var s = spec
-        s.learner.shadowLearners = snapshot.architecture.observationSize == ObservationSchema.v2.count
+        let inputs = snapshot.architecture.observationSize
+        s.learner.shadowLearners = inputs == ObservationSchema.v2.count || inputs == ObservationSchema.v3.count
+        s.learner.batchShadows = inputs == ObservationSchema.v3.count
         return s
     }
 }

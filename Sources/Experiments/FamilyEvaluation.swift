@@ -18,6 +18,8 @@ public struct FamilyEvaluation: Sendable {
     public var environments: [TuningEnvironment]
     /// The same environments with shadow learners (observation schema v2), for policies that read them.
     public var shadowEnvironments: [TuningEnvironment]
+    /// The same environments with learning-rate and batch-size shadows (observation schema v3).
+    public var batchShadowEnvironments: [TuningEnvironment]
 
     public init(family: EnvironmentFamily, subfamilies: [String], seeds: [UInt64], components: EnvironmentComponents = .standard) throws {
         self.family = family
@@ -28,6 +30,12 @@ public struct FamilyEvaluation: Sendable {
         shadowEnvironments = try specs.map { spec in
             var s = spec
             s.learner.shadowLearners = true
+            return try TuningEnvironment(spec: s, components: components)
+        }
+        batchShadowEnvironments = try specs.map { spec in
+            var s = spec
+            s.learner.shadowLearners = true
+            s.learner.batchShadows = true
             return try TuningEnvironment(spec: s, components: components)
         }
     }
@@ -74,10 +82,11 @@ public struct FamilyEvaluation: Sendable {
     }
 
     /// Plays `policy` once per seed on `jobs` threads (BLAS single-threaded inside, so the result
-    /// does not depend on `jobs`). With `shadowLearners`, in the environments that run them.
-    public func episodes(_ policy: AnyPolicy, jobs: Int, shadowLearners: Bool = false) -> [EpisodeResult] {
+    /// does not depend on `jobs`), in the environments whose loop produces observation schema
+    /// `schema` (1: no shadows, 2: learning-rate shadows, 3: and batch-size shadows).
+    public func episodes(_ policy: AnyPolicy, jobs: Int, schema: Int = 1) -> [EpisodeResult] {
         let n = environments.count
-        var envs = shadowLearners ? shadowEnvironments : environments
+        var envs = schema >= 3 ? batchShadowEnvironments : schema == 2 ? shadowEnvironments : environments
         var results = [EpisodeResult?](repeating: nil, count: n)
         BLAS.withThreadCount(1) {
             envs.withUnsafeMutableBufferPointer { env in
@@ -114,14 +123,14 @@ public struct FamilyEvaluation: Sendable {
     /// seeds; its label names the setting), then `static-per-environment`: on every seed the grid
     /// setting best on that seed. Its margin over static-hindsight is what choosing a static
     /// setting per environment is worth — the room a general policy has without adapting within
-    /// an episode. Methods named in `shadowLearners` read observation schema v2 and play where the
-    /// shadow learners run (and pay for them).
+    /// an episode. A method named in `schemas` reads that observation schema version and plays
+    /// where its shadow learners run (and pays for them); the others read v1.
     /// `gridRow` receives the row of every grid setting (label `static (SETTING)`), in grid order.
-    public func run(methods: [(String, AnyPolicy)], jobs: Int, shadowLearners: Set<String> = [],
+    public func run(methods: [(String, AnyPolicy)], jobs: Int, schemas: [String: Int] = [:],
                     progress: (String) -> Void = { _ in }, gridRow: (Row) -> Void = { _ in }) -> [Row] {
         var rows: [Row] = []
         for (name, policy) in methods {
-            rows.append(Self.row(name, episodes(policy, jobs: jobs, shadowLearners: shadowLearners.contains(name))))
+            rows.append(Self.row(name, episodes(policy, jobs: jobs, schema: schemas[name] ?? 1)))
             progress(name)
         }
         let bins = family.base.actionBins

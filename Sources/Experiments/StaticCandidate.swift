@@ -85,6 +85,9 @@ enum StaticCandidate {
         guard actions.learningRateHead == .bins else {
             throw SweepError.agentUnavailable("the static candidate names a learning-rate bin; the environment's learning-rate head is \(actions.learningRateHead.rawValue)")
         }
+        guard actions.batchSizeHead == .bins else {
+            throw SweepError.agentUnavailable("the static candidate names a batch-size bin; the environment's batch-size head is \(actions.batchSizeHead.rawValue)")
+        }
         guard actions.learningRates.indices.contains(setting.learningRateBin), actions.batchSizes.indices.contains(setting.batchSizeBin) else {
             throw SweepError.agentUnavailable("the static setting's bins (\(setting.learningRateBin), \(setting.batchSizeBin)) are outside the environment's action bins")
         }

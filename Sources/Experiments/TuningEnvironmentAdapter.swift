@@ -38,7 +38,7 @@ public struct TuningEnvironmentAdapter: RestorableEnvironment, Sendable {
     public func tuningAction(_ action: [Int]) -> TuningAction {
         let choices = environment.actions.retrainChoices
         return environment.actions.action(bins: [action[0], action[1], min(max(action[2], 0), choices.count - 1)],
-                                          currentLearningRateBin: environment.lastAction.learningRateBin)
+                                          after: environment.lastAction)
     }
 
     public mutating func reset(seed: UInt64) -> [Float] {

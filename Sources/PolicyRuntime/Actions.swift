@@ -52,14 +52,19 @@ public struct TuningAction: Sendable, Equatable, Hashable, Codable {
     }
 }
 
-/// How the agent's first head chooses the learning rate.
-public enum LearningRateHead: String, Codable, Sendable, Equatable, CaseIterable {
-    /// One output per learning-rate bin: the head names the bin.
+/// How an action head chooses its value: the learning-rate head and the batch-size head.
+public enum HeadKind: String, Codable, Sendable, Equatable, CaseIterable {
+    /// One output per bin: the head names the bin.
     case bins
-    /// Three outputs: one bin down, stay, one bin up from the learning rate the period just ran
-    /// (the observation's `log_lr`), clamped at the ends; the bins the shadow learners try.
+    /// Three outputs: one bin down, stay, one bin up from the value the period just ran (the
+    /// observation's `log_lr` or `log2_batch`), clamped at the ends; the bins the shadow learners try.
     case steps
 }
+
+/// How the agent's first head chooses the learning rate.
+public typealias LearningRateHead = HeadKind
+/// How the agent's second head chooses the batch size.
+public typealias BatchSizeHead = HeadKind
 
 /// The action heads and the concrete values behind their bins (recorded in every policy file).
 public struct ActionBins: Codable, Sendable, Equatable {
@@ -72,18 +77,21 @@ public struct ActionBins: Codable, Sendable, Equatable {
     public var retrainChoices: [RetrainDecision]
     /// What the first head's outputs mean (`bins` unless a policy was trained with steps).
     public var learningRateHead: LearningRateHead
+    /// What the second head's outputs mean (`bins` unless a policy was trained with batch steps).
+    public var batchSizeHead: BatchSizeHead
 
     public init(learningRates: [Float], batchSizes: [Int], retrainChoices: [RetrainDecision] = RetrainDecision.allCases,
-                learningRateHead: LearningRateHead = .bins) {
+                learningRateHead: LearningRateHead = .bins, batchSizeHead: BatchSizeHead = .bins) {
         self.learningRates = learningRates
         self.batchSizes = batchSizes
         self.retrainChoices = retrainChoices
         self.learningRateHead = learningRateHead
+        self.batchSizeHead = batchSizeHead
     }
 
     enum CodingKeys: String, CodingKey {
         case learningRates = "learning_rates", batchSizes = "batch_sizes", retrainChoices = "retrain_choices"
-        case learningRateHead = "learning_rate_head"
+        case learningRateHead = "learning_rate_head", batchSizeHead = "batch_size_head"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -92,32 +100,44 @@ public struct ActionBins: Codable, Sendable, Equatable {
         batchSizes = try c.decode([Int].self, forKey: .batchSizes)
         retrainChoices = try c.decode([RetrainDecision].self, forKey: .retrainChoices)
         learningRateHead = try c.decodeIfPresent(LearningRateHead.self, forKey: .learningRateHead) ?? .bins
+        batchSizeHead = try c.decodeIfPresent(BatchSizeHead.self, forKey: .batchSizeHead) ?? .bins
     }
 
-    /// Writes `learning_rate_head` only for `steps`, so files of the `bins` head keep their bytes.
+    /// Writes `learning_rate_head` and `batch_size_head` only for `steps`, so files of `bins`
+    /// heads keep their bytes.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(learningRates, forKey: .learningRates)
         try c.encode(batchSizes, forKey: .batchSizes)
         try c.encode(retrainChoices, forKey: .retrainChoices)
         if learningRateHead != .bins { try c.encode(learningRateHead, forKey: .learningRateHead) }
+        if batchSizeHead != .bins { try c.encode(batchSizeHead, forKey: .batchSizeHead) }
     }
 
-    /// Outputs per head: learning rate (a bin each, or 3 steps), batch size, retrain.
+    /// Outputs per head: learning rate (a bin each, or 3 steps), batch size (likewise), retrain.
     public var headSizes: [Int] {
-        [learningRateHead == .steps ? 3 : learningRates.count, batchSizes.count, retrainChoices.count]
+        [learningRateHead == .steps ? 3 : learningRates.count, batchSizeHead == .steps ? 3 : batchSizes.count,
+         retrainChoices.count]
     }
 
-    /// The action of one output per head (`bins` in head order, each in range). With the `steps`
-    /// head, output 0, 1, 2 moves `currentLearningRateBin` (the bin the last period ran) one bin
-    /// down, nowhere, one bin up, clamped at the ends.
-    public func action(bins: [Int], currentLearningRateBin: Int) -> TuningAction {
-        let lr: Int
-        switch learningRateHead {
-        case .bins: lr = bins[0]
-        case .steps: lr = min(max(currentLearningRateBin + bins[0] - 1, 0), learningRates.count - 1)
+    /// The action of one output per head (`bins` in head order, each in range). A `steps` head's
+    /// output 0, 1, 2 moves its current bin (the one the last period ran) one bin down, nowhere,
+    /// one bin up, clamped at the ends.
+    public func action(bins: [Int], currentLearningRateBin: Int, currentBatchSizeBin: Int) -> TuningAction {
+        func pick(_ kind: HeadKind, _ output: Int, current: Int, count: Int) -> Int {
+            switch kind {
+            case .bins: return output
+            case .steps: return min(max(current + output - 1, 0), count - 1)
+            }
         }
-        return TuningAction(learningRateBin: lr, batchSizeBin: bins[1], retrain: retrainChoices[bins[2]])
+        return TuningAction(learningRateBin: pick(learningRateHead, bins[0], current: currentLearningRateBin, count: learningRates.count),
+                            batchSizeBin: pick(batchSizeHead, bins[1], current: currentBatchSizeBin, count: batchSizes.count),
+                            retrain: retrainChoices[bins[2]])
+    }
+
+    /// The action of `bins` after a period that ran `last` (what a `steps` head moves from).
+    public func action(bins: [Int], after last: TuningAction) -> TuningAction {
+        action(bins: bins, currentLearningRateBin: last.learningRateBin, currentBatchSizeBin: last.batchSizeBin)
     }
 
     /// The learning-rate bin a `log_lr` observation value stands for: the inverse of the monitor's
@@ -127,6 +147,16 @@ public struct ActionBins: Codable, Sendable, Equatable {
         guard r.upperBound > r.lowerBound else { return 0 }
         let lr = Double(r.lowerBound) * Foundation.exp(Double(min(max(x, 0), 1)) * log(Double(r.upperBound) / Double(r.lowerBound)))
         return nearestLearningRateBin(lr)
+    }
+
+    /// The batch-size bin a `log2_batch` observation value stands for: the inverse of the
+    /// monitor's scaling (log2 batch from the smallest to the largest bin, onto 0…1), then the
+    /// nearest bin.
+    public func batchSizeBin(log2BatchFeature x: Float) -> Int {
+        let r = batchSizeRange
+        guard r.upperBound > r.lowerBound else { return 0 }
+        let batch = Double(r.lowerBound) * Foundation.exp2(Double(min(max(x, 0), 1)) * log2(Double(r.upperBound) / Double(r.lowerBound)))
+        return batchSizes.indices.min { abs(log2(Double(batchSizes[$0]) / batch)) < abs(log2(Double(batchSizes[$1]) / batch)) } ?? 0
     }
 
     /// The bin of every head for `action` (its retrain decision's first bin; 0 if it has none), as
@@ -140,6 +170,7 @@ public struct ActionBins: Codable, Sendable, Equatable {
     public func holdingOutputs(of action: TuningAction) -> [Int] {
         var outputs = bins(of: action)
         if learningRateHead == .steps { outputs[0] = 1 }
+        if batchSizeHead == .steps { outputs[1] = 1 }
         return outputs
     }
 

@@ -46,18 +46,23 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// way the learning rate should move. Their compute is charged like the live learner's. Absent
     /// in a file means false (schema v1); written only when true.
     public var shadowLearners: Bool
+    /// Whether the shadow learners also include copies at the neighbouring batch-size bins (at the
+    /// live learning rate), replaying the period in minibatches of their size: observation schema
+    /// v3. Needs `shadowLearners`. Absent in a file means false; written only when true.
+    public var batchShadows: Bool
     /// The task metric the observation's metric features were computed with (`accuracy`,
     /// `macro_f1` or `auc`), so a production loop computes the same one. Absent in files written
     /// before it (the loop then falls back to its default for the model); written when known.
     public var metric: String?
 
-    /// The observation schema this loop produces: v2 with shadow learners, v1 without.
-    public var observationSchema: ObservationSchema { shadowLearners ? .v2 : .v1 }
+    /// The observation schema this loop produces: v3 with batch-size shadows too, v2 with shadow
+    /// learners, v1 without.
+    public var observationSchema: ObservationSchema { shadowLearners ? (batchShadows ? .v3 : .v2) : .v1 }
 
     public init(model: String, periodLength: Int, window: Int, labelDelay: Int = 0, fineTuneEpochs: Int = 1,
                 retrainEpochs: Int = 3, updateOverhead: Double = 0, computeBudget: Double, episodeLength: Int,
                 warmupPeriods: Int, standardize: Bool = false, updates: UpdateRegime = .online,
-                shadowLearners: Bool = false, metric: String? = nil) {
+                shadowLearners: Bool = false, batchShadows: Bool = false, metric: String? = nil) {
         self.model = model
         self.periodLength = periodLength
         self.window = window
@@ -71,6 +76,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         self.standardize = standardize
         self.updates = updates
         self.shadowLearners = shadowLearners
+        self.batchShadows = batchShadows
         self.metric = metric
     }
 
@@ -78,7 +84,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         case model, periodLength = "period_length", window, labelDelay = "label_delay", fineTuneEpochs = "fine_tune_epochs"
         case retrainEpochs = "retrain_epochs", updateOverhead = "update_overhead", computeBudget = "compute_budget"
         case episodeLength = "episode_length", warmupPeriods = "warmup_periods", standardize, updates
-        case shadowLearners = "shadow_learners", metric
+        case shadowLearners = "shadow_learners", batchShadows = "batch_shadows", metric
     }
 
     public init(from decoder: Decoder) throws {
@@ -96,6 +102,10 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         standardize = try c.decodeIfPresent(Bool.self, forKey: .standardize) ?? false
         updates = try c.decodeIfPresent(UpdateRegime.self, forKey: .updates) ?? .online
         shadowLearners = try c.decodeIfPresent(Bool.self, forKey: .shadowLearners) ?? false
+        batchShadows = try c.decodeIfPresent(Bool.self, forKey: .batchShadows) ?? false
+        if batchShadows && !shadowLearners {
+            throw DecodingError.dataCorruptedError(forKey: .batchShadows, in: c, debugDescription: "batch_shadows needs shadow_learners: true")
+        }
         metric = try c.decodeIfPresent(String.self, forKey: .metric)
     }
 
@@ -114,6 +124,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         if standardize { try c.encode(standardize, forKey: .standardize) }
         if updates != .online { try c.encode(updates, forKey: .updates) }
         if shadowLearners { try c.encode(shadowLearners, forKey: .shadowLearners) }
+        if batchShadows { try c.encode(batchShadows, forKey: .batchShadows) }
         try c.encodeIfPresent(metric, forKey: .metric)
     }
 }

@@ -46,11 +46,12 @@ public struct ObservationSchema: Sendable, Equatable, Codable {
     public var names: [String] { features.map(\.name) }
 
     /// The schema of a loop without shadow learners (the monitor's vector). A loop with shadow
-    /// learners produces `v2` (`LoopSettings.observationSchema` says which).
+    /// learners produces `v2`, one that also runs batch-size shadows `v3`
+    /// (`LoopSettings.observationSchema` says which).
     public static let current = v1
 
     /// Every schema this runtime can produce, by version.
-    public static let known: [ObservationSchema] = [v1, v2]
+    public static let known: [ObservationSchema] = [v1, v2, v3]
 
     /// Version 1 (18 features).
     public static let v1 = ObservationSchema(version: 1, features: [
@@ -80,5 +81,13 @@ public struct ObservationSchema: Sendable, Equatable, Codable {
     public static let v2 = ObservationSchema(version: 2, features: v1.features + [
         .init(name: "shadow_gain_lr_down", meaning: "(L live − L shadow at the next lower lr bin) / ln K, clipped; 0 at the lowest bin", lower: -1, upper: 1),
         .init(name: "shadow_gain_lr_up", meaning: "(L live − L shadow at the next higher lr bin) / ln K, clipped; 0 at the highest bin", lower: -1, upper: 1),
+    ])
+
+    /// Version 3 (22 features): version 2, then the batch-size shadows' evidence: copies of the live
+    /// learner at its learning rate and the neighbouring batch-size bin, replaying the period in
+    /// minibatches of that size.
+    public static let v3 = ObservationSchema(version: 3, features: v2.features + [
+        .init(name: "shadow_gain_batch_down", meaning: "(L live − L shadow at the next smaller batch bin) / ln K, clipped; 0 at the smallest bin", lower: -1, upper: 1),
+        .init(name: "shadow_gain_batch_up", meaning: "(L live − L shadow at the next larger batch bin) / ln K, clipped; 0 at the largest bin", lower: -1, upper: 1),
     ])
 }

@@ -74,6 +74,10 @@ enum PolicyValidation {
             throw PolicyFileError.invalidValue(file: file, field: "actions.learning_rate_head",
                                                reason: "steps move from the observation's log_lr, which this schema does not have")
         }
+        if a.batchSizeHead == .steps && d.observationSchema.index(of: "log2_batch") == nil {
+            throw PolicyFileError.invalidValue(file: file, field: "actions.batch_size_head",
+                                               reason: "steps move from the observation's log2_batch, which this schema does not have")
+        }
         let fb = d.fallback
         for (head, (bin, size)) in zip(["learning_rate_bin", "batch_size_bin"], zip([fb.learningRateBin, fb.batchSizeBin], [a.learningRates.count, a.batchSizes.count]))
         where !(0..<size).contains(bin) {

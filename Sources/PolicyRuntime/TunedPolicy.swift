@@ -29,6 +29,7 @@ public struct TunedPolicy: TuningPolicy {
     private let headSizes: [Int]
     /// Where the observation reports the learning rate the last period ran (`steps` head only).
     private let logLRIndex: Int?
+    private let log2BatchIndex: Int?
 
     /// Wraps a validated document. `seed` drives sampled decisions only.
     public init(document: PolicyDocument, seed: UInt64 = 0) {
@@ -43,6 +44,7 @@ public struct TunedPolicy: TuningPolicy {
         relu = document.network.activation == "relu"
         headSizes = document.actions.headSizes
         logLRIndex = document.observationSchema.index(of: "log_lr")
+        log2BatchIndex = document.observationSchema.index(of: "log2_batch")
     }
 
     /// Reads, verifies and validates the file at `path`. With `expectingSchema`, refuses a policy
@@ -113,7 +115,9 @@ public struct TunedPolicy: TuningPolicy {
         }
         // Validation guarantees a `steps` policy's schema has log_lr.
         let current = logLRIndex.map { document.actions.learningRateBin(logLRFeature: observation[$0]) } ?? 0
-        return document.actions.action(bins: bins, currentLearningRateBin: current)
+        // Validation guarantees a batch `steps` policy's schema has log2_batch.
+        let currentBatch = log2BatchIndex.map { document.actions.batchSizeBin(log2BatchFeature: observation[$0]) } ?? 0
+        return document.actions.action(bins: bins, currentLearningRateBin: current, currentBatchSizeBin: currentBatch)
     }
 
     /// The decision protocol: greedy. The context's bins must be this policy's (the simulator and

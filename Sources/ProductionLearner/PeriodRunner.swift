@@ -213,20 +213,35 @@ public struct PeriodRunner: Sendable {
         return out
     }
 
-    /// The shadow learners' features (schema v2, in order) and compute for the period at history row
-    /// `base`: a copy of the live learner at the next lower and the next higher learning-rate bin
-    /// (none beyond the ends: feature 0, no compute), each replaying the period prequentially from
-    /// the live learner's state before it, with the live batch size; feature `(L live − L shadow) / ln K`.
+    /// The shadow learners' features (schema v2 or v3, in order) and compute for the period at
+    /// history row `base`: a copy of the live learner at the next lower and the next higher
+    /// learning-rate bin, with the live batch size; with `batchShadows`, then copies at the next
+    /// smaller and the next larger batch-size bin, at the live learning rate. None beyond the ends
+    /// (feature 0, no compute). Each replays the period prequentially from the live learner's state
+    /// before it; feature `(L live − L shadow) / ln K`.
     private mutating func shadowEvidence(from start: (learner: any OnlineLearner, scaler: StandardScaler?, pending: Int),
                                          base: Int, liveLoss: Double) -> (features: [Float], compute: Double) {
         let p = settings.periodLength, k = learner.classCount
-        let rates = actions.learningRates
-        let current = Self.nearestBin(start.learner.learningRate, in: rates)
+        let rates = actions.learningRates, batches = actions.batchSizes
+        let currentRate = Self.nearestBin(start.learner.learningRate, in: rates)
+        let currentBatch = actions.nearestBatchSizeBin(start.learner.batchSize)
         let lnK = log(Double(max(k, 2)))
-        var features: [Float] = [0, 0], compute = 0.0
-        for (slot, neighbour) in [current - 1, current + 1].enumerated() where rates.indices.contains(neighbour) {
+        // (feature slot, learning rate, batch size) of every shadow that runs.
+        var shadows: [(slot: Int, rate: Float, batch: Int)] = []
+        for (slot, neighbour) in [currentRate - 1, currentRate + 1].enumerated() where rates.indices.contains(neighbour) {
+            shadows.append((slot, rates[neighbour], start.learner.batchSize))
+        }
+        if settings.batchShadows {
+            for (slot, neighbour) in [currentBatch - 1, currentBatch + 1].enumerated()
+            where batches.indices.contains(neighbour) && batches[neighbour] <= p {
+                shadows.append((2 + slot, start.learner.learningRate, batches[neighbour]))
+            }
+        }
+        var features = [Float](repeating: 0, count: settings.batchShadows ? 4 : 2), compute = 0.0
+        for (slot, rate, batch) in shadows {
             var shadow = start.learner, scaler = start.scaler, pending = start.pending
-            shadow.learningRate = rates[neighbour]
+            shadow.learningRate = rate
+            shadow.batchSize = batch
             let pass = replay(&shadow, scaler: &scaler, base: base, pending: &pending, learn: true)
             var loss = 0.0
             for i in 0..<p {  // the shadow's predictions, left in `probabilities` by the replay

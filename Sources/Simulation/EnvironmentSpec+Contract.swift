@@ -12,13 +12,14 @@ extension EnvironmentSpec {
                      fineTuneEpochs: learner.fineTuneEpochs, retrainEpochs: learner.retrainEpochs,
                      updateOverhead: costs.updateOverhead, computeBudget: costs.computeBudget, episodeLength: episodeLength,
                      warmupPeriods: warmupPeriods, standardize: learner.standardize,
-                     updates: learner.updates, shadowLearners: learner.shadowLearners, metric: metric.rawValue)
+                     updates: learner.updates, shadowLearners: learner.shadowLearners,
+                     batchShadows: learner.batchShadows, metric: metric.rawValue)
     }
 
     /// The action heads' bins.
     public var actionBins: ActionBins {
         ActionBins(learningRates: actions.learningRates.map { Float($0) }, batchSizes: actions.batchSizes,
-                   learningRateHead: actions.learningRateHead)
+                   learningRateHead: actions.learningRateHead, batchSizeHead: actions.batchSizeHead)
     }
 
     /// The spec's default learner settings (nearest bins), learning online, no retraining.

@@ -54,7 +54,11 @@ extension EnvironmentSpec {
             retrainEpochs: try le.int("retrain_epochs", in: 1...100, default: 3),
             updates: try le.optionalEnumeration("updates", UpdateRegime.self) ?? .online,
             standardize: try le.optionalBool("standardize") ?? false,
-            shadowLearners: try le.optionalBool("shadow_learners") ?? false)
+            shadowLearners: try le.optionalBool("shadow_learners") ?? false,
+            batchShadows: try le.optionalBool("batch_shadows") ?? false)
+        if learner.batchShadows && !learner.shadowLearners {
+            throw le.error("batch_shadows", "batch-size shadows run beside the learning-rate shadows: set shadow_learners: true too")
+        }
         guard let kind = LearnerKind(rawValue: learner.model) else {
             throw ConfigError.outOfRange(file: le.file, line: le.node("model")?.mark?.line ?? 0,
                                        column: le.node("model")?.mark?.column ?? 0, field: le.field("model"),
@@ -88,6 +92,7 @@ extension EnvironmentSpec {
         }
         let batchSizes = try ac.list("batch_sizes").map { try ConfigMap.int($0.0, file: m.file, field: $0.1, in: 1...65_536) }
         let learningRateHead = try ac.optionalEnumeration("learning_rate_head", LearningRateHead.self) ?? .bins
+        let batchSizeHead = try ac.optionalEnumeration("batch_size_head", BatchSizeHead.self) ?? .bins
         try ac.finish()
         guard !batchSizes.isEmpty, batchSizes == batchSizes.sorted() else {
             throw ac.error("batch_sizes", "expected a non-empty list of increasing batch sizes")
@@ -114,7 +119,8 @@ extension EnvironmentSpec {
         return EnvironmentSpec(
             name: name, description: description, generator: generator, periodLength: periodLength,
             episodeLength: episodeLength, warmupPeriods: warmup, labels: labels, metric: metric, learner: learner,
-            costs: costs, actions: ActionSpec(learningRates: learningRates, batchSizes: batchSizes, learningRateHead: learningRateHead),
+            costs: costs, actions: ActionSpec(learningRates: learningRates, batchSizes: batchSizes, learningRateHead: learningRateHead,
+                                                      batchSizeHead: batchSizeHead),
             features: features, labelModel: labelModel, drift: drift, file: m.file)
     }
 

@@ -77,6 +77,9 @@ public struct LearnerSpec: Sendable, Equatable {
     /// Run shadow learners at the neighbouring learning-rate bins and observe their evidence
     /// (`learner.shadow_learners`, default false; observation schema v2 when true).
     public var shadowLearners: Bool = false
+    /// Also run shadow learners at the neighbouring batch-size bins (`learner.batch_shadows`,
+    /// default false; needs `shadow_learners`; observation schema v3 when true).
+    public var batchShadows: Bool = false
 }
 
 /// Prices that turn compute and retraining into reward.
@@ -103,6 +106,8 @@ public struct ActionSpec: Sendable, Equatable {
     public var batchSizes: [Int]
     /// What the agent's learning-rate head outputs: a bin each, or steps from the current bin.
     public var learningRateHead: LearningRateHead = .bins
+    /// What the agent's batch-size head outputs: a bin each, or steps from the current bin.
+    public var batchSizeHead: BatchSizeHead = .bins
 }
 
 /// One named group of input columns.

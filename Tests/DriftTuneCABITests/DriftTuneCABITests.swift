@@ -91,7 +91,7 @@ private func withError<R>(_ body: (UnsafeMutablePointer<CChar>) -> R) -> (R, Str
             let actions: [Int32] = [Int32(t % 6), 1, Int32(t % 3), 5, Int32(t % 4), 0]
             #expect(drifttune_env_step(env, actions, &obs, &rewards, &dones, &info, nil, 0) == 0)
             for i in 0..<2 {
-                let r = direct[i].step(spec.actionBins.action(bins: actions[(i * 3)..<(i * 3 + 3)].map(Int.init), currentLearningRateBin: direct[i].lastAction.learningRateBin))
+                let r = direct[i].step(spec.actionBins.action(bins: actions[(i * 3)..<(i * 3 + 3)].map(Int.init), after: direct[i].lastAction))
                 #expect(r.reward == rewards[i] && r.observation == Array(obs[(i * size)..<((i + 1) * size)]))
                 #expect(r.info.metric == info[i * infoFields.count + 1] && (dones[i] == 1) == r.done)
             }

@@ -79,3 +79,67 @@ private func ruleMove(up: Float, down: Float, threshold: Float) -> Int? {
     #expect(!attempt(ObservationSchema.v1.count, .tanh, spec.actionBins))
     #expect(!attempt(ObservationSchema.v2.count, .relu, spec.actionBins))
 }
+
+/// With both heads of steps and the batch-size shadows (schema v3), each head follows its own
+/// shadows from the start: the learning rate toward a better rate shadow, the batch size toward a
+/// better batch shadow, independently, at every pair of current bins.
+@Test func evidenceAnchorStepsBothHeadsOnTheirOwnEvidence() throws {
+    var spec = try loadTiny().environments[0].spec
+    spec.learner.shadowLearners = true
+    spec.learner.batchShadows = true
+    spec.actions.learningRateHead = .steps
+    spec.actions.batchSizeHead = .steps
+    let bins = spec.actionBins
+    let schema = ObservationSchema.v3
+    let idx = { (name: String) in try #require(schema.index(of: name)) }
+    let (lrUp, lrDown, bUp, bDown) = (try idx("shadow_gain_lr_up"), try idx("shadow_gain_lr_down"),
+                                      try idx("shadow_gain_batch_up"), try idx("shadow_gain_batch_down"))
+    let (logLR, logBatch) = (try idx("log_lr"), try idx("log2_batch"))
+    let tau = EvidenceAnchor.defaultThreshold
+    let gains: [Float] = [-0.3, 0, tau + 0.0015, 0.2]
+    var rng = RandomSource(seed: 17)
+    let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: schema.count, actionSizes: bins.headSizes,
+                                                                   hiddenSizes: [64, 64], activation: .tanh), rng: &rng)
+    let anchored = try EvidenceAnchor.anchored(parameters: network.parameterVector, network: network, actions: bins, strength: 8)
+    let document = try PolicyExport.document(architecture: network.architecture, parameters: anchored, normalizer: nil,
+                                             spec: spec, provenance: .init(environment: spec.name))
+    #expect(document.loop?.batchShadows == true && document.observationSchema == .v3)
+    var tuned = TunedPolicy(document: try PolicyFile.decode(try PolicyFile.encode(document), file: "evidence.policy"))
+    func scaled(_ v: Double, _ lo: Double, _ hi: Double) -> Float { Float(log(v / lo) / log(hi / lo)) }
+    var draws = RandomSource(seed: 9)
+    var checked = 0
+    for rate in bins.learningRates.indices {
+        for batch in bins.batchSizes.indices {
+            for (gUp, gDown) in [(gains[2], gains[0]), (gains[0], gains[3]), (gains[1], gains[1]), (gains[0], gains[0])] {
+                for (hUp, hDown) in [(gains[3], gains[1]), (gains[1], gains[2]), (gains[1], gains[0])] {
+                    var x = schema.features.map { $0.lower + draws.nextFloat() * ($0.upper - $0.lower) }
+                    x[logLR] = scaled(Double(bins.learningRates[rate]), Double(bins.learningRates[0]), Double(bins.learningRates.last!))
+                    x[logBatch] = scaled(Double(bins.batchSizes[batch]), Double(bins.batchSizes[0]), Double(bins.batchSizes.last!))
+                    (x[lrUp], x[lrDown], x[bUp], x[bDown]) = (gUp, gDown, hUp, hDown)
+                    let a = tuned.decide(x)
+                    let lrMove = ruleMove(up: gUp, down: gDown, threshold: tau)!, batchMove = ruleMove(up: hUp, down: hDown, threshold: tau)!
+                    #expect(a.learningRateBin == min(max(rate + lrMove - 1, 0), bins.learningRates.count - 1))
+                    #expect(a.batchSizeBin == min(max(batch + batchMove - 1, 0), bins.batchSizes.count - 1),
+                            "rate \(rate) batch \(batch) batch gains up \(hUp) down \(hDown)")
+                    checked += 1
+                }
+            }
+        }
+    }
+    #expect(checked == bins.learningRates.count * bins.batchSizes.count * 12)
+}
+
+/// A batch-size head of steps needs the batch-size shadows' evidence: schema v2 is refused.
+@Test func evidenceAnchorRefusesBatchStepsWithoutBatchShadows() throws {
+    var spec = try loadTiny().environments[0].spec
+    spec.actions.learningRateHead = .steps
+    spec.actions.batchSizeHead = .steps
+    let bins = spec.actionBins
+    var rng = RandomSource(seed: 1)
+    for (observations, accepted) in [(ObservationSchema.v2.count, false), (ObservationSchema.v3.count, true)] {
+        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: observations, actionSizes: bins.headSizes,
+                                                                       hiddenSizes: [8, 8], activation: .tanh), rng: &rng)
+        let result = try? EvidenceAnchor.anchored(parameters: network.parameterVector, network: network, actions: bins, strength: 8)
+        #expect((result != nil) == accepted)
+    }
+}

@@ -41,13 +41,13 @@ private func stepsPolicy(seed: UInt64 = 3) -> PolicyDocument { samplePolicy(seed
         }
     }
     let bins = ActionBins(learningRates: [0.01, 0.1, 1], batchSizes: [32], learningRateHead: .steps)
-    #expect(bins.action(bins: [0, 0, 0], currentLearningRateBin: 0).learningRateBin == 0)
-    #expect(bins.action(bins: [2, 0, 0], currentLearningRateBin: 2).learningRateBin == 2)
-    #expect(bins.action(bins: [2, 0, 0], currentLearningRateBin: 1).learningRateBin == 2)
-    #expect(bins.action(bins: [1, 0, 0], currentLearningRateBin: 1).learningRateBin == 1)
+    #expect(bins.action(bins: [0, 0, 0], currentLearningRateBin: 0, currentBatchSizeBin: 0).learningRateBin == 0)
+    #expect(bins.action(bins: [2, 0, 0], currentLearningRateBin: 2, currentBatchSizeBin: 0).learningRateBin == 2)
+    #expect(bins.action(bins: [2, 0, 0], currentLearningRateBin: 1, currentBatchSizeBin: 0).learningRateBin == 2)
+    #expect(bins.action(bins: [1, 0, 0], currentLearningRateBin: 1, currentBatchSizeBin: 0).learningRateBin == 1)
     // A `bins` head ignores the current bin.
     let plain = ActionBins(learningRates: [0.01, 0.1, 1], batchSizes: [32])
-    #expect(plain.action(bins: [0, 0, 0], currentLearningRateBin: 2).learningRateBin == 0)
+    #expect(plain.action(bins: [0, 0, 0], currentLearningRateBin: 2, currentBatchSizeBin: 0).learningRateBin == 0)
 }
 
 @Test func stepsHeadIsRecordedAndValidated() throws {

@@ -5,7 +5,7 @@ import Foundation
 /// 16 (small, to keep fixtures small), heads of 5 learning rates, 4 batch sizes, 3 retrain choices.
 /// With `learningRateHead: .steps` the first head has 3 outputs (down, stay, up).
 func samplePolicy(seed: UInt64 = 1, hidden: [Int] = [16, 16], activation: String = "tanh",
-                  learningRateHead: LearningRateHead = .bins) -> PolicyDocument {
+                  learningRateHead: LearningRateHead = .bins, batchSizeHead: BatchSizeHead = .bins) -> PolicyDocument {
     var rng = SplitMix64(seed: seed)
     func uniform(_ scale: Double) -> Float { Float((rng.nextUnit() * 2 - 1) * scale) }
     let names = ["metric", "metric_change", "gap_to_best", "loss", "loss_trend", "adwin_change", "ddm_state",
@@ -22,7 +22,8 @@ func samplePolicy(seed: UInt64 = 1, hidden: [Int] = [16, 16], activation: String
         width = h
     }
     let actions = ActionBins(learningRates: [0.001, 0.003, 0.01, 0.03, 0.1], batchSizes: [8, 32, 128, 512],
-                              retrainChoices: RetrainDecision.allCases, learningRateHead: learningRateHead)
+                              retrainChoices: RetrainDecision.allCases, learningRateHead: learningRateHead,
+                              batchSizeHead: batchSizeHead)
     let outputs = actions.headSizes.reduce(0, +)
     let heads = PolicyDocument.Layer(inputs: width, outputs: outputs, weights: (0..<(width * outputs)).map { _ in uniform(1) },
                                      bias: (0..<outputs).map { _ in uniform(0.2) })

@@ -71,9 +71,12 @@ class Policy:
         # "steps": the first head's 3 outputs move one bin down, stay or move up from the learning
         # rate the observation's log_lr reports (the last period's), clamped at the ends.
         self.learning_rate_head = actions.get("learning_rate_head", "bins")
+        # The same for the second head and batch sizes, from the observation's log2_batch.
+        self.batch_size_head = actions.get("batch_size_head", "bins")
         self.head_sizes = [3 if self.learning_rate_head == "steps" else len(self.learning_rates),
-                           len(self.batch_sizes), len(self.retrain_choices)]
+                           3 if self.batch_size_head == "steps" else len(self.batch_sizes), len(self.retrain_choices)]
         self._log_lr = self.feature_names.index("log_lr") if "log_lr" in self.feature_names else None
+        self._log2_batch = self.feature_names.index("log2_batch") if "log2_batch" in self.feature_names else None
         self._rates32 = [float(np.float32(r)) for r in self.learning_rates]  # the rates as Swift holds them
         fb = document["fallback"]
         if fb["retrain"] not in self.retrain_choices:
@@ -180,7 +183,20 @@ class Policy:
         if self.learning_rate_head == "steps":
             current = self.learning_rate_bin(observation[self._log_lr])
             bins[0] = min(max(current + bins[0] - 1, 0), len(self.learning_rates) - 1)
+        if self.batch_size_head == "steps":
+            current = self.batch_size_bin(observation[self._log2_batch])
+            bins[1] = min(max(current + bins[1] - 1, 0), len(self.batch_sizes) - 1)
         return self._decision(bins, None)
+
+    def batch_size_bin(self, log2_batch):
+        """The batch-size bin a `log2_batch` observation value stands for (as `ActionBins.batchSizeBin`)."""
+        sizes = self.batch_sizes
+        lo, hi = min(sizes), max(sizes)
+        if not hi > lo:
+            return 0
+        x = min(max(float(np.float32(log2_batch)), 0.0), 1.0)
+        batch = lo * 2.0 ** (x * math.log2(hi / lo))
+        return min(range(len(sizes)), key=lambda i: abs(math.log2(sizes[i] / batch)))
 
     def learning_rate_bin(self, log_lr):
         """The learning-rate bin a `log_lr` observation value stands for (as `ActionBins.learningRateBin`)."""
@@ -267,6 +283,12 @@ def _validate(d, path):
         raise PolicyFileError(f"{path}: actions.learning_rate_head: {str(head)[:40]!r} is not bins or steps")
     if head == "steps" and "log_lr" not in [f["name"] for f in d["observation_schema"]["features"]]:
         raise PolicyFileError(f"{path}: actions.learning_rate_head: steps move from the observation's log_lr, which this schema does not have")
-    heads = (3 if head == "steps" else len(a["learning_rates"])) + len(a["batch_sizes"]) + len(a["retrain_choices"])
+    batch_head = a.get("batch_size_head", "bins")
+    if batch_head not in ("bins", "steps"):
+        raise PolicyFileError(f"{path}: actions.batch_size_head: {str(batch_head)[:40]!r} is not bins or steps")
+    if batch_head == "steps" and "log2_batch" not in [f["name"] for f in d["observation_schema"]["features"]]:
+        raise PolicyFileError(f"{path}: actions.batch_size_head: steps move from the observation's log2_batch, which this schema does not have")
+    heads = ((3 if head == "steps" else len(a["learning_rates"])) + (3 if batch_head == "steps" else len(a["batch_sizes"]))
+             + len(a["retrain_choices"]))
     if d["network"]["heads"]["outputs"] != heads:
         raise PolicyFileError(f"{path}: network.heads.outputs has {d['network']['heads']['outputs']} values, expected {heads}")
