@@ -6,7 +6,9 @@ with a `steps` learning-rate head and observation schema v2, step one bin toward
 learning rate whose shadow learner beat the live learner's period log-loss by more than TAU (in
 units of ln K), else stay; a fixed batch-size bin; never retrain. The network is ReLU with two
 hidden units (relu(g_up - TAU), relu(g_down - TAU)) and an identity normalization, so the file's
-decisions are the rule's, bit for bit.
+decisions are the rule's, bit for bit. With a `steps` batch-size head and schema v3 (batch-size
+shadows), the batch size follows the same rule on its own shadows (two more hidden units) instead
+of a fixed bin.
 
 The template is a trained steps policy file with shadow learners (results/general/logistic.policy
 for `rule/logistic.policy`, softmax.policy for `rule/softmax.policy`): the output keeps its schema,
@@ -33,24 +35,34 @@ def rule_document(template: dict, tau: float, batch_bin: int, gain: float = 1000
         raise SystemExit(f"--batch-bin {batch_bin}: the template has {batches} batch-size bins")
     if "none" not in d["actions"]["retrain_choices"]:
         raise SystemExit("template: no 'none' retrain choice")
+    batch_steps = d["actions"].get("batch_size_head") == "steps"
+    if batch_steps and ("shadow_gain_batch_up" not in names or "shadow_gain_batch_down" not in names):
+        raise SystemExit("template: a batch-size head of steps needs observation schema v3 (shadow_gain_batch_up, shadow_gain_batch_down)")
     n = len(names)
-    up, down = names.index("shadow_gain_lr_up"), names.index("shadow_gain_lr_down")
     d["normalization"] = {"clip": 10.0, "epsilon": 0.0, "mean": [0.0] * n, "variance": [1.0] * n}
-    hidden = [0.0] * (n * 2)
-    hidden[up * 2 + 0] = 1.0
-    hidden[down * 2 + 1] = 1.0
-    outputs = 3 + batches + retrains
-    heads = [0.0] * (2 * outputs)
-    heads[0 * outputs + 2] = gain   # unit 0 (up evidence) -> "one bin up"
-    heads[1 * outputs + 0] = gain   # unit 1 (down evidence) -> "one bin down"
+    # Hidden unit 2h reads head h's "up" evidence, unit 2h + 1 its "down" evidence.
+    evidence = [("shadow_gain_lr_up", "shadow_gain_lr_down")] + ([("shadow_gain_batch_up", "shadow_gain_batch_down")] if batch_steps else [])
+    units = 2 * len(evidence)
+    hidden = [0.0] * (n * units)
+    batch_outputs = 3 if batch_steps else batches
+    outputs = 3 + batch_outputs + retrains
+    heads = [0.0] * (units * outputs)
     bias = [0.0] * outputs
-    bias[1] = 1e-6                  # "stay" wins when neither shadow is ahead by more than tau
-    bias[3 + batch_bin] = 1.0
-    bias[3 + batches + d["actions"]["retrain_choices"].index("none")] = 1.0
+    for h, (up, down) in enumerate(evidence):
+        offset = 3 * h                                    # head 0 at 0, a steps batch head at 3
+        hidden[names.index(up) * units + 2 * h] = 1.0
+        hidden[names.index(down) * units + 2 * h + 1] = 1.0
+        heads[(2 * h) * outputs + offset + 2] = gain      # up evidence -> "one bin up"
+        heads[(2 * h + 1) * outputs + offset + 0] = gain  # down evidence -> "one bin down"
+        bias[offset + 1] = 1e-6                           # "stay" wins when neither shadow is ahead by more than tau
+    if not batch_steps:
+        bias[3 + batch_bin] = 1.0
+    bias[3 + batch_outputs + d["actions"]["retrain_choices"].index("none")] = 1.0
     d["network"] = {"activation": "relu",
-                    "hidden": [{"inputs": n, "outputs": 2, "weights": hidden, "bias": [-tau, -tau]}],
-                    "heads": {"inputs": 2, "outputs": outputs, "weights": heads, "bias": bias}}
-    d["provenance"] = {"algorithm": f"evidence rule (tau {tau:g}, batch bin {batch_bin}), not trained",
+                    "hidden": [{"inputs": n, "outputs": units, "weights": hidden, "bias": [-tau] * units}],
+                    "heads": {"inputs": units, "outputs": outputs, "weights": heads, "bias": bias}}
+    batch = "batch size by the same rule" if batch_steps else f"batch bin {batch_bin}"
+    d["provenance"] = {"algorithm": f"evidence rule (tau {tau:g}, {batch}), not trained",
                        "environment": d["provenance"]["environment"], "git_commit": "", "scenario": "scripts/evidence_rule_policy.py",
                        "seeds": [], "tool_version": d["provenance"].get("tool_version", "")}
     return d

@@ -49,6 +49,7 @@ WARMUP_PERIODS = 3
 WARMUP = PERIOD * WARMUP_PERIODS
 LEARNING_RATES = [0.003, 0.009587315, 0.03063887, 0.09791484, 0.31291348, 1.0]  # the policies' bins
 RULES = ["fixed", "periodic:10", "adwin", "ddm"]
+OTHER_BATCHES = [8, 128, 512]  # the batch-size bins besides the default 32
 BINARY_POLICY = "results/network-diagnosis/policies/network-diagnosis.policy"
 MULTICLASS_POLICY = "results/intent-recognition/policies/intent-recognition.policy"
 
@@ -148,20 +149,22 @@ def read_csv(path):
 
 # ---------------------------------------------------------------- DriftTune
 
-def run_drifttune(binary, path, kind, classes, policy, lr=None, standardize=True, no_env=False, general_dir=None):
+def run_drifttune(binary, path, kind, classes, policy, lr=None, standardize=True, no_env=False, general_dir=None, batch=None):
     env = "network-diagnosis" if kind == "binary" else "intent-recognition"
     log = path + ".log.jsonl"
     cmd = [binary, "learn", "--data", path, "--label", "label", "--standardize", str(standardize).lower(), "--log", log, "--json"]
     if policy.endswith(".policy") or policy == "general":
         cmd += ["--policy", policy]
     elif no_env:  # learn's own defaults (no label delay), the spec's model and batch size
-        cmd += ["--policy", policy, "--model", "logistic" if kind == "binary" else "softmax", "--batch", "32"]
+        cmd += ["--policy", policy, "--model", "logistic" if kind == "binary" else "softmax", "--batch", str(batch or 32)]
     else:
         cmd += ["--policy", policy, "--env", env]
     if kind == "multiclass":
         cmd += ["--classes", str(classes)]
     if lr is not None:
         cmd += ["--lr", repr(lr)]
+    if batch is not None and not no_env:
+        cmd += ["--batch", str(batch)]
     # Same period and warm-up for all (the policies' and specs' loops say 1,000 and 3; stated anyway).
     cmd += ["--period", str(PERIOD), "--warmup", str(WARMUP_PERIODS)]
     t0 = time.perf_counter()
@@ -181,9 +184,10 @@ def run_drifttune(binary, path, kind, classes, policy, lr=None, standardize=True
         acc = float("nan")
     compute = sum(q["compute"] for q in periods)
     lrs = sorted({round(q["learning_rate"], 5) for q in periods})
+    batches = sorted({q["batch_size"] for q in periods})
     return {"accuracy": acc, "compute": compute, "wall": wall, "samples": summary["samples"],
             "mean_metric_learn": summary["mean_metric"], "retrains": summary["retrains"],
-            "fine_tunes": summary["fine_tunes"], "periods": len(periods), "lrs": lrs,
+            "fine_tunes": summary["fine_tunes"], "periods": len(periods), "lrs": lrs, "batches": batches,
             "fallbacks": summary.get("fallbacks", {}), "command": cmd}
 
 
@@ -266,6 +270,12 @@ def main():
             # The rules in the general policy's loop (no label delay), for a like-for-like comparison.
             for rule in RULES:
                 m[f"extra_nodelay_{rule}"] = run_drifttune(args.binary, path, kind, classes, rule, no_env=True)
+        # A reference beside the issue's (which fixes the batch size): `fixed` at every learning rate and
+        # every other batch size of the bins, in the general policy's loop.
+        for b in OTHER_BATCHES:
+            for lr in LEARNING_RATES:
+                m[f"extra_static_b{b}_lr{lr:.3g}"] = run_drifttune(args.binary, path, kind, classes, "fixed", lr=lr, batch=b,
+                                                                   no_env=kind == "multiclass")
         m["drifttune_general"] = run_drifttune(args.binary, path, kind, classes, "general")
         if args.general_v2:
             m["drifttune_general_v2"] = run_drifttune(args.binary, path, kind, classes, "general", general_dir=args.general_v2)
@@ -414,6 +424,27 @@ def write_outputs(args, results, elapsed, river_version):
         g_rule_diffs = {rule: [g(r) - acc(r, f"drifttune_{rule}") for r in results] for rule in RULES}
         g_rule_same = {rule: [g(r) - same_loop_rule(r, rule) for r in results] for rule in RULES}
         g_vs_domain = [g(r) - acc(r, "drifttune_policy") for r in results]
+
+        def same_loop_grid(r):
+            # Every learning rate × batch size of the bins in the same loop (batch 32: same_loop_statics).
+            best = same_loop_statics(r)
+            found = [(acc(r, k), k) for k in r["methods"] if k.startswith("extra_static_b") and not math.isnan(acc(r, k))]
+            return max([best] + found)
+
+        have_grid = all(any(k.startswith("extra_static_b") for k in r["methods"]) for r in results)
+        grid_note = ""
+        if have_grid:
+            grid = [same_loop_grid(r) for r in results]
+            grid_both = sum(a > acc(r, "river_logreg") and a > acc(r, "river_bandit") for (a, _), r in zip(grid, results))
+            grid_gaps = [a - g(r) for (a, _), r in zip(grid, results)]
+            labels = []
+            for a, k in grid:
+                b = k.split("_lr")[0].replace("extra_static_b", "") if k.startswith("extra_static_b") else "32"
+                labels.append(f"{k.split('_lr')[-1]}/{b}")
+            grid_note = (f"- A reference beside the issue's: the best static learning rate × batch size in the same loop, in hindsight "
+                         f"(not deployable), is ahead of both River references on {grid_both} of {n} streams; general minus it: "
+                         f"mean {-mean(grid_gaps) * 100:+.2f} points, within 1 point on {sum(x <= 0.01 for x in grid_gaps)} of {n} "
+                         f"(its settings, lr/batch: {', '.join(labels)}).\n")
         general_rows = []
         for r, gap in zip(results, g_gaps):
             best, key = same_loop_statics(r)
@@ -422,7 +453,8 @@ def write_outputs(args, results, elapsed, river_version):
             both = g(r) > acc(r, "river_logreg") and g(r) > acc(r, "river_bandit")
             general_rows.append(f"| {r['stream']} | {g(r):.4f} | {best:.4f} ({lr}) | {gap * 100:+.2f} | "
                                 f"{acc(r, 'river_logreg'):.4f} | {acc(r, 'river_bandit'):.4f} | {'yes' if both else 'no'} | "
-                                f"{' '.join(str(x) for x in gp['lrs'])} | {gp['retrains']} / {gp['fine_tunes']} | {gp['compute']:.1f} |")
+                                f"{' '.join(str(x) for x in gp['lrs'])} | {' '.join(str(x) for x in gp.get('batches', []))} | "
+                                f"{gp['retrains']} / {gp['fine_tunes']} | {gp['compute']:.1f} |")
         verdict = [f"ahead of both River references on {g_ahead_both} of {n} streams (target: at least {need_both}): "
                    + ("met" if g_ahead_both >= need_both else f"not met, short by {need_both - g_ahead_both}"),
                    f"within 1 point of its own best static rate on {g_within} of {n} streams (target: every stream): "
@@ -439,8 +471,8 @@ binary streams the `--env network-diagnosis` runs above (no label delay, standar
 streams `learn`'s defaults without label delay (the general softmax loop has none; the intent spec's
 delays labels by 200 samples).
 
-| stream | general | best static, same loop (lr) | best static − general (points) | River LR | River bandit | ahead of both | learning rates it used | full retrains / fine-tunes | compute |
-|---|---:|---:|---:|---:|---:|---|---|---|---:|
+| stream | general | best static, same loop (lr) | best static − general (points) | River LR | River bandit | ahead of both | learning rates it used | batch sizes it used | full retrains / fine-tunes | compute |
+|---|---:|---:|---:|---:|---:|---|---|---|---|---:|
 {chr(10).join(general_rows)}
 
 Against the issue's targets:
@@ -456,7 +488,7 @@ Also:
 - Against the same rules in the general policy's loop (multiclass: no label delay): """ + ", ".join(
         f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_same.items()) + f""".
 - Against the domain policies: {mean(g_vs_domain) * 100:+.2f} points on average (ahead on {sum(x > 0 for x in g_vs_domain)} of {n}).
-"""
+{grid_note}"""
         return general_md
 
     general_md = general_section("drifttune_general", "The general policy",

@@ -93,6 +93,27 @@ import Testing
         #expect(zip(lrBins, lrBins.dropFirst()).allSatisfy { abs($0 - $1) <= 1 })
     }
 
+    /// Batch-size shadows (schema v3) and a batch-size head of steps go through the same contract:
+    /// the v3 features, the batch sizes they drive and the compute are the simulator's, bit for bit,
+    /// and the batch size never jumps more than one bin.
+    @Test(arguments: ["network-diagnosis", "intent-recognition"])
+    func simulateAndLearnAgreeWithBatchShadowsAndABatchStepsHead(environment: String) throws {
+        var spec = try Self.spec(environment)
+        spec.learner.shadowLearners = true
+        spec.learner.batchShadows = true
+        spec.actions.learningRateHead = .steps
+        spec.actions.batchSizeHead = .steps
+        let url = try CLIProcess.temporaryFile("", name: "batch-steps.policy")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        try PolicyFile.write(Self.randomPolicy(spec: spec, seed: 31), to: url.path)
+        let policy = try TunedPolicy.loadForOwnLoop(url.path)
+        #expect(policy.document.observationSchema == .v3 && policy.document.actions.headSizes == [3, 3, 3])
+        let actions = try expectSamePeriods(spec: spec, simulated: policy, learned: url.path, seed: 29)
+        let batchBins = actions.map(\.batchSizeBin)
+        #expect(Set(batchBins).count > 1)
+        #expect(zip(batchBins, batchBins.dropFirst()).allSatisfy { abs($0 - $1) <= 1 })
+    }
+
     /// Runs `simulated` in the simulator and `learned` through `LearnSetup` on the exported stream;
     /// returns the actions.
     @discardableResult

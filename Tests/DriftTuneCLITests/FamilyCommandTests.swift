@@ -95,3 +95,44 @@ private func shortFamilyFile() throws -> URL {
         #expect(tuned.decide(x).learningRateBin == bin, "up \(gUp) down \(gDown)")
     }
 }
+
+/// `family train --batch-shadows --batch-steps` with the evidence anchor: the run records both
+/// heads, the export reads schema v3 with the batch-size shadows in its loop, its batch-size head
+/// follows the batch shadows' evidence from the start, and `family evaluate` plays it in the loop
+/// that produces v3. Batch-size shadows without the learning-rate ones are refused.
+@Test func familyTrainWithBatchShadowsExportsASchemaThreeBatchStepsPolicy() throws {
+    let family = try shortFamilyFile()
+    let dir = family.deletingLastPathComponent()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let config = dir.appendingPathComponent("ppo.yaml")
+    try "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\nnormalize_observations: false\n"
+        .write(to: config, atomically: true, encoding: .utf8)
+    let run = dir.appendingPathComponent("run").path
+    let alone = try CLIProcess.run(["family", "train", family.path, "--batch-shadows", "--steps", "14", "--config", config.path,
+                                    "--jobs", "1", "--out", run])
+    #expect(alone.status != 0 && alone.stderr.contains("--batch-shadows runs beside the learning-rate shadows"))
+    let train = try CLIProcess.run(["family", "train", family.path, "--shadow-learners", "--batch-shadows", "--lr-steps", "--batch-steps",
+                                    "--evidence-anchor", "8", "--steps", "14", "--config", config.path, "--jobs", "1", "--out", run])
+    try #require(train.status == 0, "\(train.stderr)")
+    let policy = dir.appendingPathComponent("anchored.policy").path
+    let export = try CLIProcess.run(["family", "export", run, "--family", family.path, "--out", policy])
+    try #require(export.status == 0, "\(export.stderr)")
+    let document = try PolicyFile.read(policy)
+    #expect(document.provenance.environment == "family:binary/lr=steps/batch=steps/anchor=evidence")
+    #expect(document.actions.learningRateHead == .steps && document.actions.batchSizeHead == .steps)
+    #expect(document.observationSchema == .v3 && document.loop?.batchShadows == true && document.loop?.shadowLearners == true)
+    var tuned = TunedPolicy(document: document)
+    let schema = document.observationSchema
+    var x = schema.features.map { ($0.lower + $0.upper) / 2 }
+    let up = try #require(schema.index(of: "shadow_gain_batch_up")), down = try #require(schema.index(of: "shadow_gain_batch_down"))
+    let logBatch = try #require(schema.index(of: "log2_batch"))
+    x[logBatch] = 1.0 / 3    // bin 1 of 4 (batch 32)
+    for (gUp, gDown, bin) in [(Float(0.05), Float(-0.05), 2), (-0.05, 0.05, 0), (0, 0, 1), (-0.3, -0.3, 1)] {
+        x[up] = gUp
+        x[down] = gDown
+        #expect(tuned.decide(x).batchSizeBin == bin, "up \(gUp) down \(gDown)")
+    }
+    let evaluate = try CLIProcess.run(["family", "evaluate", family.path, "--policy", "v3=\(policy)", "--seeds", "0..1", "--jobs", "1", "--json"])
+    try #require(evaluate.status == 0, "\(evaluate.stderr)")
+    #expect(evaluate.stdout.contains("\"v3\""))
+}
