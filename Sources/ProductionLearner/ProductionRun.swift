@@ -162,10 +162,13 @@ public struct ProductionRun {
             summary.retrains += out.action.retrain == .fullRetrain ? 1 : 0
             summary.fineTunes += out.action.retrain == .fineTune ? 1 : 0
             if let fallback { summary.fallbacks[fallback.rawValue, default: 0] += 1 }
+            // The live learner predicts the period first; shadow learners (copies of the recording
+            // learner) replay it afterwards and append theirs, which are not the live predictions.
+            let live = recorder.map { Array($0.values.prefix(p * runner.learner.classCount)) }
             try log(PeriodLog(period: runner.period - 1, action: out.action, learningRate: out.learningRate,
                               batchSize: out.batchSize, fallback: fallback?.rawValue, metric: out.reading.metric,
                               loss: out.reading.loss, compute: out.compute, adwinAlarm: out.reading.adwinAlarm,
-                              observation: out.observation, probabilities: recorder?.values))
+                              observation: out.observation, probabilities: live))
             if case .diverged(let reason) = runner.learner.health {
                 summary.stoppedEarly = "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
                 break

@@ -92,3 +92,29 @@ private func logs(_ run: ProductionRun, _ stream: LabelledCSV) throws -> [Period
     let before = log[1..<flip].map { abs($0.observation[20]) }.max() ?? 1
     #expect(log[flip].observation[20] > 2 * before)
 }
+
+@Test func recordedProbabilitiesAreTheLiveLearnersWithShadowsOn() throws {
+    // `learn --log-probabilities` logs what the live learner predicted: with shadows on, the same
+    // period × classes values as without them (the shadows' replays are not logged), and their arg-max
+    // accuracy is the period's metric.
+    let stream = flipStream(rows: 4_096, flipAt: 2_048)
+    func recorded(_ r: ProductionRun) throws -> [PeriodLog] {
+        var run = r
+        run.recordProbabilities = true
+        return try logs(run, stream)
+    }
+    let plain = try recorded(run(shadows: false, batchShadows: false, batchBin: 1))
+    let shadowed = try recorded(run(shadows: true, batchShadows: true, batchBin: 1))
+    #expect(plain.count == shadowed.count && !plain.isEmpty)
+    for (a, b) in zip(plain, shadowed) {
+        #expect(b.probabilities?.count == 512 * 2)
+        #expect(a.probabilities == b.probabilities)
+    }
+    let labels = stream.labels
+    for log in shadowed {
+        let p = try #require(log.probabilities)
+        let first = 2 * 512 + log.period * 512  // after the 2 warm-up periods
+        let correct = (0..<512).filter { i in (p[2 * i + 1] > p[2 * i] ? 1 : 0) == labels[first + i] }.count
+        #expect(abs(Double(correct) / 512 - log.metric) < 1e-12)
+    }
+}
