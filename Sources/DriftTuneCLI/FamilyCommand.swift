@@ -44,6 +44,20 @@ struct FamilyModelOption: ParsableArguments {
 struct SubfamilyOptions: ParsableArguments {
     @Option(help: "Comma-separated subfamilies to draw from (default: the family's held_out for sample and evaluate, train for train).")
     var subfamilies: String?
+    @Option(help: "Draw only this update regime, online or deployed (one of the family's); every other draw stays the same.")
+    var updates: String?
+
+    /// `family` drawing only the `--updates` regime (unchanged without it). The regime is still
+    /// drawn from the seed's stream, so every other value of a seed's spec is the same as without it.
+    func restrictingUpdates(_ family: EnvironmentFamily) throws -> EnvironmentFamily {
+        guard let updates else { return family }
+        guard let regime = UpdateRegime(rawValue: updates), family.stream.updates.contains(regime) else {
+            throw UserError("--updates \(inputExcerpt(updates, limit: 40)): expected one of the family's regimes: \(family.stream.updates.map(\.rawValue).joined(separator: ", "))")
+        }
+        var f = family
+        f.stream.updates = [regime]
+        return f
+    }
 
     func resolve(_ family: EnvironmentFamily, default def: [String]) throws -> [String] {
         guard let subfamilies else { return def }
@@ -69,7 +83,7 @@ public struct FamilySampleCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
-            let f = try EnvironmentFamily.load(file: family)
+            let f = try select.restrictingUpdates(try EnvironmentFamily.load(file: family))
             let subs = try select.resolve(f, default: f.heldOut)
             for seed in try SeedRange.parse(seeds) {
                 try emit("seed \(seed): " + FamilySampleCommand.describe(try f.spec(seed: seed, subfamilies: subs)))
@@ -141,6 +155,13 @@ public struct FamilyTrainCommand: ParsableCommand {
     public func run() throws {
         try reportingUserErrors {
             var (f, name) = try learner.load(family)
+            f = try select.restrictingUpdates(f)
+            if let updates = select.updates {
+                guard updates == UpdateRegime.online.rawValue else {
+                    throw UserError("--updates \(inputExcerpt(updates, limit: 40)): a general policy's production loop is online (`family export`); train it on online or on both regimes")
+                }
+                name += FamilyExportCommand.onlineSuffix
+            }
             f.base.learner.shadowLearners = shadowLearners
             if batchShadows {
                 guard shadowLearners else { throw UserError("--batch-shadows runs beside the learning-rate shadows: give --shadow-learners too") }
@@ -222,6 +243,8 @@ public struct FamilyExportCommand: ParsableCommand {
     @OptionGroup var learner: FamilyModelOption
     @Flag(help: "Print one JSON object (file, environment, SHA-256).") var json = false
 
+    /// What `family train --updates online` appends to the run's environment name (before the heads').
+    static let onlineSuffix = "/updates=online"
     /// What `family train --lr-steps` appends to the run's environment name.
     static let stepsSuffix = "/lr=steps"
     /// What `family train --batch-steps` appends after it.
@@ -236,14 +259,15 @@ public struct FamilyExportCommand: ParsableCommand {
         try reportingUserErrors {
             let (f, name) = try learner.load(family)
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
-            // A run records --lr-steps, --batch-steps and --evidence-anchor in its environment name, in that order.
+            // A run records --updates online, --lr-steps, --batch-steps and --evidence-anchor in its
+            // environment name, in that order; the exported loop is online in any case.
             var rest = Substring(saved.environment)
             guard rest.hasPrefix(name) else {
                 throw UserError("\(checkpoint): trained on \(saved.environment), not \(name) (give export the family and --model the run was trained with)")
             }
             rest = rest.dropFirst(name.count)
             var spec = f.productionSpec
-            for (suffix, apply) in [(Self.stepsSuffix, { (s: inout EnvironmentSpec) in s.actions.learningRateHead = .steps }),
+            for (suffix, apply) in [(Self.onlineSuffix, { (_: inout EnvironmentSpec) in }), (Self.stepsSuffix, { (s: inout EnvironmentSpec) in s.actions.learningRateHead = .steps }),
                                     (Self.batchStepsSuffix, { (s: inout EnvironmentSpec) in s.actions.batchSizeHead = .steps }),
                                     (Self.evidenceAnchorSuffix, { (_: inout EnvironmentSpec) in })] where rest.hasPrefix(suffix) {
                 apply(&spec)
@@ -301,7 +325,7 @@ public struct FamilyEvaluateCommand: ParsableCommand {
 
     public func run() throws {
         try reportingUserErrors {
-            let (f, _) = try learner.load(family)
+            let f = try select.restrictingUpdates(try learner.load(family).0)
             let subs = try select.resolve(f, default: f.heldOut)
             var methods: [(String, AnyPolicy)] = []
             var schemas: [String: Int] = [:]

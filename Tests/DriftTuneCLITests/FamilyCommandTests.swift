@@ -17,15 +17,21 @@ private func shortFamilyFile() throws -> URL {
     return url
 }
 
+/// A short family file, a PPO settings file holding `ppo`, and a run directory path, all in one
+/// temporary folder (`dir`; the caller removes it).
+private func familyRunFiles(ppo: String) throws -> (family: URL, dir: URL, config: URL, run: String) {
+    let family = try shortFamilyFile()
+    let dir = family.deletingLastPathComponent()
+    let config = dir.appendingPathComponent("ppo.yaml")
+    try ppo.write(to: config, atomically: true, encoding: .utf8)
+    return (family, dir, config, dir.appendingPathComponent("run").path)
+}
+
 /// `family train --lr-steps` records the head in the run, `family export` writes it to the policy
 /// file, and `family evaluate` scores that file (`learn` runs it: ContractParityTests).
 @Test func familyTrainWithLearningRateStepsExportsAStepsPolicy() throws {
-    let family = try shortFamilyFile()
-    let dir = family.deletingLastPathComponent()
+    let (family, dir, config, run) = try familyRunFiles(ppo: "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\n")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let config = dir.appendingPathComponent("ppo.yaml")
-    try "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\n".write(to: config, atomically: true, encoding: .utf8)
-    let run = dir.appendingPathComponent("run").path
     let train = try CLIProcess.run(["family", "train", family.path, "--lr-steps", "--shadow-learners", "--steps", "28",
                                     "--config", config.path, "--jobs", "1", "--out", run])
     try #require(train.status == 0, "\(train.stderr)")
@@ -54,15 +60,10 @@ private func shortFamilyFile() throws -> URL {
 /// exported steps policy still follows the shadows after training; the flag is refused without
 /// the head of steps and the shadows, and with normalized observations.
 @Test func familyTrainWithEvidenceAnchorStartsAtTheRule() throws {
-    let family = try shortFamilyFile()
-    let dir = family.deletingLastPathComponent()
+    let (family, dir, config, run) = try familyRunFiles(ppo: "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\nnormalize_observations: false\n")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let config = dir.appendingPathComponent("ppo.yaml")
-    try "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\nnormalize_observations: false\n"
-        .write(to: config, atomically: true, encoding: .utf8)
     let normalized = dir.appendingPathComponent("normalized.yaml")
     try "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\n".write(to: normalized, atomically: true, encoding: .utf8)
-    let run = dir.appendingPathComponent("run").path
     let noSteps = try CLIProcess.run(["family", "train", family.path, "--shadow-learners", "--evidence-anchor", "8", "--steps", "14",
                                       "--config", config.path, "--jobs", "1", "--out", run])
     #expect(noSteps.status != 0 && noSteps.stderr.contains("--evidence-anchor needs --lr-steps and --shadow-learners"))
@@ -101,13 +102,8 @@ private func shortFamilyFile() throws -> URL {
 /// follows the batch shadows' evidence from the start, and `family evaluate` plays it in the loop
 /// that produces v3. Batch-size shadows without the learning-rate ones are refused.
 @Test func familyTrainWithBatchShadowsExportsASchemaThreeBatchStepsPolicy() throws {
-    let family = try shortFamilyFile()
-    let dir = family.deletingLastPathComponent()
+    let (family, dir, config, run) = try familyRunFiles(ppo: "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\nnormalize_observations: false\n")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let config = dir.appendingPathComponent("ppo.yaml")
-    try "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\nnormalize_observations: false\n"
-        .write(to: config, atomically: true, encoding: .utf8)
-    let run = dir.appendingPathComponent("run").path
     let alone = try CLIProcess.run(["family", "train", family.path, "--batch-shadows", "--steps", "14", "--config", config.path,
                                     "--jobs", "1", "--out", run])
     #expect(alone.status != 0 && alone.stderr.contains("--batch-shadows runs beside the learning-rate shadows"))
@@ -135,4 +131,32 @@ private func shortFamilyFile() throws -> URL {
     let evaluate = try CLIProcess.run(["family", "evaluate", family.path, "--policy", "v3=\(policy)", "--seeds", "0..1", "--jobs", "1", "--json"])
     try #require(evaluate.status == 0, "\(evaluate.stderr)")
     #expect(evaluate.stdout.contains("\"v3\""))
+}
+
+/// `--updates online` draws every seed's spec as without it but for the regime; `family train`
+/// records it in the run and `family export` accepts it (the exported loop is online anyway);
+/// training on the deployed regime alone and an unknown regime are refused.
+@Test func familyUpdatesOptionRestrictsTheRegimeAndKeepsEveryOtherDraw() throws {
+    let (family, dir, config, run) = try familyRunFiles(ppo: "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\n")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let both = try CLIProcess.run(["family", "sample", family.path, "--seeds", "0..29"])
+    let online = try CLIProcess.run(["family", "sample", family.path, "--seeds", "0..29", "--updates", "online"])
+    try #require(both.status == 0 && online.status == 0, "\(both.stderr)\(online.stderr)")
+    #expect(both.stdout.contains("updates deployed") && !online.stdout.contains("updates deployed"))
+    func withoutRegime(_ s: String) -> String { s.replacingOccurrences(of: "updates deployed", with: "updates online") }
+    #expect(withoutRegime(both.stdout) == online.stdout)
+    let unknown = try CLIProcess.run(["family", "sample", family.path, "--updates", "sometimes"])
+    #expect(unknown.status != 0 && unknown.stderr.contains("--updates sometimes: expected one of the family's regimes: online, deployed"))
+    let deployed = try CLIProcess.run(["family", "train", family.path, "--updates", "deployed", "--steps", "14", "--config", config.path,
+                                       "--jobs", "1", "--out", run])
+    #expect(deployed.status != 0 && deployed.stderr.contains("production loop is online"))
+    let train = try CLIProcess.run(["family", "train", family.path, "--updates", "online", "--lr-steps", "--steps", "14",
+                                    "--config", config.path, "--jobs", "1", "--out", run])
+    try #require(train.status == 0, "\(train.stderr)")
+    let policy = dir.appendingPathComponent("online.policy").path
+    let export = try CLIProcess.run(["family", "export", run, "--family", family.path, "--out", policy])
+    try #require(export.status == 0, "\(export.stderr)")
+    let document = try PolicyFile.read(policy)
+    #expect(document.provenance.environment == "family:binary/updates=online/lr=steps")
+    #expect(document.actions.learningRateHead == .steps && document.loop?.updates == .online)
 }

@@ -5,21 +5,6 @@ import PolicyRuntime
 import Testing
 @testable import ProductionLearner
 
-/// A binary stream whose boundary flips sign at `flipAt`.
-private func flipStream(rows: Int, flipAt: Int, seed: UInt64 = 7) -> LabelledCSV {
-    var rng = RandomSource(seed: seed)
-    let w: [Float] = [1.5, -2, 1, 0.5]
-    var x = [Float](), y = [Int32]()
-    for i in 0..<rows {
-        let row = (0..<4).map { _ in Float(rng.nextGaussian()) }
-        var z = zip(row, w).reduce(0) { $0 + $1.0 * $1.1 }
-        if i >= flipAt { z = -z }
-        x += row
-        y.append(z > 0 ? 1 : 0)
-    }
-    return LabelledCSV(featureNames: ["a", "b", "c", "d"], features: x, labels: y, skipped: [])
-}
-
 private let bins = ActionBins(learningRates: [0.01, 0.1, 1.0], batchSizes: [8, 32, 128])
 
 /// Periods of 512 samples, so every batch size divides a period and each shadow's compute is exact.
@@ -55,7 +40,7 @@ private func logs(_ run: ProductionRun, _ stream: LabelledCSV) throws -> [Period
 }
 
 @Test func batchShadowsLeaveTheLiveLearnerAndTheRateShadowsAlone() throws {
-    let stream = flipStream(rows: 8_192, flipAt: 4_096)
+    let stream = flipStream(rows: 8_192, flipAt: 4_096, seed: 7)
     let v2 = try logs(run(shadows: true, batchShadows: false, batchBin: 1), stream)
     let v3 = try logs(run(shadows: true, batchShadows: true, batchBin: 1), stream)
     #expect(v2.allSatisfy { $0.observation.count == 20 } && v3.allSatisfy { $0.observation.count == 22 })
@@ -69,7 +54,7 @@ private func logs(_ run: ProductionRun, _ stream: LabelledCSV) throws -> [Period
 @Test func batchShadowsRunAtTheNeighbouringBatchSizesAndTheirComputeIsCharged() throws {
     // Live batch 32 (1 + 16·8/512 = 1.25 units a period); the rate shadows cost the same each; the
     // batch shadows at 8 (1 + 64·8/512 = 2) and 128 (1 + 4·8/512 = 1.0625).
-    let stream = flipStream(rows: 6_144, flipAt: 3_072)
+    let stream = flipStream(rows: 6_144, flipAt: 3_072, seed: 7)
     let v3 = try logs(run(shadows: true, batchShadows: true, batchBin: 1), stream)
     for period in v3 { #expect(abs(period.compute - (1.25 * 3 + 2 + 1.0625)) < 1e-9) }
     // At the smallest bin only the larger shadow runs, and the smaller one's feature is 0.
@@ -85,7 +70,7 @@ private func logs(_ run: ProductionRun, _ stream: LabelledCSV) throws -> [Period
 @Test func batchEvidencePointsTowardMoreUpdatesAfterAChange() throws {
     // At batch 128 a learner makes 4 updates a period and recovers slowly from the flip: the shadow at
     // batch 32 (16 updates) does better than the live learner right after it.
-    let stream = flipStream(rows: 10_240, flipAt: 5_120)
+    let stream = flipStream(rows: 10_240, flipAt: 5_120, seed: 7)
     let log = try logs(run(shadows: true, batchShadows: true, batchBin: 2), stream)
     let flip = 5_120 / 512 - 2  // first scored period after the flip (2 warm-up periods)
     #expect(log[flip].observation[20] > 0.01)
@@ -97,7 +82,7 @@ private func logs(_ run: ProductionRun, _ stream: LabelledCSV) throws -> [Period
     // `learn --log-probabilities` logs what the live learner predicted: with shadows on, the same
     // period × classes values as without them (the shadows' replays are not logged), and their arg-max
     // accuracy is the period's metric.
-    let stream = flipStream(rows: 4_096, flipAt: 2_048)
+    let stream = flipStream(rows: 4_096, flipAt: 2_048, seed: 7)
     func recorded(_ r: ProductionRun) throws -> [PeriodLog] {
         var run = r
         run.recordProbabilities = true

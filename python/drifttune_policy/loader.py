@@ -190,23 +190,11 @@ class Policy:
 
     def batch_size_bin(self, log2_batch):
         """The batch-size bin a `log2_batch` observation value stands for (as `ActionBins.batchSizeBin`)."""
-        sizes = self.batch_sizes
-        lo, hi = min(sizes), max(sizes)
-        if not hi > lo:
-            return 0
-        x = min(max(float(np.float32(log2_batch)), 0.0), 1.0)
-        batch = lo * 2.0 ** (x * math.log2(hi / lo))
-        return min(range(len(sizes)), key=lambda i: abs(math.log2(sizes[i] / batch)))
+        return _bin_of_feature(self.batch_sizes, log2_batch, lambda lo, hi, x: lo * 2.0 ** (x * math.log2(hi / lo)))
 
     def learning_rate_bin(self, log_lr):
         """The learning-rate bin a `log_lr` observation value stands for (as `ActionBins.learningRateBin`)."""
-        rates = self._rates32
-        lo, hi = min(rates), max(rates)
-        if not hi > lo:
-            return 0
-        x = min(max(float(np.float32(log_lr)), 0.0), 1.0)
-        lr = lo * math.exp(x * math.log(hi / lo))
-        return min(range(len(rates)), key=lambda i: abs(math.log2(rates[i] / lr)))
+        return _bin_of_feature(self._rates32, log_lr, lambda lo, hi, x: lo * math.exp(x * math.log(hi / lo)))
 
     def _draw(self, logits):
         weights = [math.exp(v - max(logits)) for v in logits]
@@ -292,3 +280,14 @@ def _validate(d, path):
              + len(a["retrain_choices"]))
     if d["network"]["heads"]["outputs"] != heads:
         raise PolicyFileError(f"{path}: network.heads.outputs has {d['network']['heads']['outputs']} values, expected {heads}")
+
+
+def _bin_of_feature(values, feature, value_at):
+    """The bin of `values` nearest in log scale to `value_at(lo, hi, x)`, x the observation feature
+    clipped to 0..1 (the inverse of the monitor's scaling, in the arithmetic Swift uses); 0 when
+    there is one value."""
+    lo, hi = min(values), max(values)
+    if not hi > lo:
+        return 0
+    v = value_at(lo, hi, min(max(float(np.float32(feature)), 0.0), 1.0))
+    return min(range(len(values)), key=lambda i: abs(math.log2(values[i] / v)))
