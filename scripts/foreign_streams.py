@@ -489,7 +489,9 @@ def write_outputs(args, results, elapsed, river_version):
             grid_note = (f"- A reference beside the issue's: the best static learning rate × batch size in the same loop, in hindsight "
                          f"(not deployable), is ahead of both River references on {grid_both} of {n} streams; general minus it: "
                          f"mean {-mean(grid_gaps) * 100:+.2f} points, within 1 point on {sum(x <= 0.01 for x in grid_gaps)} of {n} "
-                         f"(its settings, lr/batch: {', '.join(labels)}).\n")
+                         f"(its settings, lr/batch: {', '.join(labels)}). Its margin over the stronger River reference, points: "
+                         + ", ".join(f"{r['stream']} {(a - max(acc(r, 'river_logreg'), acc(r, 'river_bandit'))) * 100:+.2f}"
+                                     for (a, _), r in zip(grid, results)) + ".\n")
         paired_note = ""
         if method == "drifttune_general" and all("paired" in r for r in results):
             # Exact McNemar on the per-sample outcomes: is the general policy's lead or lag on a stream
