@@ -147,7 +147,7 @@ struct AgentProvider: MethodProvider {
 }
 
 extension AgentProvider {
-    /// `spec` with the loop the record's network reads: shadow learners on for a schema v2 network
+    /// `spec` with the loop the record's network reads: shadow learners on for a schema v2 (or v3) network
     /// (a PPO candidate trained with `shadow_learners`), off for v1 (the plain agent and the static
     /// candidate, which needs no evidence and so never pays for it). Each candidate is validated,
     /// evaluated and exported in its own loop.

@@ -2,7 +2,7 @@ import PolicyGradient
 import PolicyRuntime
 
 /// A PPO starting point that follows the shadow learners' evidence (`family train
-/// --evidence-anchor α`): with a `steps` learning-rate head and observation schema v2, its greedy
+/// --evidence-anchor α`): with a `steps` learning-rate head and observation schema v2 or v3, its greedy
 /// learning-rate decision at the start is "step toward a neighbouring rate whose shadow beat the
 /// live learner's period log-loss by more than `threshold` (in units of ln K), else stay"; PPO then
 /// learns everything else, and deviations from it.

@@ -12,7 +12,7 @@ public struct PeriodOutcome: Sendable {
     public var onlineCompute: Double
     /// Compute units of the retrain or fine-tune before the period (0 without one).
     public var retrainCompute: Double = 0
-    /// Compute units of the shadow learners (schema v2; 0 without them).
+    /// Compute units of the shadow learners (schema v2 or v3; 0 without them).
     public var shadowCompute: Double = 0
     /// The action the period ran with.
     public var action: TuningAction
@@ -158,7 +158,7 @@ public struct PeriodRunner: Sendable {
     /// Runs one period of `periodLength` samples: predict, then learn, in minibatches; observe.
     /// `extraCompute` (e.g. this period's retraining) is added to the compute used before observing.
     /// With shadow learners (`settings.shadowLearners`), the shadows then replay the period and
-    /// their evidence is appended to the observation (schema v2).
+    /// their evidence is appended to the observation (schema v2, or v3 with batch-size shadows).
     mutating func runPeriod(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, learnOnline: Bool,
                             extraCompute: Double = 0) -> PeriodOutcome {
         let p = settings.periodLength, f = learner.featureCount, delay = settings.labelDelay
