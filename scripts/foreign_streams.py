@@ -20,14 +20,17 @@ every method: every sample after the 3,000-sample warm-up (DriftTune: the mean o
 per-period accuracies over periods 0 to the last, each 1,000 samples; River: the same sample
 range, learning from the warm-up samples online).
 
-Two sets of 9 streams: `--stream-set benchmark` (the default; results/foreign-streams/) and
+Three sets of 9 streams: `--stream-set benchmark` (the default; results/foreign-streams/),
 `--stream-set fresh` (the same generators at other seeds, functions, drift positions and speeds,
 fixed before any method ran on them; results/foreign-streams/fresh/), a test for choices made while
-looking at the benchmark set.
+looking at the benchmark set, and `--stream-set holdout` (nine more, fixed after both had been
+looked at and before any method ran on them; results/foreign-streams/holdout/), a test for choices
+made while looking at both.
 
 Usage (from the repository root, after `swift build -c release --product drifttune`):
     python3 scripts/foreign_streams.py [--samples 40000] [--out results/foreign-streams]
     python3 scripts/foreign_streams.py --stream-set fresh --out results/foreign-streams/fresh
+    python3 scripts/foreign_streams.py --stream-set holdout --out results/foreign-streams/holdout
 Needs: river==0.26.1, numpy.
 """
 import argparse
@@ -50,6 +53,12 @@ WARMUP = PERIOD * WARMUP_PERIODS
 LEARNING_RATES = [0.003, 0.009587315, 0.03063887, 0.09791484, 0.31291348, 1.0]  # the policies' bins
 RULES = ["fixed", "periodic:10", "adwin", "ddm"]
 OTHER_BATCHES = [8, 128, 512]  # the batch-size bins besides the default 32
+SET_NOTES = {
+    "fresh": " (the **fresh** set: other seeds, functions, drift positions and speeds than the benchmark set in "
+             "`results/foreign-streams/summary.md`, fixed before any method ran on them)",
+    "holdout": " (the **holdout** set: other seeds, functions, drift positions and speeds than the benchmark and fresh sets, "
+               "with two recurring changes; fixed after both had been looked at and before any method ran on it)",
+}
 BINARY_POLICY = "results/network-diagnosis/policies/network-diagnosis.policy"
 MULTICLASS_POLICY = "results/intent-recognition/policies/intent-recognition.policy"
 
@@ -59,6 +68,8 @@ def make_streams(n, stream_set="benchmark"):
     from river.datasets import synth
     if stream_set == "fresh":
         return fresh_streams(n, synth)
+    if stream_set == "holdout":
+        return holdout_streams(n, synth)
 
     def cds(a, b, position, width, seed):
         return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
@@ -124,6 +135,44 @@ def fresh_streams(n, synth):
     s.append(("led_abrupt_10c", "LEDDrift 3 -> 5 drifting attributes, 5% noise, abrupt (width 250) at 50%", "multiclass", 10,
               cds(synth.LEDDrift(seed=201, noise_percentage=0.05, irrelevant_features=True, n_drift_features=3),
                   synth.LEDDrift(seed=202, noise_percentage=0.05, irrelevant_features=True, n_drift_features=5), n // 2, ABRUPT, 203)))
+    return s
+
+
+def holdout_streams(n, synth):
+    """The `holdout` set: the same generators at yet other seeds, functions, drift positions, widths
+    and speeds, with two recurring changes; fixed (30 November 2026) after the benchmark and fresh
+    sets had both been looked at and before any method ran on it, so that the choices made while
+    looking at both (such as the batch-8 diagnostic rule) meet streams they were not chosen on."""
+    def cds(a, b, position, width, seed):
+        return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
+
+    s = []
+    s.append(("sea_gradual_c", "SEA variant 3 -> 0, gradual over 6,000 samples around 60%, 5% label noise", "binary", 2,
+              cds(synth.SEA(variant=3, noise=0.05, seed=311), synth.SEA(variant=0, noise=0.05, seed=312), 3 * n // 5, 6000, 313)))
+    s.append(("hyperplane_mid", "Hyperplane, 15 features, 8 drifting (mag 0.0008), 8% noise", "binary", 2,
+              synth.Hyperplane(seed=331, n_features=15, n_drift_features=8, mag_change=0.0008, noise_percentage=0.08, sigma=0.1)))
+    s.append(("agrawal_abrupt_c_raw", "Agrawal function 2 -> 7, abrupt (width 250) at 30%, raw scales", "binary", 2,
+              cds(synth.Agrawal(classification_function=2, seed=341), synth.Agrawal(classification_function=7, seed=342), 3 * n // 10, ABRUPT, 343)))
+    s.append(("stagger_gradual", "STAGGER function 2 -> 0, gradual over 2,000 samples around 50%", "binary", 2,
+              cds(synth.STAGGER(classification_function=2, seed=351), synth.STAGGER(classification_function=0, seed=352), n // 2, 2000, 353)))
+    s.append(("sine_gradual_c", "Sine function 2 -> 0, gradual over 3,000 samples around 60%, noise", "binary", 2,
+              cds(synth.Sine(classification_function=2, seed=361, has_noise=True), synth.Sine(classification_function=0, seed=362, has_noise=True),
+                  3 * n // 5, 3000, 363)))
+    s.append(("mixed_recurring", "Mixed function 0 -> 1 -> 0, abrupt (width 250) at 30% and 70%", "binary", 2,
+              cds(synth.Mixed(classification_function=0, seed=371, balance_classes=False),
+                  cds(synth.Mixed(classification_function=1, seed=372, balance_classes=False),
+                      synth.Mixed(classification_function=0, seed=373, balance_classes=False), 2 * n // 5, ABRUPT, 374),
+                  3 * n // 10, ABRUPT, 375)))
+    s.append(("sea_recurring", "SEA variant 0 -> 2 -> 0, abrupt (width 250) at 1/3 and 2/3, 10% label noise", "binary", 2,
+              cds(synth.SEA(variant=0, noise=0.1, seed=381),
+                  cds(synth.SEA(variant=2, noise=0.1, seed=382), synth.SEA(variant=0, noise=0.1, seed=383), n // 3, ABRUPT, 384),
+                  n // 3, ABRUPT, 385)))
+    s.append(("rbf_incremental_4c", "RandomRBFDrift, 6 features, 4 classes, 40 centroids, 15 moving (speed 2e-4)", "multiclass", 4,
+              synth.RandomRBFDrift(seed_model=391, seed_sample=392, n_classes=4, n_features=6, n_centroids=40,
+                                   change_speed=0.0002, n_drift_centroids=15)))
+    s.append(("led_gradual_c", "LEDDrift 2 -> 4 drifting attributes, 10% noise, gradual over 4,000 at 40%", "multiclass", 10,
+              cds(synth.LEDDrift(seed=401, noise_percentage=0.1, irrelevant_features=True, n_drift_features=2),
+                  synth.LEDDrift(seed=402, noise_percentage=0.1, irrelevant_features=True, n_drift_features=4), 2 * n // 5, 4000, 403)))
     return s
 
 
@@ -271,9 +320,10 @@ def main():
     ap.add_argument("--out", default="results/foreign-streams")
     ap.add_argument("--binary", default=".build/release/drifttune")
     ap.add_argument("--only", default="", help="comma-separated stream names (default: all)")
-    ap.add_argument("--stream-set", choices=["benchmark", "fresh"], default="benchmark",
+    ap.add_argument("--stream-set", choices=["benchmark", "fresh", "holdout"], default="benchmark",
                     help="benchmark: the committed 9 streams; fresh: 9 others from the same generators (other seeds, "
-                    "functions, drift positions and speeds), a test for choices made while looking at the benchmark")
+                    "functions, drift positions and speeds), a test for choices made while looking at the benchmark; holdout: 9 more, "
+                    "fixed after both were looked at, a test for choices made while looking at both")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder of CSV files")
     ap.add_argument("--general-variant", action="append", default=[], metavar="NAME=DIR",
                     help="another folder of general policies (logistic.policy and softmax.policy) to run as `general (NAME)`, "
@@ -581,7 +631,7 @@ Command (repository root, after `swift build -c release --product drifttune`; Ri
 {cmd}
 ```
 
-{n} streams of {args.samples:,} samples each{" (the **fresh** set: other seeds, functions, drift positions and speeds than the benchmark set in `results/foreign-streams/summary.md`, fixed before any method ran on them)" if args.stream_set == "fresh" else ""}, generated by River's `datasets.synth` generators with fixed seeds
+{n} streams of {args.samples:,} samples each{SET_NOTES.get(args.stream_set, "")}, generated by River's `datasets.synth` generators with fixed seeds
 (abrupt and gradual drift through `ConceptDriftStream`, incremental drift inside Hyperplane and RandomRBFDrift),
 written as CSV (features, then `label`) to a temporary folder; every method reads the same files in the same run.
 River's offline datasets were not used: those that load without the network (Phishing 1,250, ImageSegments 2,310,
