@@ -65,11 +65,11 @@ public struct BenchReport {
         // The same with shadow learners (schema v2), and its share of the figure above.
         let shadowed = try bench.environmentPeriodsPerSecondWithShadowLearners(progress: progress)
         report.figures["environment_periods_per_second_random_policy_shadow_learners"] = shadowed
-        var share: [String: Double] = [:]
-        for (name, s) in shadowed {
-            if let p = periods[name], p > 0 { share[name] = (s / p * 1000).rounded() / 1000 }
-        }
-        report.figures["shadow_learners_throughput_share"] = share
+        report.figures["shadow_learners_throughput_share"] = Self.shares(shadowed, of: periods)
+        // With batch-size shadows too (schema v3), and its share of the plain figure.
+        let batchShadowed = try bench.environmentPeriodsPerSecondWithBatchShadows(progress: progress)
+        report.figures["environment_periods_per_second_random_policy_batch_shadows"] = batchShadowed
+        report.figures["batch_shadows_throughput_share"] = Self.shares(batchShadowed, of: periods)
 
         // Production runtime: `decide` latency on the default network shape.
         progress("policy runtime decide latency")
@@ -92,6 +92,16 @@ public struct BenchReport {
                 "sgemm_n1024_vs_numpy": ratio(sgemm["n1024_gflops_1_thread"], reference["numpy_sgemm_gflops_n1024"]),
             ].compactMapValues { $0 }
         }
+    }
+
+    /// `figures[name] / reference[name]` per environment, to three decimals (environments without a
+    /// positive reference are left out).
+    static func shares(_ figures: [String: Double], of reference: [String: Double]) -> [String: Double] {
+        var share: [String: Double] = [:]
+        for (name, s) in figures {
+            if let p = reference[name], p > 0 { share[name] = (s / p * 1000).rounded() / 1000 }
+        }
+        return share
     }
 
     static func runReference(script: String, stream: LabelledStream, values: [Double]) throws -> [String: Any] {

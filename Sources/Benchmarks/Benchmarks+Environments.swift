@@ -30,6 +30,18 @@ extension Benchmarks {
         }
     }
 
+    /// `EnvironmentStepThroughput` per shipped environment with learning-rate and batch-size
+    /// shadows on (observation schema v3), to put beside the two figures above.
+    public func environmentPeriodsPerSecondWithBatchShadows(catalog: EnvironmentCatalog = EnvironmentCatalog(),
+                                                            progress: (String) -> Void) throws -> [String: Double] {
+        try perEnvironment(catalog, "environment periods, random policy, learning-rate and batch-size shadows,", progress) {
+            var spec = $0
+            spec.learner.shadowLearners = true
+            spec.learner.batchShadows = true
+            return try EnvironmentStepThroughput.periodsPerSecond(spec: spec, minSeconds: minSeconds)
+        }
+    }
+
     /// `measure` on every spec of `catalog`, keyed by name, announcing each with `label`.
     private func perEnvironment(_ catalog: EnvironmentCatalog, _ label: String, _ progress: (String) -> Void,
                                 _ measure: (EnvironmentSpec) throws -> Double) throws -> [String: Double] {
