@@ -261,21 +261,19 @@ public struct FamilyExportCommand: ParsableCommand {
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
             // A run records --updates online, --lr-steps, --batch-steps and --evidence-anchor in its
             // environment name, in that order; the exported loop is online in any case.
-            var rest = Substring(saved.environment)
-            guard rest.hasPrefix(name) else {
-                throw UserError("\(checkpoint): trained on \(saved.environment), not \(name) (give export the family and --model the run was trained with)")
-            }
-            rest = rest.dropFirst(name.count)
-            var spec = f.productionSpec
-            for (suffix, apply) in [(Self.onlineSuffix, { (_: inout EnvironmentSpec) in }), (Self.stepsSuffix, { (s: inout EnvironmentSpec) in s.actions.learningRateHead = .steps }),
-                                    (Self.batchStepsSuffix, { (s: inout EnvironmentSpec) in s.actions.batchSizeHead = .steps }),
-                                    (Self.evidenceAnchorSuffix, { (_: inout EnvironmentSpec) in })] where rest.hasPrefix(suffix) {
-                apply(&spec)
+            let sameFamily = saved.environment.hasPrefix(name)
+            var rest = Substring(saved.environment).dropFirst(sameFamily ? name.count : 0)
+            var recorded: Set<String> = []
+            for suffix in [Self.onlineSuffix, Self.stepsSuffix, Self.batchStepsSuffix, Self.evidenceAnchorSuffix] where rest.hasPrefix(suffix) {
+                recorded.insert(suffix)
                 rest = rest.dropFirst(suffix.count)
             }
-            guard rest.isEmpty else {
+            guard sameFamily, rest.isEmpty else {
                 throw UserError("\(checkpoint): trained on \(saved.environment), not \(name) (give export the family and --model the run was trained with)")
             }
+            var spec = f.productionSpec
+            if recorded.contains(Self.stepsSuffix) { spec.actions.learningRateHead = .steps }
+            if recorded.contains(Self.batchStepsSuffix) { spec.actions.batchSizeHead = .steps }
             // A run with shadow learners reads schema v2, with batch-size shadows v3: its network's input says which.
             let inputs = saved.trainer.architecture.observationSize
             spec.learner.shadowLearners = inputs == ObservationSchema.v2.count || inputs == ObservationSchema.v3.count
