@@ -61,7 +61,7 @@ def main():
           f"learning-rate steps head: {steps_total - steps_mismatches} of {steps_total}; "
           f"both heads of steps: {batch_total - batch_mismatches} of {batch_total}; "
           f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}; duplicate key refused: {duplicate_refused}; "
-          f"shadow-learner loop refused by the Python loop: {shadows_refused}")
+          f"v1 policy with a shadow-learner loop refused by the Python loop: {shadows_refused}")
     if mismatches or steps_mismatches or batch_mismatches or not refused or not duplicate_refused or not shadows_refused:
         sys.exit(1)
 
@@ -88,8 +88,9 @@ def duplicate_key_refused():
 
 
 def shadow_loop_refused():
-    """A policy whose loop runs shadow learners (schema v2) is refused by the Python learner loop,
-    which builds v1 observations only, with a message naming the schema."""
+    """A policy whose loop runs shadow learners but whose schema is v1 (no shadow features) is
+    refused by the Python learner loop, with a message naming the schema, as `drifttune learn`
+    refuses it."""
     import hashlib
     import json
     from drifttune_policy.learner import TunedLearner
@@ -109,7 +110,7 @@ def shadow_loop_refused():
         TunedLearner(object(), Policy.load(f.name), classes=[0, 1])
         return False
     except ValueError as e:
-        return "shadow learners" in str(e)
+        return "observation schema v1" in str(e) and "shadow learners" in str(e)
     finally:
         os.unlink(f.name)
 

@@ -5,14 +5,15 @@
 - `monitor`: `Monitor` builds the observation vector from a period's predictions, labels and
   features, as the Swift `DriftDetection.Monitor`; `detectors` holds its ADWIN, DDM, Page-Hinkley,
   PSI and KS.
-- `learner`: `TunedLearner` runs a scikit-learn `partial_fit` estimator (or a River classifier)
-  under a policy with `drifttune learn`'s loop (`PeriodLoop`).
+- `learner`: `TunedLearner` runs a scikit-learn `partial_fit` estimator, a River classifier or
+  `LinearBackend` (`drifttune learn`'s own linear learner) under a policy with `drifttune learn`'s
+  loop (`PeriodLoop`), shadow learners included.
 
 See docs/python.md.
 """
 from .loader import FORMAT_NAME, SUPPORTED_VERSIONS, Policy, PolicyFileError, SplitMix64
 from .monitor import SCHEMA_V1, ControlState, Monitor, feature
-from .learner import PeriodLoop, RecordedPredictions, RiverBackend, SklearnBackend, TunedLearner
+from .learner import LinearBackend, PeriodLoop, RecordedPredictions, RiverBackend, SklearnBackend, TunedLearner
 
 __all__ = ["FORMAT_NAME", "SUPPORTED_VERSIONS", "Policy", "PolicyFileError", "SplitMix64", "SCHEMA_V1", "ControlState",
-           "Monitor", "feature", "PeriodLoop", "RecordedPredictions", "RiverBackend", "SklearnBackend", "TunedLearner"]
+           "Monitor", "feature", "LinearBackend", "PeriodLoop", "RecordedPredictions", "RiverBackend", "SklearnBackend", "TunedLearner"]

@@ -1,5 +1,6 @@
 """The learner loop of `drifttune learn` in Python, and `TunedLearner`, which runs a scikit-learn
-estimator with `partial_fit` (or a River classifier) under a tuned policy.
+estimator with `partial_fit`, a River classifier or `LinearBackend` (`drifttune learn`'s own
+learner) under a tuned policy, shadow learners (observation schemas v2 and v3) included.
 
 `PeriodLoop` mirrors the Swift `ProductionLearner.PeriodRunner` step for step: every period the
 action's learning rate and batch size are applied, then its fine-tune or full retrain on the most
@@ -16,16 +17,18 @@ with the statistics before it and learned with those at the time of learning.
     summary = learner.run(X, y)          # warm-up periods, then one decision per period
 
 A backend adapts a model to the loop: `predict_proba(Z)`, `partial_fit(Z, y)`,
-`set_learning_rate(lr, batch_size)`, `reinitialize()`.
+`set_learning_rate(lr, batch_size)`, `reinitialize()`; shadow learners copy it with `copy.deepcopy`.
 """
+import copy
 import math
 import time
 
 import numpy as np
 
 from .loader import SplitMix64
-from .monitor import ControlState, Monitor
+from .monitor import SCHEMA_V1, ControlState, Monitor
 
+SHADOW_FEATURES = ["shadow_gain_lr_down", "shadow_gain_lr_up", "shadow_gain_batch_down", "shadow_gain_batch_up"]
 LOOP_DEFAULTS = {  # `drifttune learn` without a policy loop or --env
     "model": "logistic", "period_length": 1000, "window": 4000, "label_delay": 0, "fine_tune_epochs": 1,
     "retrain_epochs": 3, "update_overhead": 0.0, "compute_budget": 100.0, "episode_length": 100,
@@ -113,6 +116,64 @@ class RiverBackend:
         self.model = self.template.clone()
 
 
+class LinearBackend:
+    """`drifttune learn`'s own linear learner in numpy (float32), for `model: logistic` (two classes)
+    and `model: softmax` policies: zero-initialized weights and intercept, plain SGD on the
+    minibatch-mean cross-entropy at the policy's learning rate (per update, as in the simulator; no
+    L2, no separate intercept rate). The weights are made on the first call, from its feature count.
+    A full retrain starts again from zero."""
+
+    def __init__(self, classes):
+        self.k = len(classes)
+        if self.k < 2:
+            raise ValueError("LinearBackend: needs at least two classes")
+        self.lr = np.float32(0.01)
+        self.w = None  # features x 1 (two classes: logistic) or features x classes (softmax)
+        self.b = None
+
+    def set_learning_rate(self, lr, batch_size):
+        self.lr = np.float32(lr)
+
+    def reinitialize(self):
+        self.w = self.b = None
+
+    def _ensure(self, f):
+        if self.w is None:
+            outputs = 1 if self.k == 2 else self.k
+            self.w = np.zeros((f, outputs), dtype=np.float32)
+            self.b = np.zeros(outputs, dtype=np.float32)
+
+    def _probabilities(self, z):
+        self._ensure(z.shape[1])
+        s = np.asarray(z, dtype=np.float32) @ self.w + self.b
+        if self.k == 2:  # Swift's Kernels.sigmoid, branch for branch
+            s = s[:, 0]
+            e = np.exp(-np.abs(s))
+            q = np.where(s >= 0, np.float32(1) / (np.float32(1) + e), e / (np.float32(1) + e)).astype(np.float32)
+            return np.stack([np.float32(1) - q, q], axis=1)
+        s = s - s.max(axis=1, keepdims=True)
+        e = np.exp(s)
+        return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+
+    def predict_proba(self, z):
+        return self._probabilities(z)
+
+    def partial_fit(self, z, y):
+        z = np.asarray(z, dtype=np.float32)
+        p = self._probabilities(z)
+        y = np.asarray(y, dtype=np.int64)
+        rows = np.float32(z.shape[0])
+        if self.k == 2:
+            g = ((p[:, 1] - (y > 0).astype(np.float32)) / rows)[:, None]
+        else:
+            g = p
+            g[np.arange(z.shape[0]), y] -= np.float32(1)
+            g /= rows
+        g = g.astype(np.float32)
+        self.w -= self.lr * (z.T @ g)
+        self.b -= self.lr * g.sum(axis=0)
+
+
 class RecordedPredictions:
     """A backend that replays recorded probabilities (one array per period, `rows x classes`) and
     learns nothing: it runs the loop's bookkeeping and the monitor on another learner's predictions
@@ -169,6 +230,67 @@ class StandardScaler:
         return ((x.astype(np.float64) - self.mean) * inv).astype(np.float32)
 
 
+class RandomSource:
+    """The Swift `Linalg.RandomSource`: xoshiro256** seeded through SplitMix64, `split(name)` by a
+    FNV-1a hash, Fisher-Yates `shuffle` with Lemire's `next_int(below)`. The loop's retrain shuffles
+    draw from `RandomSource(seed).split("retrain")`, as `drifttune learn --seed` does, so a run
+    repeats Swift's minibatch order exactly."""
+    MASK = (1 << 64) - 1
+
+    def __init__(self, seed=0):
+        self.seed = int(seed) & self.MASK
+        sm = SplitMix64(self.seed)
+        self.s = [sm.next() for _ in range(4)]
+
+    @staticmethod
+    def _rotl(x, k):
+        return ((x << k) | (x >> (64 - k))) & RandomSource.MASK
+
+    def next(self):
+        s0, s1, s2, s3 = self.s
+        result = (self._rotl((s1 * 5) & self.MASK, 7) * 9) & self.MASK
+        t = (s1 << 17) & self.MASK
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        self.s = [s0, s1, s2, self._rotl(s3, 45)]
+        return result
+
+    def split(self, name):
+        key = 0xCBF29CE484222325
+        for byte in name.encode():
+            key = ((key ^ byte) * 0x100000001B3) & self.MASK
+        sm = SplitMix64(self.seed ^ 0x6A09E667F3BCC909)
+        a = sm.next()
+        return RandomSource(SplitMix64((key + a) & self.MASK).next() ^ self._rotl(a, 17))
+
+    def next_int(self, below):
+        return (self.next() * below) >> 64
+
+    def shuffle(self, items):
+        for i in range(len(items) - 1, 0, -1):
+            j = self.next_int(i + 1)
+            if i != j:
+                items[i], items[j] = items[j], items[i]
+
+
+def shadow_features(loop, feature_names):
+    """The shadow-learner features a loop appends to the monitor's (none, schema v2's two, or v3's
+    four); a ValueError when `feature_names` do not end in exactly those."""
+    if loop.get("batch_shadows") and not loop.get("shadow_learners"):
+        raise ValueError("loop: batch_shadows needs shadow_learners")
+    expected = SHADOW_FEATURES[:4 if loop.get("batch_shadows") else 2] if loop.get("shadow_learners") else []
+    names = list(feature_names)
+    given = [n for n in names if n.startswith("shadow_gain_")]
+    if given != expected or names[len(names) - len(expected):] != expected:
+        raise ValueError(f"the observation's shadow-learner features are {given}, but the loop's shadow learners "
+                         f"(shadow_learners: {bool(loop.get('shadow_learners'))}, batch_shadows: "
+                         f"{bool(loop.get('batch_shadows'))}) give {expected}")
+    return expected
+
+
 def _action(bins, retrain="none", learn_online=True):
     return {"bins": list(bins[:2]), "retrain": retrain, "learn_online": learn_online}
 
@@ -184,8 +306,10 @@ class PeriodLoop:
         self.batch_sizes = list(batch_sizes)
         self.f = feature_count
         self.k = class_count
-        self.monitor = Monitor(feature_count, class_count, metric, feature_names, adwin)
-        self.rng = np.random.default_rng(seed)
+        names = list(feature_names or SCHEMA_V1)
+        shadows = shadow_features(self.loop, names)
+        self.monitor = Monitor(feature_count, class_count, metric, names[:len(names) - len(shadows)], adwin)
+        self.rng = RandomSource(seed).split("retrain")  # `drifttune learn --seed`'s retrain shuffles
         p, w = self.loop["period_length"], self.loop["window"]
         self.capacity = w + p
         self.hx = np.zeros((self.capacity, feature_count), dtype=np.float32)
@@ -213,10 +337,12 @@ class PeriodLoop:
     def _train(self, x, y, epochs):
         """`epochs` passes in shuffled minibatches of the batch size (the last may be short)."""
         rows, b = x.shape[0], self.batch_size
+        order = list(range(rows))  # shuffled again each epoch, from the previous epoch's order (as Swift)
         for _ in range(epochs):
-            order = self.rng.permutation(rows)
+            self.rng.shuffle(order)
+            idx_all = np.asarray(order)
             for s in range(0, rows, b):
-                idx = order[s:s + b]
+                idx = idx_all[s:s + b]
                 self.backend.partial_fit(x[idx], y[idx])
 
     def warm_start(self, x, y):
@@ -274,28 +400,14 @@ class PeriodLoop:
         self.hx[base:base + p] = x
         self.hy[base:base + p] = y
         self.count += p
+        # What the shadows start from: the live model, scaler and first unlearned sample before the period.
+        shadow_start = ((copy.deepcopy(self.backend), copy.deepcopy(self.scaler),
+                         self.pending if learn_online else max(0, base - delay))
+                        if self.loop.get("shadow_learners") else None)
         if not learn_online:
             self.pending = self.count
-        probabilities = np.empty((p, k), dtype=np.float32)
-        trained = updates = 0
-        b = self.batch_size
-        s = 0
-        while s < p:
-            n = min(b, p - s)
-            rows = self.hx[base + s:base + s + n]
-            probabilities[s:s + n] = self.backend.predict_proba(self._view(rows))
-            if self.scaler is not None:
-                self.scaler.learn(rows)
-            s += n
-            if not learn_online:
-                continue
-            arrived = base + s - delay
-            while arrived - self.pending >= b:
-                z = self._view(self.hx[self.pending:self.pending + b])
-                self.backend.partial_fit(z, self.hy[self.pending:self.pending + b])
-                self.pending += b
-                trained += b
-                updates += 1
+        probabilities, trained, updates, self.pending = self._prequential(
+            self.backend, self.scaler, base, self.pending, learn_online, self.batch_size)
         online = (trained + updates * self.loop["update_overhead"]) / p
         self.compute_used += extra_compute + online
         control = ControlState(
@@ -308,27 +420,99 @@ class PeriodLoop:
         observation = self.monitor.observe(x, probabilities, y, p - delay, control)
         self.monitor_seconds += time.process_time() - t0
         reading = self.monitor.last_reading
+        shadow_compute = 0.0
+        if shadow_start is not None:
+            features, shadow_compute = self._shadow_evidence(shadow_start, base, reading.loss)
+            self.compute_used += shadow_compute
+            observation = np.concatenate([observation, np.asarray(features, dtype=np.float32)])
+            # compute_used includes the shadows' compute of this period
+            observation[SCHEMA_V1.index("compute_used")] = np.float32(
+                min(max(self.compute_used / max(self.loop["compute_budget"], 1e-12), 0), 1))
         self.period += 1
         return {"period": self.period - 1, "observation": observation, "metric": reading.metric, "loss": reading.loss,
-                "online_compute": online, "learning_rate": self.learning_rate, "batch_size": self.batch_size,
-                "probabilities": probabilities, "adwin_alarm": reading.adwin_alarm}
+                "online_compute": online, "shadow_compute": shadow_compute, "learning_rate": self.learning_rate,
+                "batch_size": self.batch_size, "probabilities": probabilities, "adwin_alarm": reading.adwin_alarm}
+
+    def _prequential(self, backend, scaler, base, pending, learn, batch):
+        """One prequential pass of `backend` over the period at history row `base`: each minibatch
+        of `batch` samples is predicted with `scaler`'s statistics before it, which then learn it;
+        with `learn`, full minibatches whose labels have arrived are learned. Returns (probabilities,
+        samples trained, updates, first unlearned row)."""
+        p, delay = self.loop["period_length"], self.loop["label_delay"]
+
+        def view(rows):
+            return scaler.transform(rows) if scaler is not None else rows
+
+        probabilities = np.empty((p, self.k), dtype=np.float32)
+        trained = updates = s = 0
+        while s < p:
+            n = min(batch, p - s)
+            rows = self.hx[base + s:base + s + n]
+            probabilities[s:s + n] = backend.predict_proba(view(rows))
+            if scaler is not None:
+                scaler.learn(rows)
+            s += n
+            if not learn:
+                continue
+            arrived = base + s - delay
+            while arrived - pending >= batch:
+                backend.partial_fit(view(self.hx[pending:pending + batch]), self.hy[pending:pending + batch])
+                pending += batch
+                trained += batch
+                updates += 1
+        return probabilities, trained, updates, pending
+
+    def _shadow_evidence(self, start, base, live_loss):
+        """The shadow learners' features (schema v2, or v3 with `batch_shadows`) and compute, as the
+        Swift `PeriodRunner`: copies of the live model before the period at the next lower and higher
+        learning-rate bin (live batch size), then with `batch_shadows` at the next smaller and larger
+        batch-size bin (live learning rate); none beyond the ends (feature 0, no compute). Each
+        replays the period prequentially; feature (L live - L shadow) / ln K, clipped to [-1, 1]."""
+        backend, scaler, pending = start
+        p, k = self.loop["period_length"], self.k
+        rates, batches = self.learning_rates, self.batch_sizes
+        rate = min(range(len(rates)), key=lambda i: abs(math.log(rates[i]) - math.log(self.learning_rate)))
+        batch = min(range(len(batches)), key=lambda i: abs(math.log2(batches[i]) - math.log2(self.batch_size)))
+        shadows = [(slot, rates[n], self.batch_size) for slot, n in enumerate((rate - 1, rate + 1)) if 0 <= n < len(rates)]
+        if self.loop.get("batch_shadows"):
+            shadows += [(2 + slot, self.learning_rate, batches[n]) for slot, n in enumerate((batch - 1, batch + 1))
+                        if 0 <= n < len(batches) and batches[n] <= p]
+        features, compute = [0.0] * (4 if self.loop.get("batch_shadows") else 2), 0.0
+        labels = self.hy[base:base + p]
+        ln_k = math.log(max(k, 2))
+        for slot, lr, b in shadows:
+            shadow, shadow_scaler = copy.deepcopy(backend), copy.deepcopy(scaler)
+            shadow.set_learning_rate(lr, b)
+            probabilities, trained, updates, _ = self._prequential(shadow, shadow_scaler, base, pending, True, b)
+            picked = np.maximum(probabilities[np.arange(p), labels].astype(np.float64), 1e-7)
+            loss = -math.fsum(map(math.log, picked.tolist())) / p
+            gain = (live_loss - loss) / ln_k
+            features[slot] = float(np.float32(min(max(gain if math.isfinite(gain) else 0.0, -1), 1))) if math.isfinite(loss) else -1.0
+            compute += (trained + updates * self.loop["update_overhead"]) / p
+        return features, compute
 
 
 class TunedLearner:
     """A model learning a stream under a tuned policy, as `drifttune learn` runs it.
 
-    `estimator` is a scikit-learn classifier with `partial_fit` (wrapped in `SklearnBackend`), a
-    River classifier (`RiverBackend`), or a backend. Loop settings come from the policy file's
-    `loop` (else `drifttune learn`'s defaults), then `loop` overrides. Period 0 runs the policy's
-    fallback action; after each period the monitor's observation goes to the policy (greedy, or
-    sampled with `sample=True` and `seed`) and its decision runs the next period.
+    `estimator` is a backend (anything with `set_learning_rate`, e.g. `LinearBackend(classes)`,
+    `drifttune learn`'s own learner), a scikit-learn classifier with `partial_fit` (wrapped in
+    `SklearnBackend`) or a River classifier (`RiverBackend`). Loop settings come from the policy
+    file's `loop` (else `drifttune learn`'s defaults), then `loop` overrides. With the loop's
+    `shadow_learners` (observation schema v2; v3 adds `batch_shadows`) every period also replays
+    copies of the model (`copy.deepcopy`) at the neighbouring learning rates (and batch sizes), as
+    `drifttune learn` does, and charges their compute. Period 0 runs the policy's fallback action;
+    after each period the monitor's observation goes to the policy (greedy, or sampled with
+    `sample=True` and `seed`) and its decision runs the next period.
     """
 
     def __init__(self, estimator, policy, classes, metric=None, loop=None, sample=False, seed=0,
                  lr_scale="per_update", feature_count=None):
         self.policy = policy
         self.classes = list(classes)
-        if hasattr(estimator, "partial_fit"):
+        if hasattr(estimator, "set_learning_rate"):
+            backend = estimator
+        elif hasattr(estimator, "partial_fit"):
             backend = SklearnBackend(estimator, self.classes, lr_scale)
         elif hasattr(estimator, "learn_one"):
             backend = RiverBackend(estimator, self.classes, lr_scale)
@@ -338,9 +522,11 @@ class TunedLearner:
         # The metric the policy was trained with (its loop's `metric`), as `drifttune learn` does.
         self.metric = metric or (policy.loop or {}).get("metric") or "accuracy"
         self.loop_settings = {**LOOP_DEFAULTS, **(policy.loop or {}), **(loop or {})}
-        if self.loop_settings.get("shadow_learners") or len(policy.feature_names) != 18:
-            raise ValueError(f"{getattr(policy, 'path', 'policy')}: observation schema v{policy.document['observation_schema']['version']} "
-                             "(shadow learners) is not run by the Python loop, which produces v1; use `drifttune learn`")
+        try:
+            shadow_features(self.loop_settings, policy.feature_names)
+        except ValueError as e:
+            raise ValueError(f"{getattr(policy, 'path', 'policy')}: observation schema "
+                             f"v{policy.document['observation_schema']['version']}: {e}") from None
         self.sample = sample
         self.seed = seed
         if sample:  # sampled decisions draw from SplitMix64(seed), as the Swift TunedPolicy(seed:)
@@ -375,7 +561,7 @@ class TunedLearner:
         t1, c1 = time.perf_counter(), time.process_time()
         decision = self.policy.decide(out["observation"], sample=self.sample)
         self.decide_seconds += time.process_time() - c1
-        out["compute"] = out["online_compute"] + out["retrain_compute"]
+        out["compute"] = out["online_compute"] + out["retrain_compute"] + out["shadow_compute"]
         out["action"] = dict(self.action, retrain=out["retrain"])
         out["decision"] = decision
         out["seconds"] = t1 - t0
