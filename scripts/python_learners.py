@@ -9,7 +9,7 @@ prequential (predict, then learn) on the same samples: periods of 1,000 after a 
 warm-up; accuracy is the mean of the per-period accuracies over every scored period.
 
 Methods:
-- tuned: `TunedLearner(SGDClassifier(loss="log_loss"), network-diagnosis policy)` (eta0 = the
+- tuned: `TunedLearner(SGDClassifier(loss="log_loss", random_state=0), network-diagnosis policy)` (eta0 = the
   policy's rate / batch size, `lr_scale="per_update"`; features standardized online on River's
   streams as `drifttune learn --standardize true` does, the policy's loop on the simulator stream);
 - tuned-per-sample: the same with eta0 = the policy's rate (`lr_scale="per_sample"`);
@@ -141,7 +141,7 @@ def tuned(x, y, standardize, lr_scale="per_update", policy_wrapper=None):
     if policy_wrapper:
         policy = policy_wrapper(policy)
     loop = {"standardize": True} if standardize else None
-    learner = TunedLearner(SGDClassifier(loss="log_loss"), policy, classes=[0, 1], loop=loop, lr_scale=lr_scale)
+    learner = TunedLearner(SGDClassifier(loss="log_loss", random_state=0), policy, classes=[0, 1], loop=loop, lr_scale=lr_scale)
     t0, c0 = time.perf_counter(), time.process_time()
     summary = learner.run(x, y)
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -210,7 +210,7 @@ def overhead(x, y, repeats=5):
         wrapped.append(n / r["cpu"])
         monitor_us.append(r["monitor_us_per_period"])
         decide_us.append(r["decide_us_per_period"])
-        b = bare_sgd(x, y, SGDClassifier(loss="log_loss", learning_rate="constant", eta0=eta0), True)
+        b = bare_sgd(x, y, SGDClassifier(loss="log_loss", learning_rate="constant", eta0=eta0, random_state=0), True)
         bare.append(n / b["cpu"])
     return {"eta0": eta0, "wrapped_samples_per_s": max(wrapped), "bare_samples_per_s": max(bare),
             "overhead": max(bare) / max(wrapped) - 1, "monitor_us_per_period": min(monitor_us),
@@ -234,10 +234,11 @@ def main():
         detail["overhead"] = cost = overhead(*stream[2:4])
         with open(os.path.join(args.out, "comparison.json"), "w") as f:
             json.dump(detail, f, indent=1, sort_keys=True, default=str)
-        names = [n for n in detail if n not in ("overhead", "versions")]
+        names = [n for n in detail if n not in ("overhead", "versions", "run")]
         write_table(args.out, [(n,) for n in names], detail, cost)
         return
     rows, detail = [], {}
+    detail["run"] = {"binary": os.path.relpath(os.path.abspath(args.binary), ROOT), "load_average": round(os.getloadavg()[0], 1)}
     with tempfile.TemporaryDirectory() as tmp:
         streams = river_streams(args.samples) + [simulator_stream(args.binary, tmp)]
         for name, desc, x, y, standardize in streams:
@@ -245,8 +246,8 @@ def main():
             write_csv(path, x, y)
             x, y = read_csv(path)  # exactly what drifttune learn reads
             res = {"tuned": tuned(x, y, standardize), "tuned-per-sample": tuned(x, y, standardize, "per_sample"),
-                   "sgd-default": bare_sgd(x, y, SGDClassifier(loss="log_loss"), standardize)}
-            static = {eta0: bare_sgd(x, y, SGDClassifier(loss="log_loss", learning_rate="constant", eta0=eta0), standardize)
+                   "sgd-default": bare_sgd(x, y, SGDClassifier(loss="log_loss", random_state=0), standardize)}
+            static = {eta0: bare_sgd(x, y, SGDClassifier(loss="log_loss", learning_rate="constant", eta0=eta0, random_state=0), standardize)
                       for eta0 in ETA0_GRID}
             best = max(static, key=lambda e: static[e]["accuracy"])
             res["sgd-best-static"] = dict(static[best], eta0=best)
@@ -266,6 +267,8 @@ def main():
 
 
 def write_table(out, streams, detail, cost):
+    from drifttune_policy.detectors import river_adwin_available
+    run = detail.get("run", {})
     methods = ["tuned", "tuned-per-sample", "sgd-default", "sgd-best-static", "drifttune-learn"]
     lines = ["# Tuned policies in Python production learners", "",
              "Written by `scripts/python_learners.py` (not run in CI). Mean per-period prequential accuracy after a",
@@ -292,11 +295,10 @@ def write_table(out, streams, detail, cost):
         f"- wrapped loop (TunedLearner: monitor, decide, loop bookkeeping, batch held at 32, eta0 {cost['eta0']:.6g}): "
         f"{cost['wrapped_samples_per_s']:,.0f} samples per CPU second; bare loop (predict_proba + partial_fit per batch of 32, same eta0): "
         f"{cost['bare_samples_per_s']:,.0f}; overhead {100 * cost['overhead']:.1f}%",
-        "", "Notes: wall seconds were measured on a shared 2-core machine (load average 6 to 12 from other builds);",
-        "`drifttune-learn` ran the debug build. The `tuned` and `tuned-per-sample` wall times of the run in this",
-        "table predate the fix that passes `classes` to `partial_fit` on the first call only (a third of the",
-        "wrapped loop's time then); accuracy and compute units do not depend on it. The overhead figures are CPU",
-        "time, rerun with `--overhead-only` after that fix; the monitor uses River's ADWIN (River 0.26.1 installed).",
+        "", f"Notes: wall seconds were measured on a 2-core machine (load average {run.get('load_average', '?')} when the "
+        f"run started); `drifttune-learn` ran `{run.get('binary', '?')}`. The overhead figures are CPU time; the monitor "
+        f"uses {'River' if river_adwin_available() else 'the pure-Python port'}'s ADWIN. Retrain shuffles (the warm start's "
+        "three passes) follow `drifttune learn --seed 0`'s generator.",
         "", f"Versions: {detail['versions']}"]
     with open(os.path.join(out, "summary.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
