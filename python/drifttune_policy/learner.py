@@ -302,6 +302,9 @@ class PeriodLoop:
                  feature_names=None, seed=0, adwin="auto"):
         self.backend = backend
         self.loop = dict(LOOP_DEFAULTS, **(loop or {}))
+        if self.loop.get("shadow_learners") and hasattr(backend, "start_period"):
+            raise ValueError("loop: shadow_learners need a backend that learns; recorded predictions cannot replay a "
+                             "period at another learning rate")
         self.learning_rates = [float(np.float32(v)) for v in learning_rates]
         self.batch_sizes = list(batch_sizes)
         self.f = feature_count
