@@ -20,17 +20,20 @@ every method: every sample after the 3,000-sample warm-up (DriftTune: the mean o
 per-period accuracies over periods 0 to the last, each 1,000 samples; River: the same sample
 range, learning from the warm-up samples online).
 
-Three sets of 9 streams: `--stream-set benchmark` (the default; results/foreign-streams/),
+Four sets of 9 streams: `--stream-set benchmark` (the default; results/foreign-streams/),
 `--stream-set fresh` (the same generators at other seeds, functions, drift positions and speeds,
 fixed before any method ran on them; results/foreign-streams/fresh/), a test for choices made while
-looking at the benchmark set, and `--stream-set holdout` (nine more, fixed after both had been
+looking at the benchmark set, `--stream-set holdout` (nine more, fixed after both had been
 looked at and before any method ran on them; results/foreign-streams/holdout/), a test for choices
-made while looking at both.
+made while looking at both, and `--stream-set confirm` (nine more, fixed after all three had been
+looked at and before any method ran on them; results/foreign-streams/confirm/), a test for the
+expert pool's decay, chosen while looking at all three.
 
 Usage (from the repository root, after `swift build -c release --product drifttune`):
     python3 scripts/foreign_streams.py [--samples 40000] [--out results/foreign-streams]
     python3 scripts/foreign_streams.py --stream-set fresh --out results/foreign-streams/fresh
     python3 scripts/foreign_streams.py --stream-set holdout --out results/foreign-streams/holdout
+    python3 scripts/foreign_streams.py --stream-set confirm --out results/foreign-streams/confirm
 Needs: river==0.26.1, numpy.
 """
 import argparse
@@ -58,6 +61,8 @@ SET_NOTES = {
              "`results/foreign-streams/summary.md`, fixed before any method ran on them)",
     "holdout": " (the **holdout** set: other seeds, functions, drift positions and speeds than the benchmark and fresh sets, "
                "with two recurring changes; fixed after both had been looked at and before any method ran on it)",
+    "confirm": " (the **confirm** set: other seeds, functions, drift positions and speeds than the other three sets, "
+               "with one recurring change; fixed after all three had been looked at and before any method ran on it)",
 }
 BINARY_POLICY = "results/network-diagnosis/policies/network-diagnosis.policy"
 MULTICLASS_POLICY = "results/intent-recognition/policies/intent-recognition.policy"
@@ -70,6 +75,8 @@ def make_streams(n, stream_set="benchmark"):
         return fresh_streams(n, synth)
     if stream_set == "holdout":
         return holdout_streams(n, synth)
+    if stream_set == "confirm":
+        return confirm_streams(n, synth)
 
     def cds(a, b, position, width, seed):
         return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
@@ -173,6 +180,43 @@ def holdout_streams(n, synth):
     s.append(("led_gradual_c", "LEDDrift 2 -> 4 drifting attributes, 10% noise, gradual over 4,000 at 40%", "multiclass", 10,
               cds(synth.LEDDrift(seed=401, noise_percentage=0.1, irrelevant_features=True, n_drift_features=2),
                   synth.LEDDrift(seed=402, noise_percentage=0.1, irrelevant_features=True, n_drift_features=4), 2 * n // 5, 4000, 403)))
+    return s
+
+
+def confirm_streams(n, synth):
+    """The `confirm` set: the same generators at yet other seeds, functions, drift positions, widths
+    and speeds; fixed (30 November 2026) after the benchmark, fresh and holdout sets had all been
+    looked at, and before any method ran on it, so that the expert pool's decay (chosen while looking
+    at all three) meets streams it was not chosen on."""
+    def cds(a, b, position, width, seed):
+        return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
+
+    s = []
+    s.append(("sea_abrupt_d", "SEA variant 1 -> 3, abrupt (width 250) at 55%, 8% label noise", "binary", 2,
+              cds(synth.SEA(variant=1, noise=0.08, seed=511), synth.SEA(variant=3, noise=0.08, seed=512), 11 * n // 20, ABRUPT, 513)))
+    s.append(("hyperplane_d", "Hyperplane, 10 features, 3 drifting (mag 0.0015), 6% noise", "binary", 2,
+              synth.Hyperplane(seed=531, n_features=10, n_drift_features=3, mag_change=0.0015, noise_percentage=0.06, sigma=0.1)))
+    s.append(("agrawal_gradual_d_raw", "Agrawal function 5 -> 8, gradual over 6,000 samples around 45%, raw scales", "binary", 2,
+              cds(synth.Agrawal(classification_function=5, seed=541), synth.Agrawal(classification_function=8, seed=542),
+                  9 * n // 20, 6000, 543)))
+    s.append(("stagger_recurring", "STAGGER function 0 -> 2 -> 0, abrupt (width 250) at 30% and 65%", "binary", 2,
+              cds(synth.STAGGER(classification_function=0, seed=551),
+                  cds(synth.STAGGER(classification_function=2, seed=552), synth.STAGGER(classification_function=0, seed=553),
+                      35 * n // 100, ABRUPT, 554), 3 * n // 10, ABRUPT, 555)))
+    s.append(("sine_abrupt_d", "Sine function 3 -> 1, abrupt (width 250) at 35%, noise", "binary", 2,
+              cds(synth.Sine(classification_function=3, seed=561, has_noise=True), synth.Sine(classification_function=1, seed=562, has_noise=True),
+                  7 * n // 20, ABRUPT, 563)))
+    s.append(("mixed_abrupt_d", "Mixed function 1 -> 0, abrupt (width 250) at 60%", "binary", 2,
+              cds(synth.Mixed(classification_function=1, seed=571, balance_classes=False),
+                  synth.Mixed(classification_function=0, seed=572, balance_classes=False), 3 * n // 5, ABRUPT, 573)))
+    s.append(("sea_gradual_d", "SEA variant 2 -> 3, gradual over 8,000 samples around 50%, 10% label noise", "binary", 2,
+              cds(synth.SEA(variant=2, noise=0.1, seed=581), synth.SEA(variant=3, noise=0.1, seed=582), n // 2, 8000, 583)))
+    s.append(("rbf_incremental_6c", "RandomRBFDrift, 12 features, 6 classes, 60 centroids, 25 moving (speed 3e-4)", "multiclass", 6,
+              synth.RandomRBFDrift(seed_model=591, seed_sample=592, n_classes=6, n_features=12, n_centroids=60,
+                                   change_speed=0.0003, n_drift_centroids=25)))
+    s.append(("led_abrupt_d", "LEDDrift 4 -> 6 drifting attributes, 8% noise, abrupt (width 250) at 55%", "multiclass", 10,
+              cds(synth.LEDDrift(seed=601, noise_percentage=0.08, irrelevant_features=True, n_drift_features=4),
+                  synth.LEDDrift(seed=602, noise_percentage=0.08, irrelevant_features=True, n_drift_features=6), 11 * n // 20, ABRUPT, 603)))
     return s
 
 
@@ -320,10 +364,11 @@ def main():
     ap.add_argument("--out", default="results/foreign-streams")
     ap.add_argument("--binary", default=".build/release/drifttune")
     ap.add_argument("--only", default="", help="comma-separated stream names (default: all)")
-    ap.add_argument("--stream-set", choices=["benchmark", "fresh", "holdout"], default="benchmark",
+    ap.add_argument("--stream-set", choices=["benchmark", "fresh", "holdout", "confirm"], default="benchmark",
                     help="benchmark: the committed 9 streams; fresh: 9 others from the same generators (other seeds, "
                     "functions, drift positions and speeds), a test for choices made while looking at the benchmark; holdout: 9 more, "
-                    "fixed after both were looked at, a test for choices made while looking at both")
+                    "fixed after both were looked at, a test for choices made while looking at both; confirm: 9 more, fixed after all three "
+                    "were looked at, a test for the expert pool's decay")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder of CSV files")
     ap.add_argument("--general-variant", action="append", default=[], metavar="NAME=DIR",
                     help="another folder of general policies (logistic.policy and softmax.policy) to run as `general (NAME)`, "
@@ -368,6 +413,8 @@ def main():
                 m[f"extra_static_b{b}_lr{lr:.3g}"] = run_drifttune(args.binary, path, kind, classes, "fixed", lr=lr, batch=b,
                                                                    no_env=kind == "multiclass")
         m["drifttune_general"] = run_drifttune(args.binary, path, kind, classes, "general")
+        # The expert pool: one learner per learning rate x batch size of the bins, serving the leader.
+        m["drifttune_leader"] = run_drifttune(args.binary, path, kind, classes, "leader", no_env=True)
         if args.general_v2:
             m["drifttune_general_v2"] = run_drifttune(args.binary, path, kind, classes, "general", general_dir=args.general_v2)
         for variant, folder in variants(args):
@@ -498,7 +545,7 @@ def write_outputs(args, results, elapsed, river_version):
     diverged_note = ("Runs whose learner diverged (`learn` stops early; shown as nan, excluded from the best static "
                      "rate): " + ", ".join(diverged) + ".") if diverged else "No run diverged."
     # The general policy: against River, its own best static rate in the same loop, and every rule.
-    def general_section(method, title, intro):
+    def general_section(method, title, intro, column="general", trained=True):
         g = lambda r: acc(r, method)
 
         def same_loop_statics(r):
@@ -537,7 +584,7 @@ def write_outputs(args, results, elapsed, river_version):
                 b = k.split("_lr")[0].replace("extra_static_b", "") if k.startswith("extra_static_b") else "32"
                 labels.append(f"{k.split('_lr')[-1]}/{b}")
             grid_note = (f"- A reference beside the issue's: the best static learning rate × batch size in the same loop, in hindsight "
-                         f"(not deployable), is ahead of both River references on {grid_both} of {n} streams; general minus it: "
+                         f"(not deployable), is ahead of both River references on {grid_both} of {n} streams; {column} minus it: "
                          f"mean {-mean(grid_gaps) * 100:+.2f} points, within 1 point on {sum(x <= 0.01 for x in grid_gaps)} of {n} "
                          f"(its settings, lr/batch: {', '.join(labels)}). Its margin over the stronger River reference, points: "
                          + ", ".join(f"{r['stream']} {(a - max(acc(r, 'river_logreg'), acc(r, 'river_bandit'))) * 100:+.2f}"
@@ -572,16 +619,17 @@ def write_outputs(args, results, elapsed, river_version):
         behind = [rule for rule, d in g_rule_diffs.items() if mean(d) <= 0]
         verdict.append("ahead of every hand-written rule on average (target): "
                        + ("met" if not behind else "not met (behind or level with " + ", ".join(behind) + ")"))
+        trained_note = ("PPO across the environment families `environments/families/binary.yaml` and `multiclass.yaml`, on their\n"
+                        "training subfamilies only. ") if trained else ""
         general_md = f"""## {title}
 
 {intro}
-PPO across the environment families `environments/families/binary.yaml` and `multiclass.yaml`, on their
-training subfamilies only. Its own best static rate is `fixed` at each learning rate in the same loop: on
+{trained_note}Its own best static rate is `fixed` at each learning rate in the same loop: on
 binary streams the `--env network-diagnosis` runs above (no label delay, standardized); on multiclass
 streams `learn`'s defaults without label delay (the general softmax loop has none; the intent spec's
 delays labels by 200 samples).
 
-| stream | general | best static, same loop (lr) | best static − general (points) | River LR | River bandit | ahead of both | learning rates it used | batch sizes it used | full retrains / fine-tunes | compute |
+| stream | {column} | best static, same loop (lr) | best static − {column} (points) | River LR | River bandit | ahead of both | learning rates it used | batch sizes it used | full retrains / fine-tunes | compute |
 |---|---:|---:|---:|---:|---:|---|---|---|---|---:|
 {chr(10).join(general_rows)}
 
@@ -593,7 +641,7 @@ Also:
 
 - Ahead of River LR alone on {g_ahead_lr} of {n}, of the River bandit alone on {g_ahead_bandit} of {n}.
 - Gap to its own best static rate: mean {mean(g_gaps) * 100:.2f} points, largest {max(g_gaps) * 100:.2f}.
-- Against the hand-written rules of the main table (general minus rule, mean over streams, points): """ + ", ".join(
+- Against the hand-written rules of the main table ({column} minus rule, mean over streams, points): """ + ", ".join(
         f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_diffs.items()) + """.
 - Against the same rules in the general policy's loop (multiclass: no label delay): """ + ", ".join(
         f"{rule} {mean(d) * 100:+.2f} (ahead on {sum(x > 0 for x in d)} of {n})" for rule, d in g_rule_same.items()) + f""".
@@ -606,6 +654,16 @@ Also:
                                  "`results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`;\n"
                                  "since 30 November 2026 the evidence-anchored pair, `results/general/evidence-anchor/README.md`: a head of\n"
                                  "learning-rate steps and shadow learners, whose compute is in the compute column):")
+    if all("drifttune_leader" in r["methods"] for r in results):
+        general_md += "\n" + general_section(
+            "drifttune_leader", "The expert pool (`--policy leader`): follow the leader over static settings",
+            "`drifttune learn --policy leader --model logistic|softmax --batch 32` (learn's defaults, no label delay): one learner\n"
+            "per learning rate × batch size of the bins (6 × 4 = 24), each learning online at its own setting; each period\n"
+            "serves the one whose per-period accuracy, decayed by 0.9 per period, is best so far (period 0: lr 0.0306, batch 32).\n"
+            "No tuned policy is involved. Its compute column counts all 24 learners. The decay was chosen offline after\n"
+            "the benchmark, fresh and holdout sets had been looked at; the confirm set (`results/foreign-streams/confirm/`) was\n"
+            "fixed afterwards, before any method ran on it. Same-loop references as for the general policy.",
+            column="pool", trained=False)
     if all("drifttune_general_v2" in r["methods"] for r in results):
         general_md += "\n" + general_section(
             "drifttune_general_v2", "The general policy with shadow learners (observation schema v2)",

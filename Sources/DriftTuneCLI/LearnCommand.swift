@@ -19,7 +19,10 @@ public struct LearnCommand: ParsableCommand {
             applied before the next period, through the same loop the simulator runs. --policy takes a \
             policy file, registry:NAME@production (or @canary), general (the shipped general policy for \
             the learner: logistic, or softmax with --classes K > 2 or --model softmax, or fm or mlp with \
-            --model; results/general/), or a hand-written rule: \(HandWrittenRule.help). Loop settings, \
+            --model; results/general/), leader (an expert pool: one learner per learning rate × batch \
+            size of the bins, each learning online at its own setting; every period serves the one whose \
+            metric, decayed by --leader-decay per period, is best so far, and every expert's compute is \
+            counted), or a hand-written rule: \(HandWrittenRule.help). Loop settings, \
             action bins and the default action come from the policy file, else from --env's spec, else \
             from the values below; the options override them. A policy file whose loop runs shadow \
             learners (observation schema v2, or v3 with batch-size shadows) makes learn run them too, and their compute is logged. \
@@ -31,7 +34,8 @@ public struct LearnCommand: ParsableCommand {
             """)
 
     @OptionGroup var location: EnvironmentOptions
-    @Option(help: "A policy file, registry:NAME@CHANNEL, general, or a rule: \(HandWrittenRule.help).") var policy: String
+    @Option(help: "A policy file, registry:NAME@CHANNEL, general, leader, or a rule: \(HandWrittenRule.help).") var policy: String
+    @Option(help: "--policy leader: weight of the past in each expert's score, 0 to 1 (score = decay × score + the period's metric).") var leaderDecay: Double?
     @Option(help: "The registry file for registry: policies.") var registry = "policies.sqlite"
     @Option(help: "Take loop settings, action bins, default action and metric from this environment's spec.") var env: String?
     @Option(help: "CSV stream with a header (- for standard input).") var data: String = "-"
@@ -59,7 +63,7 @@ public struct LearnCommand: ParsableCommand {
             let spec = try env.map { try location.catalog().load($0) }
             var setup = try LearnSetup.make(policy: policy, registry: registry, spec: spec, model: model, period: period,
                                             warmup: warmup, lr: lr, batch: batch, metric: metric, seed: seed, standardize: standardize,
-                                            classes: classes)
+                                            classes: classes, leaderDecay: leaderDecay)
             if let classes {
                 guard (2...LabelledCSV.maxClassCount).contains(classes) else {
                     throw UserError("--classes \(classes): expected 2 to \(LabelledCSV.maxClassCount)")
@@ -93,7 +97,7 @@ public struct LearnCommand: ParsableCommand {
             defer { logFile?.discard() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let summary = try setup.run.run(&stream, policy: setup.policy) { entry in
+            let summary = try setup.execute(&stream) { entry in
                 try logFile?.write(try encoder.encode(entry) + Data("\n".utf8))
             }
             try logFile?.commit()
@@ -115,12 +119,47 @@ public enum LearnLimits {
 /// Resolves `learn`'s options into a run and a policy (reachable from tests and the registry's replay).
 public struct LearnSetup {
     public var run: ProductionRun
+    /// The policy `execute` follows (the `fixed` rule, unused, when `pool` is set).
     public var policy: any TuningPolicy
+    /// `--policy leader`: run the expert pool instead of one learner following `policy`.
+    public var pool: ExpertPoolSettings? = nil
+
+    /// The bins of `--policy leader` without a policy file or `--env`: the shipped specs' and general
+    /// policies' learning rates (6, log-spaced from 0.003 to 1) and batch sizes.
+    public static let leaderBins = ActionBins(
+        learningRates: (0..<6).map { Float(exp(log(0.003) + (log(1.0) - log(0.003)) * Double($0) / 5)) },
+        batchSizes: [8, 32, 128, 512])
+
+    /// Runs the stream: the expert pool with `pool`, else one learner following `policy`.
+    public func execute<Source: RowSource>(_ source: inout Source, log: (PeriodLog) throws -> Void = { _ in }) throws -> RunSummary {
+        if let pool { return try run.runExpertPool(&source, pool: pool, log: log) }
+        return try run.run(&source, policy: policy, log: log)
+    }
 
     public static func make(policy name: String, registry: String, spec: EnvironmentSpec? = nil, model: String? = nil,
                             period: Int? = nil, warmup: Int? = nil, lr: Float? = nil, batch: Int? = nil, metric: String? = nil,
                             seed: UInt64 = 0, standardize: Bool? = nil, classes: Int? = nil,
-                            generalDirectory: String? = nil) throws -> LearnSetup {
+                            generalDirectory: String? = nil, leaderDecay: Double? = nil) throws -> LearnSetup {
+        if let leaderDecay, name != "leader" {
+            throw UserError("--leader-decay: only with --policy leader")
+        }
+        if name == "leader" {
+            let decay = leaderDecay ?? ExpertPoolSettings().decay
+            guard decay.isFinite, (0...1).contains(decay) else {
+                throw UserError("--leader-decay \(decay): expected 0 to 1")
+            }
+            var run = try makeRun(policy: nil, spec: spec, model: model, period: period, warmup: warmup, lr: lr, batch: batch,
+                                  metric: metric, seed: seed, standardize: standardize)
+            if spec == nil {
+                run.actions = leaderBins
+                run.defaultAction = TuningAction(learningRateBin: leaderBins.nearestLearningRateBin(Double(lr ?? 0.05)),
+                                                 batchSizeBin: leaderBins.nearestBatchSizeBin(batch ?? 32))
+            }
+            if let largest = run.actions.batchSizes.last, largest > run.settings.periodLength {
+                throw UserError("--policy leader: the largest batch size of the bins (\(largest)) is larger than the period (\(run.settings.periodLength) samples)")
+            }
+            return LearnSetup(run: run, policy: HandWrittenRule.parse("fixed")!, pool: ExpertPoolSettings(decay: decay))
+        }
         if name == GeneralPolicy.name {
             let file = try GeneralPolicy.path(model: try GeneralPolicy.model(explicit: model, classes: classes), directory: generalDirectory)
             return try make(policy: file, registry: registry, spec: spec, model: model, period: period, warmup: warmup, lr: lr,
@@ -143,7 +182,7 @@ public struct LearnSetup {
             policy = p
         } else {
             guard FileManager.default.fileExists(atPath: name) else {
-                throw UserError("--policy \(name): expected a policy file, registry:NAME@CHANNEL or a rule (\(HandWrittenRule.help))")
+                throw UserError("--policy \(name): expected a policy file, registry:NAME@CHANNEL, general, leader or a rule (\(HandWrittenRule.help))")
             }
             let p = try TunedPolicy.loadForOwnLoop(name)
             loaded = p

@@ -20,10 +20,13 @@ public struct PeriodLog: Sendable, Codable, Equatable {
     /// The period's predicted class probabilities, row-major (`period_length × classes`), in stream
     /// order; only when the run records them (`learn --log-probabilities`, for monitor parity checks).
     public var probabilities: [Float]? = nil
+    /// `learn --policy leader`: every expert's metric this period, in the pool's order (null for an
+    /// expert that has left the pool); `metric` is the served one's.
+    public var expertMetrics: [Double?]? = nil
 
     enum CodingKeys: String, CodingKey {
         case period, action, learningRate = "learning_rate", batchSize = "batch_size", fallback, metric, loss, compute
-        case adwinAlarm = "adwin_alarm", observation, probabilities
+        case adwinAlarm = "adwin_alarm", observation, probabilities, expertMetrics = "expert_metrics"
     }
 }
 
@@ -108,23 +111,7 @@ public struct ProductionRun {
                                        log: (PeriodLog) throws -> Void = { _ in }) throws -> RunSummary {
         let p = settings.periodLength, f = source.featureCount
         let warm = settings.warmupPeriods * p
-        try checkCells("the window (\(settings.window) samples)", settings.window, features: f)
-        try checkCells("a period (\(p) samples)", p, features: f)
-        try checkCells("the warm-up and first period (\(warm + p) samples)", warm + p, features: f)
-        if let classCount { source.limitLabels(to: classCount) }  // a label beyond it is a bad row, on its line
-        var x = [Float](repeating: 0, count: max(1, (warm + p) * f)), y = [Int32](repeating: 0, count: warm + p)
-        let first = try x.withUnsafeMutableBufferPointer { px in
-            try y.withUnsafeMutableBufferPointer { py in try source.read(rows: warm + p, features: px.baseAddress!, labels: py.baseAddress!) }
-        }
-        guard first == warm + p else { throw StreamError.tooShort(input: source.input, rows: first, needed: warm + p) }
-        let seen = max(2, Int(y.max() ?? 0) + 1)
-        if model.isBinary, max(seen, classCount ?? 2) > 2 {
-            throw LearnerError.invalidConfiguration(what: "labels for \(model.rawValue)", value: "\(max(seen, classCount ?? 2)) classes",
-                                                    expected: "0 or 1 (binary learner)")
-        }
-        let classCount = model.isBinary ? 2 : max(self.classCount ?? seen, 2)
-        try checkCells("the classes (\(classCount))", classCount, features: f)
-        source.limitLabels(to: classCount)
+        var (x, y, first, classCount) = try openStream(&source)
         let root = RandomSource(seed: seed)
         var learnerSeed = root.split("learner")
         let (lr, batch) = actions.values(of: defaultAction)
@@ -177,15 +164,45 @@ public struct ProductionRun {
                                         episodeLength: settings.episodeLength)
             action = policy.decide(out.observation, context: context)
             fallback = policy.lastFallback
-            filled = try x.withUnsafeMutableBufferPointer { px in
-                try y.withUnsafeMutableBufferPointer { py in try source.read(rows: p, features: px.baseAddress!, labels: py.baseAddress!) }
-            }
+            filled = try readPeriod(&source, &x, &y)
             summary.samples += filled
         }
         summary.meanMetric = metricSum / Double(max(summary.periods - 1, 1))
         summary.compute = computeSum
         summary.skippedRows = source.skippedCount
         return summary
+    }
+
+    /// Checks the buffer sizes, reads the warm-up and period 0 (refusing a stream shorter than
+    /// that) and settles the class count. Returns the rows read, in buffers sized for them.
+    func openStream<Source: RowSource>(_ source: inout Source) throws -> (x: [Float], y: [Int32], rows: Int, classCount: Int) {
+        let p = settings.periodLength, f = source.featureCount
+        let warm = settings.warmupPeriods * p
+        try checkCells("the window (\(settings.window) samples)", settings.window, features: f)
+        try checkCells("a period (\(p) samples)", p, features: f)
+        try checkCells("the warm-up and first period (\(warm + p) samples)", warm + p, features: f)
+        if let classCount { source.limitLabels(to: classCount) }  // a label beyond it is a bad row, on its line
+        var x = [Float](repeating: 0, count: max(1, (warm + p) * f)), y = [Int32](repeating: 0, count: warm + p)
+        let first = try x.withUnsafeMutableBufferPointer { px in
+            try y.withUnsafeMutableBufferPointer { py in try source.read(rows: warm + p, features: px.baseAddress!, labels: py.baseAddress!) }
+        }
+        guard first == warm + p else { throw StreamError.tooShort(input: source.input, rows: first, needed: warm + p) }
+        let seen = max(2, Int(y.max() ?? 0) + 1)
+        if model.isBinary, max(seen, classCount ?? 2) > 2 {
+            throw LearnerError.invalidConfiguration(what: "labels for \(model.rawValue)", value: "\(max(seen, classCount ?? 2)) classes",
+                                                    expected: "0 or 1 (binary learner)")
+        }
+        let classCount = model.isBinary ? 2 : max(self.classCount ?? seen, 2)
+        try checkCells("the classes (\(classCount))", classCount, features: f)
+        source.limitLabels(to: classCount)
+        return (x, y, first, classCount)
+    }
+
+    /// Reads the next period into `x`/`y`; returns the rows read (fewer than a period at the end).
+    func readPeriod<Source: RowSource>(_ source: inout Source, _ x: inout [Float], _ y: inout [Int32]) throws -> Int {
+        try x.withUnsafeMutableBufferPointer { px in
+            try y.withUnsafeMutableBufferPointer { py in try source.read(rows: settings.periodLength, features: px.baseAddress!, labels: py.baseAddress!) }
+        }
     }
 }
 

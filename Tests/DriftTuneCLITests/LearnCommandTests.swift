@@ -29,6 +29,28 @@ private func csv(rows: Int, bad: Bool = false) -> String {
     #expect(lines.enumerated().allSatisfy { $0.offset == 3 || $0.element.contains("\"retrain\":\"none\"") })
 }
 
+@Test func learnLeaderRunsAPoolOverTheBinsAndLogsEveryExpert() throws {
+    let data = try CLIProcess.temporaryFile(csv(rows: 3_000), name: "pool.csv")
+    let log = data.deletingLastPathComponent().appendingPathComponent("pool.jsonl").path
+    let r = try CLIProcess.run(["learn", "--policy", "leader", "--data", data.path, "--label", "label", "--period", "600",
+                                "--warmup", "1", "--leader-decay", "0.5", "--log", log, "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let summary = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    #expect(summary["controller"] as? String == "leader" && summary["periods"] as? Int == 4)
+    let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+    let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+    // Without a policy file or --env: the shipped bins, 6 learning rates × 4 batch sizes; period 0
+    // serves the default (lr 0.05 → bin 0.0306, batch 32).
+    #expect((first["expert_metrics"] as? [Double])?.count == 24)
+    #expect(abs((first["learning_rate"] as? Double ?? 0) - 0.03064) < 1e-4 && first["batch_size"] as? Int == 32)
+    let refused = try CLIProcess.run(["learn", "--policy", "fixed", "--leader-decay", "0.5", "--data", data.path, "--label", "label"])
+    #expect(refused.status == 2 && refused.stderr.contains("--leader-decay: only with --policy leader"))
+    let bad = try CLIProcess.run(["learn", "--policy", "leader", "--leader-decay", "2", "--data", data.path, "--label", "label"])
+    #expect(bad.status == 2 && bad.stderr.contains("--leader-decay 2.0: expected 0 to 1"))
+    let small = try CLIProcess.run(["learn", "--policy", "leader", "--period", "100", "--data", data.path, "--label", "label"])
+    #expect(small.status == 2 && small.stderr.contains("largest batch size of the bins (512) is larger than the period (100 samples)"))
+}
+
 @Test func learnReportsMalformedRowsByLine() throws {
     let data = try CLIProcess.temporaryFile(csv(rows: 600, bad: true), name: "bad.csv")
     let refused = try CLIProcess.run(["learn", "--policy", "fixed", "--data", data.path, "--label", "label", "--period", "100"])
@@ -40,7 +62,7 @@ private func csv(rows: Int, bad: Bool = false) -> String {
     #expect(skipped.stderr.contains("skipped \(data.path):5: column b: expected a number"))
     #expect(skipped.stdout.contains("skipped 1 malformed rows"))
     let unknown = try CLIProcess.run(["learn", "--policy", "sometimes", "--data", data.path, "--label", "label"])
-    #expect(unknown.status == 2 && unknown.stderr.contains("--policy sometimes: expected a policy file, registry:NAME@CHANNEL or a rule"))
+    #expect(unknown.status == 2 && unknown.stderr.contains("--policy sometimes: expected a policy file, registry:NAME@CHANNEL, general, leader or a rule"))
     // The one rule vocabulary: `none` is not a rule (it is `fixed`), `oracle` only exists in the simulator.
     let none = try CLIProcess.run(["learn", "--policy", "none", "--data", data.path, "--label", "label"])
     #expect(none.status == 2 && none.stderr.contains("fixed | never | periodic:K"))

@@ -1,0 +1,94 @@
+import Foundation
+import Learners
+import Linalg
+import PolicyRuntime
+import Testing
+@testable import ProductionLearner
+
+/// A binary stream whose decision boundary flips sign at `flipAt` (abrupt concept drift).
+private func flippingStream(rows: Int, flipAt: Int, seed: UInt64 = 5) -> LabelledCSV {
+    var rng = RandomSource(seed: seed)
+    let w: [Float] = [1.5, -2, 1, 0.5]
+    var x = [Float](), y = [Int32]()
+    for i in 0..<rows {
+        let row = (0..<4).map { _ in Float(rng.nextGaussian()) }
+        var z = zip(row, w).reduce(0) { $0 + $1.0 * $1.1 }
+        if i >= flipAt { z = -z }
+        x += row
+        y.append(z > 0 ? 1 : 0)
+    }
+    return LabelledCSV(featureNames: ["a", "b", "c", "d"], features: x, labels: y, skipped: [])
+}
+
+private func poolRun(_ bins: ActionBins, default action: TuningAction = TuningAction(learningRateBin: 0, batchSizeBin: 0),
+                     seed: UInt64 = 1) -> ProductionRun {
+    let settings = LoopSettings(model: "logistic", periodLength: 500, window: 1000, computeBudget: 60, episodeLength: 30,
+                                warmupPeriods: 2, standardize: true)
+    return ProductionRun(model: .logistic, metric: .accuracy, settings: settings, actions: bins, defaultAction: action, seed: seed)
+}
+
+private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double = 0.9) throws -> (RunSummary, [PeriodLog]) {
+    var rows = InMemoryRows(stream)
+    var logs: [PeriodLog] = []
+    let summary = try run.runExpertPool(&rows, pool: ExpertPoolSettings(decay: decay)) { logs.append($0) }
+    return (summary, logs)
+}
+
+@Test func aOneExpertPoolIsTheFixedRuleWithTheSameFigures() throws {
+    let stream = flippingStream(rows: 8_000, flipAt: 4_000)
+    let run = poolRun(ActionBins(learningRates: [0.05], batchSizes: [16]))
+    var fixedLogs: [PeriodLog] = []
+    let fixed = try run.run(stream, policy: FixedPolicy()) { fixedLogs.append($0) }
+    let (pool, poolLogs) = try runPool(run, stream)
+    #expect(pool.periods == fixed.periods && pool.meanMetric == fixed.meanMetric && pool.compute == fixed.compute)
+    #expect(poolLogs.map(\.metric) == fixedLogs.map(\.metric))
+    #expect(poolLogs.map(\.observation) == fixedLogs.map(\.observation))
+    #expect(poolLogs.allSatisfy { $0.expertMetrics == [$0.metric] })
+    #expect(pool.controller == "leader")
+}
+
+@Test func thePoolServesTheExpertWithTheBestDecayedScoreAndPaysForEveryExpert() throws {
+    let stream = flippingStream(rows: 12_000, flipAt: 5_000)
+    let bins = ActionBins(learningRates: [0.0005, 0.05, 0.5], batchSizes: [8, 64])
+    let (summary, logs) = try runPool(poolRun(bins, default: TuningAction(learningRateBin: 0, batchSizeBin: 1)), stream, decay: 0.7)
+    let experts = ProductionRun.poolActions(bins)
+    #expect(experts.count == 6)
+    // Period 0 serves the default action's expert (lr bin 0, batch bin 1: index 3).
+    #expect(logs[0].learningRate == 0.0005 && logs[0].batchSize == 64 && logs[0].metric == logs[0].expertMetrics?[3] ?? nil)
+    var scores = [Double](repeating: 0, count: experts.count)
+    var switches = 0
+    for t in logs.indices {
+        let metrics = try #require(logs[t].expertMetrics).map { try #require($0) }
+        if t > 0 {
+            let leader = scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!
+            let (lr, batch) = bins.values(of: experts[leader])
+            #expect(logs[t].learningRate == lr && logs[t].batchSize == batch, "period \(t)")
+            #expect(logs[t].metric == metrics[leader], "period \(t)")
+            if logs[t].learningRate != logs[t - 1].learningRate || logs[t].batchSize != logs[t - 1].batchSize { switches += 1 }
+        }
+        for k in scores.indices { scores[k] = 0.7 * scores[k] + metrics[k] }
+    }
+    #expect(switches >= 1)  // the slow default expert is left once the others have shown their worth
+    // Every expert learns every period: the compute is the sum over the pool, six times a lone learner's at least.
+    let lone = try poolRun(ActionBins(learningRates: [0.05], batchSizes: [64])).run(stream, policy: FixedPolicy())
+    #expect(summary.compute > 5 * lone.compute)
+    // After the flip the slow expert stays wrong for long; the pool does not serve it.
+    let served = logs[12...].map(\.metric).reduce(0, +) / Double(logs.count - 12)
+    let slow = logs[12...].map { $0.expertMetrics![0]! }.reduce(0, +) / Double(logs.count - 12)
+    #expect(served > slow + 0.3)
+}
+
+@Test func thePoolIsDeterministic() throws {
+    let stream = flippingStream(rows: 6_000, flipAt: 3_000)
+    let bins = ActionBins(learningRates: [0.01, 0.1], batchSizes: [8, 32])
+    let (a, la) = try runPool(poolRun(bins, seed: 7), stream)
+    let (b, lb) = try runPool(poolRun(bins, seed: 7), stream)
+    #expect(a == b && la == lb)
+}
+
+@Test func aPoolDecayOutsideZeroToOneIsRefused() {
+    let stream = flippingStream(rows: 3_000, flipAt: 1_000)
+    for decay in [-0.1, 1.5, Double.nan] {
+        #expect(throws: LearnerError.self) { try runPool(poolRun(ActionBins(learningRates: [0.1], batchSizes: [8])), stream, decay: decay) }
+    }
+}
