@@ -155,6 +155,9 @@ public struct LearnSetup {
                 run.defaultAction = TuningAction(learningRateBin: leaderBins.nearestLearningRateBin(Double(lr ?? 0.05)),
                                                  batchSizeBin: leaderBins.nearestBatchSizeBin(batch ?? 32))
             }
+            guard run.settings.updates == .online else {
+                throw UserError("--policy leader: the experts learn online, and --env's loop deploys updates instead (learner.updates: deployed)")
+            }
             if let largest = run.actions.batchSizes.last, largest > run.settings.periodLength {
                 throw UserError("--policy leader: the largest batch size of the bins (\(largest)) is larger than the period (\(run.settings.periodLength) samples)")
             }

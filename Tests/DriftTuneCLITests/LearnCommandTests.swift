@@ -49,6 +49,10 @@ private func csv(rows: Int, bad: Bool = false) -> String {
     #expect(bad.status == 2 && bad.stderr.contains("--leader-decay 2.0: expected 0 to 1"))
     let small = try CLIProcess.run(["learn", "--policy", "leader", "--period", "100", "--data", data.path, "--label", "label"])
     #expect(small.status == 2 && small.stderr.contains("largest batch size of the bins (512) is larger than the period (100 samples)"))
+    // Experts that never learn online would be a pool of frozen models: a deployed loop is refused.
+    let deployed = try shortSpecFile(replacing: "  model: logistic", with: "  model: logistic\n  updates: deployed")
+    let frozen = try CLIProcess.run(["learn", "--policy", "leader", "--env", deployed.path, "--data", data.path, "--label", "label"])
+    #expect(frozen.status == 2 && frozen.stderr.contains("--policy leader: the experts learn online"))
 }
 
 @Test func learnReportsMalformedRowsByLine() throws {
