@@ -32,26 +32,26 @@ public enum GeneralPolicy {
                             environment: [String: String] = ProcessInfo.processInfo.environment,
                             currentDirectory: String = FileManager.default.currentDirectoryPath) throws -> String {
         let file = "\(model).policy"
-        var searched: [String] = []
+        var folder: String?
         if let d = directory ?? environment["DRIFTTUNE_GENERAL_POLICIES"] {
-            searched = [d]
+            folder = d
         } else {
             var url = URL(fileURLWithPath: currentDirectory).standardizedFileURL
             while true {
                 let candidate = url.appendingPathComponent("results/general").path
-                searched.append(candidate)
                 var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), isDir.boolValue { break }
+                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), isDir.boolValue { folder = candidate; break }
                 let parent = url.deletingLastPathComponent()
                 if parent.path == url.path { break }
                 url = parent
             }
         }
-        for d in searched {
-            let p = (d as NSString).appendingPathComponent(file)
+        if let folder {
+            let p = (folder as NSString).appendingPathComponent(file)
             if FileManager.default.fileExists(atPath: p) { return p }
         }
-        throw UserError("--policy general: no \(file) (the general \(model) policy) in \(searched.last ?? "results/general"); "
+        let place = folder ?? "results/general/ of \(currentDirectory) or any folder above it (there is none)"
+        throw UserError("--policy general: no \(file) (the general \(model) policy) in \(place); "
                         + "train and export it with `drifttune family train` and `drifttune family export` (results/general/README.md), "
                         + "or set DRIFTTUNE_GENERAL_POLICIES to the folder that holds it")
     }

@@ -52,6 +52,14 @@ import Testing
             #expect(e.description.contains("no softmax.policy"))
             #expect(e.description.contains("results/general"))
         }
+        // With no results/general/ anywhere above (here: from the file system's root), the message
+        // says so instead of naming a folder that does not exist.
+        do {
+            _ = try GeneralPolicy.path(model: "logistic", environment: [:], currentDirectory: "/")
+            Issue.record("a missing results/general/ was not reported")
+        } catch let e as UserError {
+            #expect(e.description.contains("results/general/ of / or any folder above it (there is none)"))
+        }
     }
 
     @Test func learnSetupLoadsTheGeneralPolicyOfTheLearnerModel() throws {
