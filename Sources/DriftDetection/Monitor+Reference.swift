@@ -7,6 +7,7 @@ struct ReferencePeriod: Sendable {
     private var counts: [Int] = []
     private var column: [Double] = []
     private var current: [Double] = []
+    private var binOf: [Int32] = []
 
     /// Takes the period (`rows × featureCount` features, one score per row) as the reference.
     mutating func set(features x: UnsafePointer<Float>, featureCount f: Int, rows: Int, scores s: [Float]) {
@@ -33,8 +34,23 @@ struct ReferencePeriod: Sendable {
         for j in 0..<min(f, psi.count) {
             let p = psi[j]
             if counts.count != p.edges.count + 1 { counts = [Int](repeating: 0, count: p.edges.count + 1) }
-            for b in counts.indices { counts[b] = 0 }
-            for i in 0..<rows { counts[p.bin(of: Double(x[i * f + j]))] += 1 }
+            if column.count < rows { column = [Double](repeating: 0, count: rows) }
+            if binOf.count < rows { binOf = [Int32](repeating: 0, count: rows) }
+            // A sample's bin is the number of edges below it (`PopulationStabilityIndex.bin`). Counted
+            // edge by edge over the whole column, the comparisons vectorize; a binary search per
+            // sample mispredicts about every other branch on random data.
+            column.withUnsafeMutableBufferPointer { col in
+                binOf.withUnsafeMutableBufferPointer { bins in
+                    counts.withUnsafeMutableBufferPointer { c in
+                        for i in 0..<rows { col[i] = Double(x[i * f + j]); bins[i] = 0 }
+                        for e in p.edges {
+                            for i in 0..<rows { bins[i] &+= col[i] > e ? 1 : 0 }
+                        }
+                        c.update(repeating: 0)
+                        for i in 0..<rows { c[Int(bins[i])] += 1 }
+                    }
+                }
+            }
             worst = max(worst, p.index(counts: counts, total: rows))
         }
         return worst
