@@ -30,8 +30,12 @@ extension ProductionRun {
         }
         let p = settings.periodLength, f = source.featureCount
         let warm = settings.warmupPeriods * p
-        var (x, y, first, classCount) = try openStream(&source)
         let settingsList = Self.poolActions(actions)
+        // Every expert keeps its own window: refuse a pool whose windows together pass the limit.
+        let (windows, overflow) = (settings.window + p).multipliedReportingOverflow(by: settingsList.count)
+        try checkCells("the pool's windows (\(settingsList.count) experts × \(settings.window + p) samples)",
+                       overflow ? Int.max : windows, features: f)
+        var (x, y, first, classCount) = try openStream(&source)
         let root = RandomSource(seed: seed)
         var runners: [PeriodRunner] = []
         for action in settingsList {

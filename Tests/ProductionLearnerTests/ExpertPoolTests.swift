@@ -92,3 +92,14 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
         #expect(throws: LearnerError.self) { try runPool(poolRun(ActionBins(learningRates: [0.1], batchSizes: [8])), stream, decay: decay) }
     }
 }
+
+@Test func aPoolWhoseWindowsTogetherPassTheLimitIsRefusedBeforeAllocating() throws {
+    // One learner's window fits (2^24 samples × 4 features); 24 of them do not.
+    let settings = LoopSettings(model: "logistic", periodLength: 500, window: 1 << 24, computeBudget: 60, episodeLength: 30,
+                                warmupPeriods: 2, standardize: true)
+    let bins = ActionBins(learningRates: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3], batchSizes: [8, 16, 32, 64])
+    let run = ProductionRun(model: .logistic, metric: .accuracy, settings: settings, actions: bins,
+                            defaultAction: TuningAction(learningRateBin: 0, batchSizeBin: 0), seed: 1)
+    var rows = InMemoryRows(flippingStream(rows: 2_000, flipAt: 1_000))
+    #expect(throws: StreamError.self) { try run.runExpertPool(&rows, pool: ExpertPoolSettings()) }
+}
