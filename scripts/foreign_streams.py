@@ -242,13 +242,13 @@ def read_csv(path):
 
 # ---------------------------------------------------------------- DriftTune
 
-def sample_correctness(binary, path, kind, classes, labels):
-    """Per-sample correctness (0/1, every sample after the warm-up) of `learn --policy general`, from a
-    second run with `--log-probabilities` (kept apart so the timed run logs nothing extra); each
-    period's arg-max accuracy is checked against the period's logged metric."""
+def sample_correctness(binary, path, kind, classes, labels, policy=("--policy", "general")):
+    """Per-sample correctness (0/1, every sample after the warm-up) of `learn` with `policy` (the general
+    policy, or the expert pool), from a second run with `--log-probabilities` (kept apart so the timed
+    run logs nothing extra); each period's arg-max accuracy is checked against the period's logged metric."""
     import numpy as np
     log = path + ".probabilities.jsonl"
-    cmd = [binary, "learn", "--data", path, "--label", "label", "--policy", "general", "--log", log, "--log-probabilities", "--json",
+    cmd = [binary, "learn", "--data", path, "--label", "label", *policy, "--log", log, "--log-probabilities", "--json",
            "--period", str(PERIOD), "--warmup", str(WARMUP_PERIODS)]
     if kind == "multiclass":
         cmd += ["--classes", str(classes)]
@@ -424,7 +424,12 @@ def main():
         # Paired per-sample comparison of the general policy with each River reference (same samples).
         general = sample_correctness(args.binary, path, kind, classes, [y for _, y in read_csv(path)])
         assert abs(sum(general) / len(general) - m["drifttune_general"]["accuracy"]) < 1e-9
-        row["paired"] = {ref: mcnemar(general, m[ref].pop("outcomes")) for ref in ("river_logreg", "river_bandit")}
+        pool = sample_correctness(args.binary, path, kind, classes, [y for _, y in read_csv(path)],
+                                  ("--policy", "leader", "--model", "logistic" if kind == "binary" else "softmax", "--batch", "32"))
+        assert abs(sum(pool) / len(pool) - m["drifttune_leader"]["accuracy"]) < 1e-9
+        outcomes = {ref: m[ref].pop("outcomes") for ref in ("river_logreg", "river_bandit")}
+        row["paired"] = {ref: mcnemar(general, outcomes[ref]) for ref in outcomes}
+        row["paired_leader"] = {ref: mcnemar(pool, outcomes[ref]) for ref in outcomes}
         row["methods"] = m
         results.append(row)
         print(f"{name}: policy {m['drifttune_policy']['accuracy']:.4f}  general {m['drifttune_general']['accuracy']:.4f}  river {m['river_logreg']['accuracy']:.4f}  "
@@ -590,18 +595,20 @@ def write_outputs(args, results, elapsed, river_version):
                          + ", ".join(f"{r['stream']} {(a - max(acc(r, 'river_logreg'), acc(r, 'river_bandit'))) * 100:+.2f}"
                                      for (a, _), r in zip(grid, results)) + ".\n")
         paired_note = ""
-        if method == "drifttune_general" and all("paired" in r for r in results):
+        paired_key = {"drifttune_general": "paired", "drifttune_leader": "paired_leader"}.get(method)
+        who = "general policy" if column == "general" else column
+        if paired_key and all(paired_key in r for r in results):
             # Exact McNemar on the per-sample outcomes: is the general policy's lead or lag on a stream
             # more than the noise of 37,000 paired predictions?
             for ref, label in (("river_logreg", "River LR"), ("river_bandit", "the River bandit")):
-                ahead = [r["stream"] for r in results if r["paired"][ref][2] < 0.05 and r["paired"][ref][0] > r["paired"][ref][1]]
-                behind = [r["stream"] for r in results if r["paired"][ref][2] < 0.05 and r["paired"][ref][0] < r["paired"][ref][1]]
+                ahead = [r["stream"] for r in results if r[paired_key][ref][2] < 0.05 and r[paired_key][ref][0] > r[paired_key][ref][1]]
+                behind = [r["stream"] for r in results if r[paired_key][ref][2] < 0.05 and r[paired_key][ref][0] < r[paired_key][ref][1]]
                 paired_note += (f"- Paired per-sample test against {label} (exact McNemar, two-sided, 5%; the same 37,000 samples): "
                                 f"significantly ahead on {len(ahead)} of {n}" + (f" ({', '.join(ahead)})" if ahead else "")
                                 + f", significantly behind on {len(behind)}" + (f" ({', '.join(behind)})" if behind else "")
-                                + f", not distinguishable on {n - len(ahead) - len(behind)}. Per stream, samples only the general "
-                                "policy got right / only the reference got right (p): " + "; ".join(
-                                    f"{r['stream']} {r['paired'][ref][0]}/{r['paired'][ref][1]} ({r['paired'][ref][2]:.2g})" for r in results) + ".\n")
+                                + f", not distinguishable on {n - len(ahead) - len(behind)}. Per stream, samples only the {who} "
+                                "got right / only the reference got right (p): " + "; ".join(
+                                    f"{r['stream']} {r[paired_key][ref][0]}/{r[paired_key][ref][1]} ({r[paired_key][ref][2]:.2g})" for r in results) + ".\n")
         general_rows = []
         for r, gap in zip(results, g_gaps):
             best, key = same_loop_statics(r)

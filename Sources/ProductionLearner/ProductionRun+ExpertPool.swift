@@ -22,7 +22,8 @@ extension ProductionRun {
     /// diverges leaves the pool; the run stops early only when none is left.
     ///
     /// The log's `metric` is the served expert's; `expert_metrics` holds every expert's, in bin
-    /// order (learning rate fastest), null for one that has left.
+    /// order (learning rate fastest), null for one that has left. With `recordProbabilities` the
+    /// log carries the served expert's predicted probabilities.
     public func runExpertPool<Source: RowSource>(_ source: inout Source, pool: ExpertPoolSettings,
                                                  log: (PeriodLog) throws -> Void = { _ in }) throws -> RunSummary {
         guard pool.decay.isFinite, (0...1).contains(pool.decay) else {
@@ -38,11 +39,17 @@ extension ProductionRun {
         var (x, y, first, classCount) = try openStream(&source)
         let root = RandomSource(seed: seed)
         var runners: [PeriodRunner] = []
+        var recorders: [ProbabilityRecorder] = []
         for action in settingsList {
             var learnerSeed = root.split("learner")
             let (lr, batch) = actions.values(of: action)
-            let learner = try LearnerFactory.make(kind: model, featureCount: f, classCount: classCount,
+            var learner = try LearnerFactory.make(kind: model, featureCount: f, classCount: classCount,
                                                   learningRate: lr, batchSize: batch, seed: learnerSeed.next())
+            if recordProbabilities {
+                let recorder = ProbabilityRecorder()
+                recorders.append(recorder)
+                learner = RecordingLearner(inner: learner, recorder: recorder)
+            }
             let monitor = Monitor(featureCount: f, classCount: classCount, metric: metric, detectors: .standard)
             var runner = PeriodRunner(learner: learner, monitor: monitor, settings: settings, actions: actions,
                                       rng: root.split("retrain"))
@@ -67,6 +74,7 @@ extension ProductionRun {
         var period = 0
         while filled == p {
             var outcomes: [PeriodOutcome?] = Array(repeating: nil, count: runners.count)
+            for recorder in recorders { recorder.values.removeAll(keepingCapacity: true) }
             for k in runners.indices where active[k] {
                 outcomes[k] = x.withUnsafeBufferPointer { px in
                     y.withUnsafeBufferPointer { py in runners[k].step(settingsList[k], px.baseAddress!, labels: py.baseAddress!) }
@@ -83,6 +91,7 @@ extension ProductionRun {
                                   fallback: nil, metric: out.reading.metric, loss: out.reading.loss, compute: compute,
                                   adwinAlarm: out.reading.adwinAlarm, observation: out.observation)
             entry.expertMetrics = outcomes.map { $0.map(\.reading.metric) }
+            if recordProbabilities { entry.probabilities = Array(recorders[served].values.prefix(p * classCount)) }
             try log(entry)
             for k in runners.indices where active[k] {
                 if case .diverged = runners[k].learner.health { active[k] = false; continue }
@@ -97,10 +106,7 @@ extension ProductionRun {
             filled = try readPeriod(&source, &x, &y)
             summary.samples += filled
         }
-        summary.meanMetric = metricSum / Double(max(summary.periods - 1, 1))
-        summary.compute = computeSum
-        summary.skippedRows = source.skippedCount
-        return summary
+        return finished(summary, metricSum: metricSum, computeSum: computeSum, skippedRows: source.skippedCount)
     }
 
     /// The pool's experts: every learning-rate bin × batch-size bin, learning rate fastest, each

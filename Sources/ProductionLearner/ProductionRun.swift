@@ -167,9 +167,15 @@ public struct ProductionRun {
             filled = try readPeriod(&source, &x, &y)
             summary.samples += filled
         }
+        return finished(summary, metricSum: metricSum, computeSum: computeSum, skippedRows: source.skippedCount)
+    }
+
+    /// The summary with its means over the periods after period 0 and the skipped-row count.
+    func finished(_ summary: RunSummary, metricSum: Double, computeSum: Double, skippedRows: Int) -> RunSummary {
+        var summary = summary
         summary.meanMetric = metricSum / Double(max(summary.periods - 1, 1))
         summary.compute = computeSum
-        summary.skippedRows = source.skippedCount
+        summary.skippedRows = skippedRows
         return summary
     }
 

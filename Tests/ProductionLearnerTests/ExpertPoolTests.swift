@@ -5,21 +5,6 @@ import PolicyRuntime
 import Testing
 @testable import ProductionLearner
 
-/// A binary stream whose decision boundary flips sign at `flipAt` (abrupt concept drift).
-private func flippingStream(rows: Int, flipAt: Int, seed: UInt64 = 5) -> LabelledCSV {
-    var rng = RandomSource(seed: seed)
-    let w: [Float] = [1.5, -2, 1, 0.5]
-    var x = [Float](), y = [Int32]()
-    for i in 0..<rows {
-        let row = (0..<4).map { _ in Float(rng.nextGaussian()) }
-        var z = zip(row, w).reduce(0) { $0 + $1.0 * $1.1 }
-        if i >= flipAt { z = -z }
-        x += row
-        y.append(z > 0 ? 1 : 0)
-    }
-    return LabelledCSV(featureNames: ["a", "b", "c", "d"], features: x, labels: y, skipped: [])
-}
-
 private func poolRun(_ bins: ActionBins, default action: TuningAction = TuningAction(learningRateBin: 0, batchSizeBin: 0),
                      seed: UInt64 = 1) -> ProductionRun {
     let settings = LoopSettings(model: "logistic", periodLength: 500, window: 1000, computeBudget: 60, episodeLength: 30,
@@ -35,7 +20,7 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
 }
 
 @Test func aOneExpertPoolIsTheFixedRuleWithTheSameFigures() throws {
-    let stream = flippingStream(rows: 8_000, flipAt: 4_000)
+    let stream = flipStream(rows: 8_000, flipAt: 4_000)
     let run = poolRun(ActionBins(learningRates: [0.05], batchSizes: [16]))
     var fixedLogs: [PeriodLog] = []
     let fixed = try run.run(stream, policy: FixedPolicy()) { fixedLogs.append($0) }
@@ -48,7 +33,7 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
 }
 
 @Test func thePoolServesTheExpertWithTheBestDecayedScoreAndPaysForEveryExpert() throws {
-    let stream = flippingStream(rows: 12_000, flipAt: 5_000)
+    let stream = flipStream(rows: 12_000, flipAt: 5_000)
     let bins = ActionBins(learningRates: [0.0005, 0.05, 0.5], batchSizes: [8, 64])
     let (summary, logs) = try runPool(poolRun(bins, default: TuningAction(learningRateBin: 0, batchSizeBin: 1)), stream, decay: 0.7)
     let experts = ProductionRun.poolActions(bins)
@@ -79,7 +64,7 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
 }
 
 @Test func thePoolIsDeterministic() throws {
-    let stream = flippingStream(rows: 6_000, flipAt: 3_000)
+    let stream = flipStream(rows: 6_000, flipAt: 3_000)
     let bins = ActionBins(learningRates: [0.01, 0.1], batchSizes: [8, 32])
     let (a, la) = try runPool(poolRun(bins, seed: 7), stream)
     let (b, lb) = try runPool(poolRun(bins, seed: 7), stream)
@@ -87,7 +72,7 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
 }
 
 @Test func aPoolDecayOutsideZeroToOneIsRefused() {
-    let stream = flippingStream(rows: 3_000, flipAt: 1_000)
+    let stream = flipStream(rows: 3_000, flipAt: 1_000)
     for decay in [-0.1, 1.5, Double.nan] {
         #expect(throws: LearnerError.self) { try runPool(poolRun(ActionBins(learningRates: [0.1], batchSizes: [8])), stream, decay: decay) }
     }
@@ -100,6 +85,23 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
     let bins = ActionBins(learningRates: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3], batchSizes: [8, 16, 32, 64])
     let run = ProductionRun(model: .logistic, metric: .accuracy, settings: settings, actions: bins,
                             defaultAction: TuningAction(learningRateBin: 0, batchSizeBin: 0), seed: 1)
-    var rows = InMemoryRows(flippingStream(rows: 2_000, flipAt: 1_000))
+    var rows = InMemoryRows(flipStream(rows: 2_000, flipAt: 1_000))
     #expect(throws: StreamError.self) { try run.runExpertPool(&rows, pool: ExpertPoolSettings()) }
+}
+
+@Test func thePoolLogsTheServedExpertsProbabilities() throws {
+    let stream = flipStream(rows: 5_000, flipAt: 2_500)
+    var run = poolRun(ActionBins(learningRates: [0.001, 0.2], batchSizes: [8]))
+    run.recordProbabilities = true
+    let (_, logs) = try runPool(run, stream)
+    for (t, entry) in logs.enumerated() {
+        let probabilities = try #require(entry.probabilities)
+        #expect(probabilities.count == 500 * 2)
+        // The served predictions score the logged metric: arg-max accuracy on the period's labels.
+        let first = (2 + t) * 500
+        let correct = (0..<500).filter { i in
+            (probabilities[2 * i + 1] > probabilities[2 * i] ? 1 : 0) == stream.labels[first + i]
+        }.count
+        #expect(abs(Double(correct) / 500 - entry.metric) < 1e-9, "period \(t)")
+    }
 }
