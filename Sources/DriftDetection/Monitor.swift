@@ -13,6 +13,9 @@ public struct Monitor: Sendable {
     public let featureCount: Int
     public let classCount: Int
     public let metric: TaskMetric
+    /// Reads the task metric only: no detectors, no reference statistics, an observation of zeros.
+    /// For learners whose observation nobody reads (the experts of `learn --policy leader`).
+    public let metricOnly: Bool
     /// Length of the observation vector, in the order of PolicyRuntime's `ObservationSchema.current`
     /// (the production learner's tests check the two agree).
     public static let observationCount = 18
@@ -30,10 +33,11 @@ public struct Monitor: Sendable {
     private var needsReference = true
     private var scratchScores: [Float] = []
 
-    public init(featureCount: Int, classCount: Int, metric: TaskMetric, detectors: MonitorDetectors) {
+    public init(featureCount: Int, classCount: Int, metric: TaskMetric, detectors: MonitorDetectors, metricOnly: Bool = false) {
         self.featureCount = featureCount
         self.classCount = classCount
         self.metric = metric
+        self.metricOnly = metricOnly
         self.detectors = detectors
         self.initialDetectors = detectors
     }
@@ -57,6 +61,7 @@ public struct Monitor: Sendable {
         let k = classCount
         let lnK = log(Double(k))
         r.metric = Monitor.metric(metric, probabilities: probabilities, labels: labels, rows: rows, classes: k)
+        if metricOnly { return ([Float](repeating: 0, count: Monitor.observationCount), r) }
         if scratchScores.count != rows { scratchScores = [Float](repeating: 0, count: rows) }
         var lossSum = 0.0, confSum = 0.0, entSum = 0.0, phMax = 0.0
         for i in 0..<rows {

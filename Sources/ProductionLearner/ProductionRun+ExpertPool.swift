@@ -21,9 +21,12 @@ extension ProductionRun {
     /// Every expert pays its compute, which the summary and log count. An expert whose learner
     /// diverges leaves the pool; the run stops early only when none is left.
     ///
-    /// The log's `metric` is the served expert's; `expert_metrics` holds every expert's, in bin
-    /// order (learning rate fastest), null for one that has left. With `recordProbabilities` the
-    /// log carries the served expert's predicted probabilities.
+    /// The experts' monitors read their metric only. One full monitor watches what the pool serves
+    /// (the served expert's predictions, period after period): the log's observation, alarms, loss
+    /// and `metric` are the served stream's, with the served expert's learning rate and batch size
+    /// and the whole pool's compute. `expert_metrics` holds every expert's metric, in bin order
+    /// (learning rate fastest), null for one that has left. With `recordProbabilities` the log
+    /// carries the served predictions.
     public func runExpertPool<Source: RowSource>(_ source: inout Source, pool: ExpertPoolSettings,
                                                  log: (PeriodLog) throws -> Void = { _ in }) throws -> RunSummary {
         guard pool.decay.isFinite, (0...1).contains(pool.decay) else {
@@ -39,18 +42,17 @@ extension ProductionRun {
         var (x, y, first, classCount) = try openStream(&source)
         let root = RandomSource(seed: seed)
         var runners: [PeriodRunner] = []
-        var recorders: [ProbabilityRecorder] = []
+        var recorders: [ProbabilityRecorder] = []  // each expert's predictions of the period
         for action in settingsList {
             var learnerSeed = root.split("learner")
             let (lr, batch) = actions.values(of: action)
-            var learner = try LearnerFactory.make(kind: model, featureCount: f, classCount: classCount,
-                                                  learningRate: lr, batchSize: batch, seed: learnerSeed.next())
-            if recordProbabilities {
-                let recorder = ProbabilityRecorder()
-                recorders.append(recorder)
-                learner = RecordingLearner(inner: learner, recorder: recorder)
-            }
-            let monitor = Monitor(featureCount: f, classCount: classCount, metric: metric, detectors: .standard)
+            let recorder = ProbabilityRecorder()
+            recorders.append(recorder)
+            let learner = RecordingLearner(
+                inner: try LearnerFactory.make(kind: model, featureCount: f, classCount: classCount,
+                                               learningRate: lr, batchSize: batch, seed: learnerSeed.next()),
+                recorder: recorder)
+            let monitor = Monitor(featureCount: f, classCount: classCount, metric: metric, detectors: .standard, metricOnly: true)
             var runner = PeriodRunner(learner: learner, monitor: monitor, settings: settings, actions: actions,
                                       rng: root.split("retrain"))
             runner.configure(learningRate: lr, batchSize: batch)
@@ -63,13 +65,14 @@ extension ProductionRun {
             x = Array(x[(warm * f)...])
             y = Array(y[warm...])
         }
+        var servedMonitor = Monitor(featureCount: f, classCount: classCount, metric: metric, detectors: .standard)
         var served = settingsList.firstIndex { $0.learningRateBin == defaultAction.learningRateBin && $0.batchSizeBin == defaultAction.batchSizeBin } ?? 0
         var scores = [Double](repeating: 0, count: runners.count)
         var active = [Bool](repeating: true, count: runners.count)
         var summary = RunSummary(controller: "leader", model: model.rawValue, metric: metric.rawValue, samples: first,
                                  periods: 0, meanMetric: 0, retrains: 0, fineTunes: 0, compute: 0, skippedRows: 0,
                                  fallbacks: [:], stoppedEarly: nil)
-        var metricSum = 0.0, computeSum = 0.0
+        var metricSum = 0.0, computeSum = 0.0, poolCompute = 0.0
         var filled = p
         var period = 0
         while filled == p {
@@ -82,16 +85,31 @@ extension ProductionRun {
             }
             let out = outcomes[served]!
             let compute = outcomes.reduce(0.0) { $0 + ($1?.compute ?? 0) }
+            poolCompute += compute
+            let predictions = Array(recorders[served].values.prefix(p * classCount))
+            let control = ControlState(
+                learningRate: out.learningRate, batchSize: out.batchSize,
+                learningRateRange: actions.learningRateRange, batchSizeRange: actions.batchSizeRange,
+                periodsSinceRetrain: runners[served].periodsSinceRetrain, computeUsed: poolCompute,
+                computeBudget: settings.computeBudget, period: period, episodeLength: settings.episodeLength)
+            let (observation, reading) = x.withUnsafeBufferPointer { px in
+                y.withUnsafeBufferPointer { py in
+                    predictions.withUnsafeBufferPointer { pp in
+                        servedMonitor.observe(features: px.baseAddress!, probabilities: pp.baseAddress!, labels: py.baseAddress!,
+                                              rows: p, labelsArrived: p - settings.labelDelay, control: control)
+                    }
+                }
+            }
             if period > 0 {  // as in `run`: period 0's figures are not in the summary's means
-                metricSum += out.reading.metric
+                metricSum += reading.metric
                 computeSum += compute
             }
             summary.periods += 1
             var entry = PeriodLog(period: period, action: out.action, learningRate: out.learningRate, batchSize: out.batchSize,
-                                  fallback: nil, metric: out.reading.metric, loss: out.reading.loss, compute: compute,
-                                  adwinAlarm: out.reading.adwinAlarm, observation: out.observation)
+                                  fallback: nil, metric: reading.metric, loss: reading.loss, compute: compute,
+                                  adwinAlarm: reading.adwinAlarm, observation: observation)
             entry.expertMetrics = outcomes.map { $0.map(\.reading.metric) }
-            if recordProbabilities { entry.probabilities = Array(recorders[served].values.prefix(p * classCount)) }
+            if recordProbabilities { entry.probabilities = predictions }
             try log(entry)
             for k in runners.indices where active[k] {
                 if case .diverged = runners[k].learner.health { active[k] = false; continue }

@@ -54,3 +54,28 @@ import Testing
     let (_, reading) = monitor.observe(features: x, probabilities: [.nan, .nan, 0.2, 0.8, .nan, .nan, 0.4, 0.6], labels: y, rows: n, labelsArrived: n, control: control)
     #expect(reading.ksScores == 0.5)  // finite scores {0.8, 0.6} against {0.1, 0.8, 0.3, 0.6}
 }
+
+/// A metric-only monitor (the expert pool's experts) reads the same metric as a full one and
+/// nothing else: no alarms, no reference statistics, an observation of zeros.
+@Test func aMetricOnlyMonitorReadsTheMetricAndNothingElse() {
+    let f = 2, n = 300
+    var x: [Float] = [], p: [Float] = [], y: [Int32] = []
+    for i in 0..<n {
+        let a = Float(i % 17) / 17, b = Float(i % 5) / 5
+        x += [a, b]
+        p += [1 - a, a]
+        y.append(i % 3 == 0 ? 1 : 0)
+    }
+    let control = ControlState(learningRate: 0.1, batchSize: 8, learningRateRange: 0.01...1, batchSizeRange: 8...64,
+                               periodsSinceRetrain: 0, computeUsed: 0, computeBudget: 10, period: 0, episodeLength: 10)
+    var full = Monitor(featureCount: f, classCount: 2, metric: .accuracy, detectors: .standard)
+    var lean = Monitor(featureCount: f, classCount: 2, metric: .accuracy, detectors: .standard, metricOnly: true)
+    for _ in 0..<3 {
+        let a = full.observe(features: x, probabilities: p, labels: y, rows: n, labelsArrived: n, control: control)
+        let b = lean.observe(features: x, probabilities: p, labels: y, rows: n, labelsArrived: n, control: control)
+        #expect(b.reading.metric == a.reading.metric && a.reading.metric > 0)
+        #expect(b.observation == [Float](repeating: 0, count: Monitor.observationCount))
+        #expect(b.reading.loss == 0 && !b.reading.adwinAlarm && b.reading.maxPSI == 0)
+        #expect(a.reading.loss > 0)
+    }
+}
