@@ -68,6 +68,12 @@ BINARY_POLICY = "results/network-diagnosis/policies/network-diagnosis.policy"
 MULTICLASS_POLICY = "results/intent-recognition/policies/intent-recognition.policy"
 
 
+def cds(a, b, position, width, seed):
+    """River's `ConceptDriftStream` from `a` to `b` around `position` over `width` samples."""
+    from river.datasets import synth
+    return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
+
+
 def make_streams(n, stream_set="benchmark"):
     """(name, description, kind, classes, iterator) for every stream of the set; seeds fixed."""
     from river.datasets import synth
@@ -77,9 +83,6 @@ def make_streams(n, stream_set="benchmark"):
         return holdout_streams(n, synth)
     if stream_set == "confirm":
         return confirm_streams(n, synth)
-
-    def cds(a, b, position, width, seed):
-        return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
 
     half = n // 2
     s = []
@@ -114,9 +117,6 @@ def fresh_streams(n, synth):
     """The `fresh` set: the same generators at other seeds, functions, drift positions, widths and
     speeds, fixed before any method ran on them, so that choices made while looking at the
     benchmark set (such as the evidence rule's threshold) meet streams they were not chosen on."""
-    def cds(a, b, position, width, seed):
-        return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
-
     s = []
     s.append(("sea_abrupt_b", "SEA variant 2 -> 1, abrupt (width 250) at 40%, 10% label noise", "binary", 2,
               cds(synth.SEA(variant=2, noise=0.1, seed=111), synth.SEA(variant=1, noise=0.1, seed=112), 2 * n // 5, ABRUPT, 113)))
@@ -150,9 +150,6 @@ def holdout_streams(n, synth):
     and speeds, with two recurring changes; fixed (30 November 2026) after the benchmark and fresh
     sets had both been looked at and before any method ran on it, so that the choices made while
     looking at both (such as the batch-8 diagnostic rule) meet streams they were not chosen on."""
-    def cds(a, b, position, width, seed):
-        return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
-
     s = []
     s.append(("sea_gradual_c", "SEA variant 3 -> 0, gradual over 6,000 samples around 60%, 5% label noise", "binary", 2,
               cds(synth.SEA(variant=3, noise=0.05, seed=311), synth.SEA(variant=0, noise=0.05, seed=312), 3 * n // 5, 6000, 313)))
@@ -188,9 +185,6 @@ def confirm_streams(n, synth):
     and speeds; fixed (30 November 2026) after the benchmark, fresh and holdout sets had all been
     looked at, and before any method ran on it, so that the expert pool's decay (chosen while looking
     at all three) meets streams it was not chosen on."""
-    def cds(a, b, position, width, seed):
-        return synth.ConceptDriftStream(stream=a, drift_stream=b, position=position, width=width, seed=seed)
-
     s = []
     s.append(("sea_abrupt_d", "SEA variant 1 -> 3, abrupt (width 250) at 55%, 8% label noise", "binary", 2,
               cds(synth.SEA(variant=1, noise=0.08, seed=511), synth.SEA(variant=3, noise=0.08, seed=512), 11 * n // 20, ABRUPT, 513)))

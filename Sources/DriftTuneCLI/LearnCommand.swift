@@ -127,7 +127,7 @@ public struct LearnSetup {
     /// The bins of `--policy leader` without a policy file or `--env`: the shipped specs' and general
     /// policies' learning rates (6, log-spaced from 0.003 to 1) and batch sizes.
     public static let leaderBins = ActionBins(
-        learningRates: (0..<6).map { Float(exp(log(0.003) + (log(1.0) - log(0.003)) * Double($0) / 5)) },
+        learningRates: ActionSpec.logSpacedLearningRates(min: 0.003, max: 1, bins: 6).map(Float.init),
         batchSizes: [8, 32, 128, 512])
 
     /// Runs the stream: the expert pool with `pool`, else one learner following `policy`.

@@ -87,9 +87,7 @@ extension EnvironmentSpec {
         let lrBins = try lrs.int("bins", in: 1...32)
         try lrs.finish()
         guard lrMax >= lrMin else { throw lrs.error("max", "must be at least min (\(lrMin))") }
-        let learningRates = (0..<lrBins).map { i -> Double in
-            lrBins == 1 ? lrMin : exp(log(lrMin) + (log(lrMax) - log(lrMin)) * Double(i) / Double(lrBins - 1))
-        }
+        let learningRates = ActionSpec.logSpacedLearningRates(min: lrMin, max: lrMax, bins: lrBins)
         let batchSizes = try ac.list("batch_sizes").map { try ConfigMap.int($0.0, file: m.file, field: $0.1, in: 1...65_536) }
         let learningRateHead = try ac.optionalEnumeration("learning_rate_head", LearningRateHead.self) ?? .bins
         let batchSizeHead = try ac.optionalEnumeration("batch_size_head", BatchSizeHead.self) ?? .bins

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyRuntime
 import DriftDetection
 
@@ -108,6 +109,11 @@ public struct ActionSpec: Sendable, Equatable {
     public var learningRateHead: LearningRateHead = .bins
     /// What the agent's batch-size head outputs: a bin each, or steps from the current bin.
     public var batchSizeHead: BatchSizeHead = .bins
+
+    /// `bins` learning rates log-spaced from `min` to `max` (a spec's `learning_rates`).
+    public static func logSpacedLearningRates(min: Double, max: Double, bins: Int) -> [Double] {
+        (0..<bins).map { i in bins == 1 ? min : exp(log(min) + (log(max) - log(min)) * Double(i) / Double(bins - 1)) }
+    }
 }
 
 /// One named group of input columns.
