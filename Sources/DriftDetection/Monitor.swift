@@ -119,11 +119,8 @@ public struct Monitor: Sendable {
         o[11] = clip(r.entropy, 0, 1)
         o[12] = clip(r.labelRate, 0, 1)
         o[13] = clip(Double(control.periodsSinceRetrain) / 50, 0, 1)
-        let lr = control.learningRateRange, b = control.batchSizeRange
-        o[14] = lr.upperBound > lr.lowerBound
-            ? clip(log(Double(control.learningRate) / Double(lr.lowerBound)) / log(Double(lr.upperBound) / Double(lr.lowerBound)), 0, 1) : 0
-        o[15] = b.upperBound > b.lowerBound
-            ? clip(log2(Double(control.batchSize) / Double(b.lowerBound)) / log2(Double(b.upperBound) / Double(b.lowerBound)), 0, 1) : 0
+        o[14] = ControlState.scaledLogLearningRate(control.learningRate, range: control.learningRateRange)
+        o[15] = ControlState.scaledLogBatchSize(control.batchSize, range: control.batchSizeRange)
         o[16] = clip(control.computeUsed / max(control.computeBudget, 1e-12), 0, 1)
         o[17] = clip(Double(control.period) / Double(max(control.episodeLength, 1)), 0, 1)
 

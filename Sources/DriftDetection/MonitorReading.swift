@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the learner and its controller were doing, for the control features of the observation.
 public struct ControlState: Sendable, Equatable {
     public var learningRate: Float
@@ -25,6 +27,20 @@ public struct ControlState: Sendable, Equatable {
         self.computeBudget = computeBudget
         self.period = period
         self.episodeLength = episodeLength
+    }
+
+    /// `log_lr`: ln(learning rate) scaled linearly from the smallest to the largest bin, clipped to [0, 1].
+    public static func scaledLogLearningRate(_ rate: Float, range lr: ClosedRange<Float>) -> Float {
+        guard lr.upperBound > lr.lowerBound else { return 0 }
+        let x = log(Double(rate) / Double(lr.lowerBound)) / log(Double(lr.upperBound) / Double(lr.lowerBound))
+        return Float(min(max(x, 0), 1))
+    }
+
+    /// `log2_batch`: log2(batch size) scaled linearly from the smallest to the largest bin, clipped to [0, 1].
+    public static func scaledLogBatchSize(_ batch: Int, range b: ClosedRange<Int>) -> Float {
+        guard b.upperBound > b.lowerBound else { return 0 }
+        let x = log2(Double(batch) / Double(b.lowerBound)) / log2(Double(b.upperBound) / Double(b.lowerBound))
+        return Float(min(max(x, 0), 1))
     }
 }
 

@@ -50,6 +50,15 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// live learning rate), replaying the period in minibatches of their size: observation schema
     /// v3. Needs `shadowLearners`. Absent in a file means false; written only when true.
     public var batchShadows: Bool
+    /// Whether the loop runs an expert pool (observation schema v4): one persistent learner per
+    /// learning-rate × batch-size bin, each learning online at its own setting; the action's bins
+    /// choose which expert serves the period (and which one a retrain or fine-tune applies to), and
+    /// every expert pays its compute. Online updates only, without shadow learners. Absent in a file
+    /// means false; written only when true.
+    public var experts: Bool
+    /// Weight of the past in each expert's score when the loop runs experts: after a period,
+    /// `score = expert_decay × score + metric`. Written only with `experts`; absent means 0.9.
+    public var expertDecay: Double
     /// The task metric the observation's metric features were computed with (`accuracy`,
     /// `macro_f1` or `auc`), so a production loop computes the same one. Absent in files written
     /// before it (the loop then falls back to its default for the model); written when known.
@@ -57,12 +66,25 @@ public struct LoopSettings: Codable, Sendable, Equatable {
 
     /// The observation schema this loop produces: v3 with batch-size shadows too, v2 with shadow
     /// learners, v1 without.
-    public var observationSchema: ObservationSchema { shadowLearners ? (batchShadows ? .v3 : .v2) : .v1 }
+    public var observationSchema: ObservationSchema {
+        experts ? .v4 : shadowLearners ? (batchShadows ? .v3 : .v2) : .v1
+    }
+
+    /// Why this loop cannot run, or nil: an expert pool needs online updates, no shadow learners and
+    /// a decay in [0, 1].
+    public var expertPoolProblem: String? {
+        guard experts else { return nil }
+        if updates != .online { return "an expert pool learns online: it cannot run with updates: deployed" }
+        if shadowLearners { return "an expert pool replaces the shadow learners: it cannot run with shadow_learners" }
+        if !(expertDecay.isFinite && (0...1).contains(expertDecay)) { return "expert_decay must be between 0 and 1, not \(expertDecay)" }
+        return nil
+    }
 
     public init(model: String, periodLength: Int, window: Int, labelDelay: Int = 0, fineTuneEpochs: Int = 1,
                 retrainEpochs: Int = 3, updateOverhead: Double = 0, computeBudget: Double, episodeLength: Int,
                 warmupPeriods: Int, standardize: Bool = false, updates: UpdateRegime = .online,
-                shadowLearners: Bool = false, batchShadows: Bool = false, metric: String? = nil) {
+                shadowLearners: Bool = false, batchShadows: Bool = false, experts: Bool = false,
+                expertDecay: Double = 0.9, metric: String? = nil) {
         self.model = model
         self.periodLength = periodLength
         self.window = window
@@ -77,6 +99,8 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         self.updates = updates
         self.shadowLearners = shadowLearners
         self.batchShadows = batchShadows
+        self.experts = experts
+        self.expertDecay = expertDecay
         self.metric = metric
     }
 
@@ -84,7 +108,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         case model, periodLength = "period_length", window, labelDelay = "label_delay", fineTuneEpochs = "fine_tune_epochs"
         case retrainEpochs = "retrain_epochs", updateOverhead = "update_overhead", computeBudget = "compute_budget"
         case episodeLength = "episode_length", warmupPeriods = "warmup_periods", standardize, updates
-        case shadowLearners = "shadow_learners", batchShadows = "batch_shadows", metric
+        case shadowLearners = "shadow_learners", batchShadows = "batch_shadows", experts, expertDecay = "expert_decay", metric
     }
 
     public init(from decoder: Decoder) throws {
@@ -106,6 +130,11 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         if batchShadows && !shadowLearners {
             throw DecodingError.dataCorruptedError(forKey: .batchShadows, in: c, debugDescription: "batch_shadows needs shadow_learners: true")
         }
+        experts = try c.decodeIfPresent(Bool.self, forKey: .experts) ?? false
+        expertDecay = try c.decodeIfPresent(Double.self, forKey: .expertDecay) ?? 0.9
+        if let problem = expertPoolProblem {
+            throw DecodingError.dataCorruptedError(forKey: .experts, in: c, debugDescription: problem)
+        }
         metric = try c.decodeIfPresent(String.self, forKey: .metric)
     }
 
@@ -125,6 +154,10 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         if updates != .online { try c.encode(updates, forKey: .updates) }
         if shadowLearners { try c.encode(shadowLearners, forKey: .shadowLearners) }
         if batchShadows { try c.encode(batchShadows, forKey: .batchShadows) }
+        if experts {
+            try c.encode(experts, forKey: .experts)
+            try c.encode(expertDecay, forKey: .expertDecay)
+        }
         try c.encodeIfPresent(metric, forKey: .metric)
     }
 }

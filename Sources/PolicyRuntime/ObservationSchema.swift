@@ -46,12 +46,12 @@ public struct ObservationSchema: Sendable, Equatable, Codable {
     public var names: [String] { features.map(\.name) }
 
     /// The schema of a loop without shadow learners (the monitor's vector). A loop with shadow
-    /// learners produces `v2`, one that also runs batch-size shadows `v3`
+    /// learners produces `v2`, one that also runs batch-size shadows `v3`, one with an expert pool `v4`
     /// (`LoopSettings.observationSchema` says which).
     public static let current = v1
 
     /// Every schema this runtime can produce, by version.
-    public static let known: [ObservationSchema] = [v1, v2, v3]
+    public static let known: [ObservationSchema] = [v1, v2, v3, v4]
 
     /// Version 1 (18 features).
     public static let v1 = ObservationSchema(version: 1, features: [
@@ -89,5 +89,15 @@ public struct ObservationSchema: Sendable, Equatable, Codable {
     public static let v3 = ObservationSchema(version: 3, features: v2.features + [
         .init(name: "shadow_gain_batch_down", meaning: "(L live − L shadow at the next smaller batch bin) / ln K, clipped; 0 at the smallest bin", lower: -1, upper: 1),
         .init(name: "shadow_gain_batch_up", meaning: "(L live − L shadow at the next larger batch bin) / ln K, clipped; 0 at the largest bin", lower: -1, upper: 1),
+    ])
+
+    /// Version 4 (21 features): version 1 of the served stream (the monitor watches the expert that
+    /// served the period; `log_lr` and `log2_batch` are its setting), then where the expert pool's
+    /// leader stands: the expert with the best decayed score `S = decay × S + metric` after this
+    /// period (the first of equals, learning rate fastest in bin order).
+    public static let v4 = ObservationSchema(version: 4, features: v1.features + [
+        .init(name: "leader_log_lr", meaning: "the leader's ln(lr), scaled as log_lr", lower: 0, upper: 1),
+        .init(name: "leader_log2_batch", meaning: "the leader's log2(batch), scaled as log2_batch", lower: 0, upper: 1),
+        .init(name: "leader_margin", meaning: "(S leader − S served) × (1 − decay): the leader's lead in decayed mean metric, clipped", lower: 0, upper: 1),
     ])
 }

@@ -70,6 +70,10 @@ public struct PeriodRunner: Sendable {
     /// The standardizer's statistics, when the loop standardizes.
     public var standardScaler: StandardScaler? { scaler }
 
+    /// The class probabilities of the last replay of a period, row-major: the live learner's, unless
+    /// shadow learners replayed the period after it.
+    public var periodProbabilities: [Float] { probabilities }
+
     /// `rows` samples at `x` as the learner sees them: standardized into `scaled` (from its start),
     /// or `x` itself.
     private mutating func learnerView<R>(_ x: UnsafePointer<Float>, rows: Int, _ body: (inout any OnlineLearner, UnsafePointer<Float>) -> R) -> R {

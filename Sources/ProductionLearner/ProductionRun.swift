@@ -20,8 +20,9 @@ public struct PeriodLog: Sendable, Codable, Equatable {
     /// The period's predicted class probabilities, row-major (`period_length × classes`), in stream
     /// order; only when the run records them (`learn --log-probabilities`, for monitor parity checks).
     public var probabilities: [Float]? = nil
-    /// `learn --policy leader`: every expert's metric this period, in the pool's order (null for an
-    /// expert that has left the pool); `metric` is the served one's.
+    /// A loop with an expert pool (`learn --policy leader`, or a policy whose loop has `experts`):
+    /// every expert's metric this period, in the pool's order (null for an expert that has left the
+    /// pool); `metric` is the served one's.
     public var expertMetrics: [Double?]? = nil
 
     enum CodingKeys: String, CodingKey {
@@ -106,21 +107,40 @@ public struct ProductionRun {
     /// as it finishes. The first `warmupPeriods` are trained on before anything is scored; periods
     /// are whole: a trailing partial period is not scored (its size is counted in the summary's
     /// samples). Memory holds the warm-up, one period and the learner's window, whatever the
-    /// stream's length.
+    /// stream's length. A loop with `experts` runs an expert pool (`ExpertPool`), every expert
+    /// holding its own window; `policy` then chooses which expert serves.
     public func run<Source: RowSource>(_ source: inout Source, policy: any TuningPolicy,
                                        log: (PeriodLog) throws -> Void = { _ in }) throws -> RunSummary {
         let p = settings.periodLength, f = source.featureCount
         let warm = settings.warmupPeriods * p
+        if settings.experts {  // every expert keeps its own window: refuse a pool whose windows together pass the limit
+            let count = actions.learningRates.count * actions.batchSizes.count
+            let (windows, overflow) = (settings.window + p).multipliedReportingOverflow(by: count)
+            try checkCells("the pool's windows (\(count) experts × \(settings.window + p) samples)",
+                           overflow ? Int.max : windows, features: f)
+        }
         var (x, y, first, classCount) = try openStream(&source)
         let root = RandomSource(seed: seed)
-        var learnerSeed = root.split("learner")
         let (lr, batch) = actions.values(of: defaultAction)
-        var learner = try LearnerFactory.make(kind: model, featureCount: f, classCount: classCount,
-                                              learningRate: lr, batchSize: batch, seed: learnerSeed.next())
-        let recorder = recordProbabilities ? ProbabilityRecorder() : nil
-        if let recorder { learner = RecordingLearner(inner: learner, recorder: recorder) }
-        let monitor = Monitor(featureCount: f, classCount: classCount, metric: metric, detectors: .standard)
-        var runner = PeriodRunner(learner: learner, monitor: monitor, settings: settings, actions: actions, rng: root.split("retrain"))
+        let makeLearner = { () throws -> any OnlineLearner in
+            var learnerSeed = root.split("learner")
+            return try LearnerFactory.make(kind: model, featureCount: f, classCount: classCount,
+                                           learningRate: lr, batchSize: batch, seed: learnerSeed.next())
+        }
+        var runner: any PeriodLoop
+        var recorder: ProbabilityRecorder? = nil  // the live predictions of a single learner with shadows
+        if settings.experts {
+            runner = try ExpertPool(settings: settings, actions: actions, featureCount: f, classCount: classCount, metric: metric,
+                                    makeDetectors: { MonitorDetectors.standard }, rng: root.split("retrain"), makeLearner: makeLearner)
+        } else {
+            var learner = try makeLearner()
+            if recordProbabilities && settings.shadowLearners {
+                recorder = ProbabilityRecorder()
+                learner = RecordingLearner(inner: learner, recorder: recorder!)
+            }
+            let monitor = Monitor(featureCount: f, classCount: classCount, metric: metric, detectors: .standard)
+            runner = PeriodRunner(learner: learner, monitor: monitor, settings: settings, actions: actions, rng: root.split("retrain"))
+        }
         var policy = policy
         var summary = RunSummary(controller: policy.name, model: model.rawValue, metric: metric.rawValue, samples: first,
                                  periods: 0, meanMetric: 0, retrains: 0, fineTunes: 0, compute: 0, skippedRows: 0,
@@ -151,12 +171,19 @@ public struct ProductionRun {
             if let fallback { summary.fallbacks[fallback.rawValue, default: 0] += 1 }
             // The live learner predicts the period first; shadow learners (copies of the recording
             // learner) replay it afterwards and append theirs, which are not the live predictions.
-            let live = recorder.map { Array($0.values.prefix(p * runner.learner.classCount)) }
-            try log(PeriodLog(period: runner.period - 1, action: out.action, learningRate: out.learningRate,
-                              batchSize: out.batchSize, fallback: fallback?.rawValue, metric: out.reading.metric,
-                              loss: out.reading.loss, compute: out.compute, adwinAlarm: out.reading.adwinAlarm,
-                              observation: out.observation, probabilities: live))
-            if case .diverged(let reason) = runner.learner.health {
+            let live = !recordProbabilities ? nil
+                : recorder.map { Array($0.values.prefix(p * classCount)) } ?? runner.servedProbabilities.map { Array($0.prefix(p * classCount)) }
+            var entry = PeriodLog(period: runner.period - 1, action: out.action, learningRate: out.learningRate,
+                                  batchSize: out.batchSize, fallback: fallback?.rawValue, metric: out.reading.metric,
+                                  loss: out.reading.loss, compute: out.compute, adwinAlarm: out.reading.adwinAlarm,
+                                  observation: out.observation, probabilities: live)
+            entry.expertMetrics = (runner as? ExpertPool)?.lastExpertMetrics
+            try log(entry)
+            if runner is ExpertPool, case .diverged = runner.health {
+                summary.stoppedEarly = "every expert's learner diverged by period \(runner.period - 1)"
+                break
+            }
+            if !(runner is ExpertPool), case .diverged(let reason) = runner.learner.health {
                 summary.stoppedEarly = "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
                 break
             }

@@ -13,7 +13,8 @@ extension EnvironmentSpec {
                      updateOverhead: costs.updateOverhead, computeBudget: costs.computeBudget, episodeLength: episodeLength,
                      warmupPeriods: warmupPeriods, standardize: learner.standardize,
                      updates: learner.updates, shadowLearners: learner.shadowLearners,
-                     batchShadows: learner.batchShadows, metric: metric.rawValue)
+                     batchShadows: learner.batchShadows, experts: learner.experts, expertDecay: learner.expertDecay,
+                     metric: metric.rawValue)
     }
 
     /// The action heads' bins.

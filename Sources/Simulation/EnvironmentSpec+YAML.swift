@@ -55,9 +55,17 @@ extension EnvironmentSpec {
             updates: try le.optionalEnumeration("updates", UpdateRegime.self) ?? .online,
             standardize: try le.optionalBool("standardize") ?? false,
             shadowLearners: try le.optionalBool("shadow_learners") ?? false,
-            batchShadows: try le.optionalBool("batch_shadows") ?? false)
+            batchShadows: try le.optionalBool("batch_shadows") ?? false,
+            experts: try le.optionalBool("experts") ?? false,
+            expertDecay: try le.double("expert_decay", in: 0...1, default: 0.9))
         if learner.batchShadows && !learner.shadowLearners {
             throw le.error("batch_shadows", "batch-size shadows run beside the learning-rate shadows: set shadow_learners: true too")
+        }
+        if learner.experts && learner.updates != .online {
+            throw le.error("experts", "an expert pool learns online: it cannot run with updates: deployed")
+        }
+        if learner.experts && learner.shadowLearners {
+            throw le.error("experts", "an expert pool replaces the shadow learners: set shadow_learners: false")
         }
         guard let kind = LearnerKind(rawValue: learner.model) else {
             throw ConfigError.outOfRange(file: le.file, line: le.node("model")?.mark?.line ?? 0,
@@ -341,5 +349,6 @@ extension EnvironmentSpec {
         guard learner.window >= learner.batchSize else { throw bad("learner.window", "expected at least learner.batch_size") }
         guard !actions.learningRates.isEmpty, !actions.batchSizes.isEmpty else { throw bad("actions", "expected non-empty bins") }
         guard featureCount > 0 else { throw bad("features", "expected at least one feature column") }
+        if let problem = loopSettings.expertPoolProblem { throw bad("learner.experts", problem) }
     }
 }

@@ -81,6 +81,12 @@ public struct LearnerSpec: Sendable, Equatable {
     /// Also run shadow learners at the neighbouring batch-size bins (`learner.batch_shadows`,
     /// default false; needs `shadow_learners`; observation schema v3 when true).
     public var batchShadows: Bool = false
+    /// Run an expert pool, one learner per learning-rate × batch-size bin, the action choosing
+    /// which serves (`learner.experts`, default false; observation schema v4 when true; online
+    /// updates only, without shadow learners).
+    public var experts: Bool = false
+    /// Weight of the past in the experts' scores (`learner.expert_decay`, default 0.9).
+    public var expertDecay: Double = 0.9
 }
 
 /// Prices that turn compute and retraining into reward.

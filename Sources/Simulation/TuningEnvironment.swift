@@ -73,8 +73,9 @@ public struct TuningEnvironment: Sendable {
     public let defaultAction: TuningAction
 
     private var generator: DomainGenerator
-    /// The production learner's loop (learner, window, monitor): the same code `drifttune learn` runs.
-    private var runner: PeriodRunner
+    /// The production learner's loop (learner, window, monitor; an expert pool when the spec's loop
+    /// has `experts`): the same code `drifttune learn` runs.
+    private var runner: any PeriodLoop
     // The period being generated.
     private var periodFeatures: [Float] = []
     private var periodLabels: [Int32] = []
@@ -101,10 +102,8 @@ public struct TuningEnvironment: Sendable {
         featureCount = g.featureCount
         classCount = g.classCount
         generator = g
-        runner = PeriodRunner(learner: try components.makeLearner(spec, featureCount, classCount, 0),
-                              monitor: Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric,
-                                               detectors: components.makeDetectors()),
-                              settings: loop, actions: actions, rng: RandomSource(seed: 0))
+        runner = try Self.makeLoop(spec: spec, components: components, loop: loop, actions: actions,
+                                   featureCount: g.featureCount, classCount: g.classCount, learnerSeed: 0, rng: RandomSource(seed: 0))
         defaultAction = spec.defaultAction
         lastAction = spec.defaultAction
     }
@@ -134,11 +133,10 @@ public struct TuningEnvironment: Sendable {
         generator = DomainGenerator(spec: spec, rng: root.split("generator"))
         var learnerSeed = root.split("learner")
         // Only fails for a configuration `init` already built once.
-        let learner = (try? components.makeLearner(spec, featureCount, classCount, learnerSeed.next())) ?? runner.learner
-        runner = PeriodRunner(learner: learner,
-                              monitor: Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric,
-                                               detectors: components.makeDetectors()),
-                              settings: loop, actions: actions, rng: root.split("retrain"))
+        if let fresh = try? Self.makeLoop(spec: spec, components: components, loop: loop, actions: actions, featureCount: featureCount,
+                                          classCount: classCount, learnerSeed: learnerSeed.next(), rng: root.split("retrain")) {
+            runner = fresh
+        }
         let p = spec.periodLength, f = featureCount
         periodFeatures = [Float](repeating: 0, count: p * f)
         periodLabels = [Int32](repeating: 0, count: p)
@@ -178,13 +176,14 @@ public struct TuningEnvironment: Sendable {
         case .fullRetrain: cost += spec.costs.retrainPrice
         }
         let learner = runner.learner
+        let health = runner.health
         var info = StepInfo(period: period, metric: reading.metric, compute: compute, retrain: out.action.retrain,
                             learningRate: learner.learningRate, batchSize: learner.batchSize,
                             activeEvents: spec.drift.filter { $0.isActive(inPeriod: period) }.map(\.name),
                             reading: reading, terminationReason: nil)
         // Parameters can stay finite yet overflow the predictions; either way the episode ends here.
         var problem: String? = nil
-        if case .diverged(let reason) = learner.health { problem = reason }
+        if case .diverged(let reason) = health { problem = reason }
         if problem == nil && !(reading.metric.isFinite && obs.allSatisfy({ $0.isFinite })) {
             problem = "non-finite predictions"
         }
@@ -196,6 +195,20 @@ public struct TuningEnvironment: Sendable {
         }
         done = period >= spec.episodeLength
         return StepResult(observation: obs, reward: reading.metric - cost, done: done, info: info)
+    }
+
+    /// The spec's learner loop: one learner, or an expert pool (every expert built with `learnerSeed`).
+    private static func makeLoop(spec: EnvironmentSpec, components: EnvironmentComponents, loop: LoopSettings, actions: ActionBins,
+                                 featureCount: Int, classCount: Int, learnerSeed: UInt64, rng: RandomSource) throws -> any PeriodLoop {
+        let monitor = { Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric, detectors: components.makeDetectors()) }
+        if loop.experts {
+            return try ExpertPool(settings: loop, actions: actions, featureCount: featureCount, classCount: classCount,
+                                  metric: spec.metric, makeDetectors: components.makeDetectors, rng: rng) {
+                try components.makeLearner(spec, featureCount, classCount, learnerSeed)
+            }
+        }
+        return PeriodRunner(learner: try components.makeLearner(spec, featureCount, classCount, learnerSeed),
+                            monitor: monitor(), settings: loop, actions: actions, rng: rng)
     }
 
     /// Generates the next period and runs it through the learner loop's shared step under `action`.

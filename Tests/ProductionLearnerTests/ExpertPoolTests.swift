@@ -27,7 +27,9 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
     let (pool, poolLogs) = try runPool(run, stream)
     #expect(pool.periods == fixed.periods && pool.meanMetric == fixed.meanMetric && pool.compute == fixed.compute)
     #expect(poolLogs.map(\.metric) == fixedLogs.map(\.metric))
-    #expect(poolLogs.map(\.observation) == fixedLogs.map(\.observation))
+    // Schema v4: the served stream's v1 vector, then the leader, who is the only expert (lead 0).
+    #expect(poolLogs.map { Array($0.observation.prefix(18)) } == fixedLogs.map(\.observation))
+    #expect(poolLogs.allSatisfy { $0.observation.count == ObservationSchema.v4.count && $0.observation.suffix(3) == [0, 0, 0] })
     #expect(poolLogs.allSatisfy { $0.expertMetrics == [$0.metric] })
     #expect(pool.controller == "leader")
 }
@@ -36,14 +38,15 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
     let stream = flipStream(rows: 12_000, flipAt: 5_000)
     let bins = ActionBins(learningRates: [0.0005, 0.05, 0.5], batchSizes: [8, 64])
     let (summary, logs) = try runPool(poolRun(bins, default: TuningAction(learningRateBin: 0, batchSizeBin: 1)), stream, decay: 0.7)
-    let experts = ProductionRun.poolActions(bins)
+    let experts = ExpertPool.poolActions(bins)
     #expect(experts.count == 6)
     // Period 0 serves the default action's expert (lr bin 0, batch bin 1: index 3).
     #expect(logs[0].learningRate == 0.0005 && logs[0].batchSize == 64 && logs[0].metric == logs[0].expertMetrics?[3] ?? nil)
     var scores = [Double](repeating: 0, count: experts.count)
     var switches = 0
     for t in logs.indices {
-        let metrics = try #require(logs[t].expertMetrics).map { try #require($0) }
+        let reported: [Double?] = try #require(logs[t].expertMetrics)
+        let metrics: [Double] = try reported.map { try #require($0) }
         if t > 0 {
             let leader = scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!
             let (lr, batch) = bins.values(of: experts[leader])

@@ -1,0 +1,203 @@
+import DriftDetection
+import Foundation
+import Learners
+import Linalg
+import PolicyRuntime
+
+/// What steps a production learner period by period: one learner (`PeriodRunner`) or an expert
+/// pool (`ExpertPool`). The simulator and `drifttune learn` drive either through it.
+public protocol PeriodLoop: Sendable {
+    /// The learner that serves predictions (with a pool: the expert that served the last period).
+    var learner: any OnlineLearner { get }
+    /// Diverged when the loop cannot serve any more (a pool: when every expert has diverged).
+    var health: LearnerHealth { get }
+    /// Periods run so far (period 0 included).
+    var period: Int { get }
+    var periodsSinceRetrain: Int { get }
+    /// Compute units used so far (every expert's, with a pool).
+    var computeUsed: Double { get }
+    /// The class probabilities served in the last period, row-major; nil when the loop does not
+    /// keep them apart (a single learner with shadow learners, whose replays overwrite them).
+    var servedProbabilities: ArraySlice<Float>? { get }
+    /// Sets the learning rate and batch size (a pool: serves the expert nearest them).
+    mutating func configure(learningRate: Float, batchSize: Int)
+    /// Trains on pre-deployment data; its tail seeds the window.
+    mutating func warmStart(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, rows: Int)
+    /// One period under `action` (`PeriodRunner.step`).
+    mutating func step(_ action: TuningAction, _ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>) -> PeriodOutcome
+}
+
+extension PeriodRunner: PeriodLoop {
+    public var health: LearnerHealth { learner.health }
+    public var servedProbabilities: ArraySlice<Float>? {
+        settings.shadowLearners ? nil : periodProbabilities[...]
+    }
+}
+
+/// The expert pool of a loop with `experts` (observation schema v4): one persistent learner per
+/// learning-rate × batch-size bin, each learning online from every labelled sample at its own
+/// setting. The action's bins choose the expert that serves the period; its retrain or fine-tune
+/// applies to that expert alone. After the period every expert's score becomes
+/// `decay × score + metric`, and the observation, the served stream's as one monitor saw it
+/// period after period, ends with where the leader (the best score) stands. Every expert pays its
+/// compute. An expert whose learner diverges leaves the pool; an action that names it serves the
+/// leader instead.
+///
+/// Serving the leader every period (`LeaderRule`) is `drifttune learn --policy leader`; a tuned
+/// policy reading schema v4 chooses for itself.
+public struct ExpertPool: PeriodLoop {
+    public let settings: LoopSettings
+    public let actions: ActionBins
+    /// Every expert's setting, in pool order: learning rate fastest (`index(of:)`).
+    public let expertSettings: [TuningAction]
+    public private(set) var experts: [PeriodRunner]
+    /// Every expert's decayed score after the last period.
+    public private(set) var scores: [Double]
+    /// False for an expert whose learner diverged.
+    public private(set) var active: [Bool]
+    /// The monitor of the served stream.
+    public private(set) var monitor: Monitor
+    /// The expert that served the last period (before period 0: the one `configure` chose).
+    public private(set) var served: Int
+    public private(set) var period = 0
+    public private(set) var computeUsed = 0.0
+    /// Every expert's metric in the last period, in pool order; nil for one that had left.
+    public private(set) var lastExpertMetrics: [Double?] = []
+
+    /// `makeLearner` builds every expert's learner (the pool sets its rate and batch size);
+    /// `makeDetectors` the served monitor's detectors. Throws for a loop `expertPoolProblem` refuses.
+    public init(settings: LoopSettings, actions: ActionBins, featureCount: Int, classCount: Int, metric: TaskMetric,
+                makeDetectors: () -> MonitorDetectors, rng: RandomSource,
+                makeLearner: () throws -> any OnlineLearner) throws {
+        if let problem = settings.expertPoolProblem {
+            throw LearnerError.invalidConfiguration(what: "expert pool", value: problem, expected: "an online loop without shadow learners")
+        }
+        self.settings = settings
+        self.actions = actions
+        expertSettings = Self.poolActions(actions)
+        var experts: [PeriodRunner] = []
+        for action in expertSettings {
+            let (lr, batch) = actions.values(of: action)
+            let monitor = Monitor(featureCount: featureCount, classCount: classCount, metric: metric,
+                                  detectors: makeDetectors(), metricOnly: true)
+            var runner = PeriodRunner(learner: try makeLearner(), monitor: monitor, settings: settings, actions: actions, rng: rng)
+            runner.configure(learningRate: lr, batchSize: batch)
+            experts.append(runner)
+        }
+        self.experts = experts
+        scores = [Double](repeating: 0, count: experts.count)
+        active = [Bool](repeating: true, count: experts.count)
+        monitor = Monitor(featureCount: featureCount, classCount: classCount, metric: metric, detectors: makeDetectors())
+        served = 0
+    }
+
+    /// The pool's experts: every learning-rate bin × batch-size bin, learning rate fastest, each
+    /// learning online without retraining.
+    public static func poolActions(_ bins: ActionBins) -> [TuningAction] {
+        bins.batchSizes.indices.flatMap { b in
+            bins.learningRates.indices.map { l in TuningAction(learningRateBin: l, batchSizeBin: b) }
+        }
+    }
+
+    /// The expert an action's bins name.
+    public func index(of action: TuningAction) -> Int {
+        let l = min(max(action.learningRateBin, 0), actions.learningRates.count - 1)
+        let b = min(max(action.batchSizeBin, 0), actions.batchSizes.count - 1)
+        return b * actions.learningRates.count + l
+    }
+
+    /// The active expert with the highest score; the first of equals. Nil when none is active.
+    public static func leader(scores: [Double], active: [Bool]) -> Int? {
+        var best: Int?
+        for k in scores.indices where active[k] && scores[k].isFinite {
+            if best == nil || scores[k] > scores[best!] { best = k }
+        }
+        return best
+    }
+
+    public var learner: any OnlineLearner { experts[served].learner }
+    public var health: LearnerHealth {
+        active.contains(true) ? .healthy : .diverged(reason: "every expert's learner diverged")
+    }
+    public var periodsSinceRetrain: Int { experts[served].periodsSinceRetrain }
+    public var servedProbabilities: ArraySlice<Float>? { experts[served].periodProbabilities[...] }
+
+    public mutating func configure(learningRate: Float, batchSize: Int) {
+        served = index(of: TuningAction(learningRateBin: actions.nearestLearningRateBin(Double(learningRate)),
+                                        batchSizeBin: actions.nearestBatchSizeBin(batchSize)))
+    }
+
+    public mutating func warmStart(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, rows: Int) {
+        for k in experts.indices { experts[k].warmStart(x, labels: y, rows: rows) }
+    }
+
+    public mutating func step(_ action: TuningAction, _ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>) -> PeriodOutcome {
+        let p = settings.periodLength
+        served = index(of: action)
+        if !active[served], let leader = Self.leader(scores: scores, active: active) { served = leader }
+        var outcomes = [PeriodOutcome?](repeating: nil, count: experts.count)
+        for k in experts.indices where active[k] {
+            var own = expertSettings[k]
+            if k == served { own.retrain = action.retrain }
+            outcomes[k] = experts[k].step(own, x, labels: y)
+        }
+        // Every expert may have left before this period; the served one then reports nothing new.
+        var out = outcomes[served] ?? PeriodOutcome(observation: [], reading: MonitorReading(), onlineCompute: 0,
+                                                    action: expertSettings[served], learningRate: experts[served].learner.learningRate,
+                                                    batchSize: experts[served].learner.batchSize)
+        if period > 0 && out.action.retrain != .none { monitor.markRetrained() }
+        let online = outcomes.reduce(0.0) { $0 + ($1?.onlineCompute ?? 0) }
+        computeUsed += online + out.retrainCompute
+        let control = ControlState(
+            learningRate: out.learningRate, batchSize: out.batchSize,
+            learningRateRange: actions.learningRateRange, batchSizeRange: actions.batchSizeRange,
+            periodsSinceRetrain: experts[served].periodsSinceRetrain, computeUsed: computeUsed,
+            computeBudget: settings.computeBudget, period: period, episodeLength: settings.episodeLength)
+        let (observation, reading) = experts[served].periodProbabilities.withUnsafeBufferPointer { pp in
+            monitor.observe(features: x, probabilities: pp.baseAddress!, labels: y, rows: p,
+                            labelsArrived: p - settings.labelDelay, control: control)
+        }
+        lastExpertMetrics = outcomes.map { $0?.reading.metric }
+        for k in experts.indices where active[k] {
+            if case .diverged = experts[k].learner.health { active[k] = false; continue }
+            scores[k] = settings.expertDecay * scores[k] + outcomes[k]!.reading.metric
+        }
+        out.observation = observation + leaderFeatures()
+        out.reading = reading
+        out.onlineCompute = online
+        period += 1
+        return out
+    }
+
+    /// `leader_log_lr`, `leader_log2_batch`, `leader_margin` (schema v4) for the scores as they are.
+    func leaderFeatures() -> [Float] {
+        guard let leader = Self.leader(scores: scores, active: active) else { return [0, 0, 0] }
+        let (lr, batch) = actions.values(of: expertSettings[leader])
+        let lead = active[served] && scores[served].isFinite
+            ? (scores[leader] - scores[served]) * (1 - settings.expertDecay) : 1
+        return [ControlState.scaledLogLearningRate(lr, range: actions.learningRateRange),
+                ControlState.scaledLogBatchSize(batch, range: actions.batchSizeRange),
+                Float(min(max(lead, 0), 1))]
+    }
+}
+
+/// Serves the expert pool's leader every period, never retraining: `drifttune learn --policy
+/// leader`, and the rule a general policy over the pool starts from (`family train --leader-anchor`).
+/// Reads `leader_log_lr` and `leader_log2_batch` (observation schema v4); without them, the default action.
+public struct LeaderRule: TuningPolicy {
+    public let name = "leader"
+
+    public init() {}
+
+    public func decide(_ observation: [Float], context: PolicyContext) -> TuningAction {
+        guard let l = context.schema.index(of: "leader_log_lr"), let b = context.schema.index(of: "leader_log2_batch"),
+              observation.indices.contains(l), observation.indices.contains(b) else { return context.defaultAction }
+        let bins = context.actions
+        let rates = bins.learningRates.map { ControlState.scaledLogLearningRate($0, range: bins.learningRateRange) }
+        let sizes = bins.batchSizes.map { ControlState.scaledLogBatchSize($0, range: bins.batchSizeRange) }
+        func nearest(_ x: Float, _ positions: [Float]) -> Int {
+            positions.indices.min { abs(positions[$0] - x) < abs(positions[$1] - x) } ?? 0
+        }
+        return TuningAction(learningRateBin: nearest(observation[l], rates), batchSizeBin: nearest(observation[b], sizes))
+    }
+}
