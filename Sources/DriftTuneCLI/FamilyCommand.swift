@@ -3,6 +3,7 @@ import Experiments
 import Foundation
 import PolicyGradient
 import PolicyRuntime
+import ProductionLearner
 import SafeFiles
 import Simulation
 import YAMLConfig
@@ -146,6 +147,10 @@ public struct FamilyTrainCommand: ParsableCommand {
     var evidenceAnchor: Float?
     @Option(help: "The anchor's threshold: how far (in ln K of period log-loss) a shadow must be ahead before the rule moves.")
     var evidenceThreshold: Float = EvidenceAnchor.defaultThreshold
+    @Flag(help: "Run an expert pool (one learner per learning rate × batch size; the action chooses which serves); the agent reads observation schema v4 and pays every expert's compute. Needs --updates online.")
+    var experts = false
+    @Option(help: ArgumentHelp("Start PPO at the rule that serves the pool's leader (strength α in (0, 20]); needs --experts and a --config with normalize_observations: false.", valueName: "α"))
+    var leaderAnchor: Float?
     @OptionGroup var learner: FamilyModelOption
     @Flag(help: "Continue the run saved in --out from its last checkpoint.") var resume = false
     @Flag(help: "End by printing one JSON object.") var json = false
@@ -182,6 +187,18 @@ public struct FamilyTrainCommand: ParsableCommand {
                 guard lrSteps, shadowLearners else { throw UserError("--evidence-anchor needs --lr-steps and --shadow-learners") }
                 name += FamilyExportCommand.evidenceAnchorSuffix
             }
+            if experts {
+                guard select.updates == UpdateRegime.online.rawValue else {
+                    throw UserError("--experts: an expert pool learns online; give --updates online")
+                }
+                guard !shadowLearners else { throw UserError("--experts replaces the shadow learners; drop --shadow-learners") }
+                f.base.learner.experts = true
+                name += FamilyExportCommand.expertsSuffix
+            }
+            if leaderAnchor != nil {
+                guard experts, !lrSteps, !batchSteps else { throw UserError("--leader-anchor needs --experts and bins heads (no --lr-steps or --batch-steps)") }
+                name += FamilyExportCommand.leaderAnchorSuffix
+            }
             let subs = try select.resolve(f, default: f.train)
             let prototype = try FamilyEnvironmentAdapter(family: f, subfamilies: subs, components: .standard)
             let factory: (Int) -> FamilyEnvironmentAdapter = { _ in prototype }
@@ -199,8 +216,8 @@ public struct FamilyTrainCommand: ParsableCommand {
                 if let steps { s.config.steps = steps }
                 if let jobs { s.config.environmentWorkers = jobs }
                 try s.validate()
-                if evidenceAnchor != nil, s.config.normalizeObservations || s.config.activation != .tanh {
-                    throw UserError("--evidence-anchor: the anchor reads raw observations through tanh units; give a --config with normalize_observations: false and activation: tanh")
+                if evidenceAnchor != nil || leaderAnchor != nil, s.config.normalizeObservations || s.config.activation != .tanh {
+                    throw UserError("\(evidenceAnchor != nil ? "--evidence-anchor" : "--leader-anchor"): the anchor reads raw observations through tanh units; give a --config with normalize_observations: false and activation: tanh")
                 }
                 run = try TrainingRun(environment: name, settings: s, seed: seed, directory: directory, environmentFactory: factory)
                 if let evidenceAnchor {
@@ -210,6 +227,15 @@ public struct FamilyTrainCommand: ParsableCommand {
                             actions: f.base.actionBins, strength: evidenceAnchor, threshold: evidenceThreshold)
                     } catch let e as SweepError {
                         throw UserError("--evidence-anchor: \(e)")
+                    }
+                }
+                if let leaderAnchor {
+                    do {
+                        run.trainer.network.parameterVector = try LeaderAnchor.anchored(
+                            parameters: run.trainer.network.parameterVector, network: run.trainer.network,
+                            actions: f.base.actionBins, strength: leaderAnchor)
+                    } catch let e as SweepError {
+                        throw UserError("--leader-anchor: \(e)")
                     }
                 }
             }
@@ -252,6 +278,10 @@ public struct FamilyExportCommand: ParsableCommand {
     /// What `family train --evidence-anchor` appends after `stepsSuffix`: the run started at the
     /// evidence rule (`EvidenceAnchor`); its policy file is like any other steps policy.
     static let evidenceAnchorSuffix = "/anchor=evidence"
+    /// Recorded by `family train --experts`: the agent chose among an expert pool's experts.
+    static let expertsSuffix = "/experts"
+    /// Recorded by `family train --leader-anchor`: PPO started at the pool's leader rule (`LeaderAnchor`).
+    static let leaderAnchorSuffix = "/anchor=leader"
 
     public init() {}
 
@@ -259,12 +289,13 @@ public struct FamilyExportCommand: ParsableCommand {
         try reportingUserErrors {
             let (f, name) = try learner.load(family)
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
-            // A run records --updates online, --lr-steps, --batch-steps and --evidence-anchor in its
+            // A run records --updates online, --lr-steps, --batch-steps, --evidence-anchor, --experts and --leader-anchor in its
             // environment name, in that order; the exported loop is online in any case.
             let sameFamily = saved.environment.hasPrefix(name)
             var rest = Substring(saved.environment).dropFirst(sameFamily ? name.count : 0)
             var recorded: Set<String> = []
-            for suffix in [Self.onlineSuffix, Self.stepsSuffix, Self.batchStepsSuffix, Self.evidenceAnchorSuffix] where rest.hasPrefix(suffix) {
+            for suffix in [Self.onlineSuffix, Self.stepsSuffix, Self.batchStepsSuffix, Self.evidenceAnchorSuffix,
+                           Self.expertsSuffix, Self.leaderAnchorSuffix] where rest.hasPrefix(suffix) {
                 recorded.insert(suffix)
                 rest = rest.dropFirst(suffix.count)
             }
@@ -274,10 +305,13 @@ public struct FamilyExportCommand: ParsableCommand {
             var spec = f.productionSpec
             if recorded.contains(Self.stepsSuffix) { spec.actions.learningRateHead = .steps }
             if recorded.contains(Self.batchStepsSuffix) { spec.actions.batchSizeHead = .steps }
-            // A run with shadow learners reads schema v2, with batch-size shadows v3: its network's input says which.
-            let inputs = saved.trainer.architecture.observationSize
-            spec.learner.shadowLearners = inputs == ObservationSchema.v2.count || inputs == ObservationSchema.v3.count
-            spec.learner.batchShadows = inputs == ObservationSchema.v3.count
+            // A run with shadow learners reads schema v2, with batch-size shadows v3, with an expert pool v4:
+            // its network's input says which.
+            let version = EnvironmentSpec.schemaVersion(forInputs: saved.trainer.architecture.observationSize)
+            if version == 4, spec.learner.updates != .online {
+                throw UserError("\(checkpoint): an expert-pool policy runs online; the family's production loop deploys updates")
+            }
+            spec = spec.withLoop(forSchema: version)
             let provenance = PolicyDocument.Provenance(
                 environment: saved.environment, scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
                 seeds: [saved.trainer.seed], gitCommit: Manifest.gitCommit(), toolVersion: DriftTuneVersion.current)
@@ -317,6 +351,8 @@ public struct FamilyEvaluateCommand: ParsableCommand {
     @Option(help: "Also write every static setting of the hindsight grid, with its per-seed rewards, here (JSON rows).")
     var gridOut: String?
     @Flag(help: "Print the rows as JSON.") var json = false
+    @Flag(help: "Also score the expert pool serving its leader (`learn --policy leader`'s rule, decay 0.9, every expert's compute charged); needs --updates online.")
+    var leader = false
     @OptionGroup var learner: FamilyModelOption
 
     public init() {}
@@ -338,8 +374,15 @@ public struct FamilyEvaluateCommand: ParsableCommand {
                 }
                 methods.append((parts[0], AnyPolicy(loaded)))
             }
+            if leader {
+                methods.append(("leader (expert pool)", AnyPolicy(LeaderRule())))
+                schemas["leader (expert pool)"] = 4
+            }
             methods += FamilyEvaluation.rules()
             let evaluation = try FamilyEvaluation(family: f, subfamilies: subs, seeds: try SeedRange.parse(seeds))
+            if evaluation.expertEnvironments == nil, let pooled = schemas.first(where: { $0.value == 4 }) {
+                throw UserError("\(pooled.key): an expert pool learns online, and some drawn environments deploy updates; give --updates online")
+            }
             var grid: [FamilyEvaluation.Row] = []
             let rows = evaluation.run(methods: methods, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                       schemas: schemas, progress: { name in warn("drifttune: \(name) done\n") },

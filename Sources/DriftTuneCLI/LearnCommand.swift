@@ -119,10 +119,8 @@ public enum LearnLimits {
 /// Resolves `learn`'s options into a run and a policy (reachable from tests and the registry's replay).
 public struct LearnSetup {
     public var run: ProductionRun
-    /// The policy `execute` follows (the `fixed` rule, unused, when `pool` is set).
+    /// The policy `execute` follows (`LeaderRule` for `--policy leader`, whose run's loop has `experts`).
     public var policy: any TuningPolicy
-    /// `--policy leader`: run the expert pool instead of one learner following `policy`.
-    public var pool: ExpertPoolSettings? = nil
 
     /// The bins of `--policy leader` without a policy file or `--env`: the shipped specs' and general
     /// policies' learning rates (6, log-spaced from 0.003 to 1) and batch sizes.
@@ -130,10 +128,9 @@ public struct LearnSetup {
         learningRates: ActionSpec.logSpacedLearningRates(min: 0.003, max: 1, bins: 6).map(Float.init),
         batchSizes: [8, 32, 128, 512])
 
-    /// Runs the stream: the expert pool with `pool`, else one learner following `policy`.
+    /// Runs the stream: the run's loop (one learner, or an expert pool) following `policy`.
     public func execute<Source: RowSource>(_ source: inout Source, log: (PeriodLog) throws -> Void = { _ in }) throws -> RunSummary {
-        if let pool { return try run.runExpertPool(&source, pool: pool, log: log) }
-        return try run.run(&source, policy: policy, log: log)
+        try run.run(&source, policy: policy, log: log)
     }
 
     public static func make(policy name: String, registry: String, spec: EnvironmentSpec? = nil, model: String? = nil,
@@ -161,7 +158,10 @@ public struct LearnSetup {
             if let largest = run.actions.batchSizes.last, largest > run.settings.periodLength {
                 throw UserError("--policy leader: the largest batch size of the bins (\(largest)) is larger than the period (\(run.settings.periodLength) samples)")
             }
-            return LearnSetup(run: run, policy: HandWrittenRule.parse("fixed")!, pool: ExpertPoolSettings(decay: decay))
+            run.settings.experts = true
+            run.settings.expertDecay = decay
+            if let problem = run.settings.expertPoolProblem { throw UserError("--policy leader: \(problem)") }
+            return LearnSetup(run: run, policy: LeaderRule())
         }
         if name == GeneralPolicy.name {
             let file = try GeneralPolicy.path(model: try GeneralPolicy.model(explicit: model, classes: classes), directory: generalDirectory)

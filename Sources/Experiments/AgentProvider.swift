@@ -154,11 +154,7 @@ extension AgentProvider {
     static func loopSpec(_ spec: EnvironmentSpec, for record: TrainingRecord?) throws -> EnvironmentSpec {
         guard let data = record?.agentPolicy else { return spec }
         let snapshot = try SnakeCaseJSON.decoder().decode(AgentSnapshot.self, from: Data(data.json.utf8))
-        var s = spec
-        let inputs = snapshot.architecture.observationSize
-        s.learner.shadowLearners = inputs == ObservationSchema.v2.count || inputs == ObservationSchema.v3.count
-        s.learner.batchShadows = inputs == ObservationSchema.v3.count
-        return s
+        return spec.withLoop(forSchema: EnvironmentSpec.schemaVersion(forInputs: snapshot.architecture.observationSize))
     }
 }
 

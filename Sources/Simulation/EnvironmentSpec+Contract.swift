@@ -17,6 +17,21 @@ extension EnvironmentSpec {
                      metric: metric.rawValue)
     }
 
+    /// The spec with the loop that produces observation schema `version`: shadow learners for 2,
+    /// learning-rate and batch-size shadows for 3, an expert pool for 4, none of them for 1.
+    public func withLoop(forSchema version: Int) -> EnvironmentSpec {
+        var s = self
+        s.learner.shadowLearners = version == 2 || version == 3
+        s.learner.batchShadows = version == 3
+        s.learner.experts = version == 4
+        return s
+    }
+
+    /// The observation schema version a network with `inputs` inputs reads (1 when none matches).
+    public static func schemaVersion(forInputs inputs: Int) -> Int {
+        ObservationSchema.known.first { $0.count == inputs }?.version ?? 1
+    }
+
     /// The action heads' bins.
     public var actionBins: ActionBins {
         ActionBins(learningRates: actions.learningRates.map { Float($0) }, batchSizes: actions.batchSizes,

@@ -114,6 +114,35 @@ import Testing
         #expect(zip(batchBins, batchBins.dropFirst()).allSatisfy { abs($0 - $1) <= 1 })
     }
 
+    /// An expert pool (observation schema v4) goes through the same contract: the file's
+    /// `loop.experts` makes `learn` run the pool, so the expert each decision serves, its retrains,
+    /// the served metric and every expert's compute are the simulator's, bit for bit; and the
+    /// leader rule in the simulator is `learn --policy leader`.
+    @Test(arguments: ["network-diagnosis", "intent-recognition"])
+    func simulateAndLearnAgreeWithAnExpertPool(environment: String) throws {
+        var spec = try Self.spec(environment)
+        spec.periodLength = 600  // `learn --policy leader` refuses bins whose largest batch (512) is above the period
+        spec.learner.experts = true
+        let url = try CLIProcess.temporaryFile("", name: "experts.policy")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        try PolicyFile.write(Self.randomPolicy(spec: spec, seed: 37), to: url.path)
+        let policy = try TunedPolicy.loadForOwnLoop(url.path)
+        #expect(policy.document.observationSchema == .v4 && policy.document.loop?.experts == true)
+        let actions = try expectSamePeriods(spec: spec, simulated: policy, learned: url.path, seed: 41)
+        #expect(Set(actions.map(\.learningRateBin)).count > 1 && Set(actions.map(\.batchSizeBin)).count > 1)
+        #expect(actions.contains { $0.retrain != .none })
+        let served = try expectSamePeriods(spec: spec, simulated: LeaderRule(), learned: "leader", seed: 43)
+        #expect(served.allSatisfy { $0.retrain == .none })
+        // A lone learner pays one period of compute a period; the pool pays for every expert.
+        var single = spec
+        single.learner.experts = false
+        var lone = try TuningEnvironment(spec: single, components: .standard)
+        var pool = try TuningEnvironment(spec: spec, components: .standard)
+        let experts = Double(spec.actions.learningRates.count * spec.actions.batchSizes.count)
+        let (a, b) = (lone.runEpisode(policy: FixedPolicy(), seed: 43), pool.runEpisode(policy: LeaderRule(), seed: 43))
+        #expect(b.compute > 0.9 * experts * a.compute)
+    }
+
     /// Runs `simulated` in the simulator and `learned` through `LearnSetup` on the exported stream;
     /// returns the actions.
     @discardableResult

@@ -1,0 +1,67 @@
+import DriftDetection
+import Foundation
+import Linalg
+import PolicyGradient
+import PolicyRuntime
+import ProductionLearner
+import Simulation
+import Testing
+@testable import Experiments
+
+/// A network anchored at the leader rule, exported as a policy file and read back, serves the
+/// leader's expert without retraining from the start: for the leader at every learning-rate × batch
+/// bin, on observations whose other features are drawn across their ranges. Most of the network
+/// keeps its random initialization.
+@Test func leaderAnchoredNetworkServesTheLeaderFromTheStart() throws {
+    var spec = try loadTiny().environments[0].spec
+    spec.learner.experts = true
+    let bins = spec.actionBins
+    let schema = ObservationSchema.v4
+    #expect(spec.loopSettings.observationSchema == schema)
+    let lrAt = try #require(schema.index(of: "leader_log_lr")), batchAt = try #require(schema.index(of: "leader_log2_batch"))
+    let context = PolicyContext(schema: schema, actions: bins, defaultAction: spec.defaultAction, nextPeriod: 1, episodeLength: 50)
+    for hidden in [[64, 64], [16], [32, 32, 32]] {
+        var rng = RandomSource(seed: UInt64(hidden.count * 100 + hidden[0]))
+        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: schema.count, actionSizes: bins.headSizes,
+                                                                       hiddenSizes: hidden, activation: .tanh), rng: &rng)
+        let random = network.parameterVector
+        let anchored = try LeaderAnchor.anchored(parameters: random, network: network, actions: bins, strength: 8)
+        #expect(zip(anchored, random).filter { $0 != $1 }.count < random.count / 3, "most of the network keeps its initialization")
+        let document = try PolicyExport.document(architecture: network.architecture, parameters: anchored, normalizer: nil,
+                                                 spec: spec, provenance: .init(environment: spec.name))
+        var tuned = TunedPolicy(document: try PolicyFile.decode(try PolicyFile.encode(document), file: "leader.policy"))
+        var draws = RandomSource(seed: 9)
+        var checked = 0
+        for l in bins.learningRates.indices {
+            for b in bins.batchSizes.indices {
+                for _ in 0..<20 {
+                    var x = schema.features.map { $0.lower + draws.nextFloat() * ($0.upper - $0.lower) }
+                    x[lrAt] = ControlState.scaledLogLearningRate(bins.learningRates[l], range: bins.learningRateRange)
+                    x[batchAt] = ControlState.scaledLogBatchSize(bins.batchSizes[b], range: bins.batchSizeRange)
+                    let expected = LeaderRule().decide(x, context: context)
+                    #expect(expected.learningRateBin == l && expected.batchSizeBin == b)
+                    #expect(tuned.decide(x) == expected, "hidden \(hidden) leader at lr bin \(l), batch bin \(b)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 20 * bins.learningRates.count * bins.batchSizes.count)
+    }
+}
+
+/// The anchor refuses what it cannot read: steps heads, observation schema v2, a ReLU network.
+@Test func leaderAnchorRefusesNetworksItCannotAnchor() throws {
+    let spec = try loadTiny().environments[0].spec
+    func attempt(_ observations: Int, _ activation: Activation, _ actions: ActionBins) -> Bool {
+        var rng = RandomSource(seed: 1)
+        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: observations, actionSizes: actions.headSizes,
+                                                                       hiddenSizes: [16, 16], activation: activation), rng: &rng)
+        return (try? LeaderAnchor.anchored(parameters: network.parameterVector, network: network, actions: actions, strength: 8)) != nil
+    }
+    var steps = spec.actionBins
+    steps.learningRateHead = .steps
+    #expect(attempt(ObservationSchema.v4.count, .tanh, spec.actionBins))
+    #expect(!attempt(ObservationSchema.v4.count, .tanh, steps))
+    #expect(!attempt(ObservationSchema.v2.count, .tanh, spec.actionBins))
+    #expect(!attempt(ObservationSchema.v4.count, .relu, spec.actionBins))
+}
