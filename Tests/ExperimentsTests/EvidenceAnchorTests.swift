@@ -32,15 +32,9 @@ private func ruleMove(up: Float, down: Float, threshold: Float) -> Int? {
     let tau = EvidenceAnchor.defaultThreshold
     let gains: [Float] = [-1, -0.2, -0.01, 0, tau - 0.0015, tau + 0.0015, 0.01, 0.3, 1]
     for hidden in [[64, 64], [8], [16, 16, 16]] {
-        var rng = RandomSource(seed: UInt64(hidden.count * 100 + hidden[0]))
-        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: schema.count, actionSizes: bins.headSizes,
-                                                                       hiddenSizes: hidden, activation: .tanh), rng: &rng)
-        let random = network.parameterVector
-        let anchored = try EvidenceAnchor.anchored(parameters: random, network: network, actions: bins, strength: 8)
-        #expect(zip(anchored, random).filter { $0 != $1 }.count < random.count / 4, "most of the network keeps its initialization")
-        let document = try PolicyExport.document(architecture: network.architecture, parameters: anchored, normalizer: nil,
-                                                 spec: spec, provenance: .init(environment: spec.name))
-        var tuned = TunedPolicy(document: try PolicyFile.decode(try PolicyFile.encode(document), file: "evidence.policy"))
+        var tuned = try anchoredPolicy(spec: spec, hidden: hidden, file: "evidence.policy") { random, network in
+            try EvidenceAnchor.anchored(parameters: random, network: network, actions: bins, strength: 8)
+        }
         var draws = RandomSource(seed: 5)
         var checked = 0
         for current in 0..<bins.learningRates.count {

@@ -21,15 +21,9 @@ import Testing
     let lrAt = try #require(schema.index(of: "leader_log_lr")), batchAt = try #require(schema.index(of: "leader_log2_batch"))
     let context = PolicyContext(schema: schema, actions: bins, defaultAction: spec.defaultAction, nextPeriod: 1, episodeLength: 50)
     for hidden in [[64, 64], [16], [32, 32, 32]] {
-        var rng = RandomSource(seed: UInt64(hidden.count * 100 + hidden[0]))
-        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: schema.count, actionSizes: bins.headSizes,
-                                                                       hiddenSizes: hidden, activation: .tanh), rng: &rng)
-        let random = network.parameterVector
-        let anchored = try LeaderAnchor.anchored(parameters: random, network: network, actions: bins, strength: 8)
-        #expect(zip(anchored, random).filter { $0 != $1 }.count < random.count / 3, "most of the network keeps its initialization")
-        let document = try PolicyExport.document(architecture: network.architecture, parameters: anchored, normalizer: nil,
-                                                 spec: spec, provenance: .init(environment: spec.name))
-        var tuned = TunedPolicy(document: try PolicyFile.decode(try PolicyFile.encode(document), file: "leader.policy"))
+        var tuned = try anchoredPolicy(spec: spec, hidden: hidden, file: "leader.policy") { random, network in
+            try LeaderAnchor.anchored(parameters: random, network: network, actions: bins, strength: 8)
+        }
         var draws = RandomSource(seed: 9)
         var checked = 0
         for l in bins.learningRates.indices {

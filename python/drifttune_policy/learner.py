@@ -1,6 +1,7 @@
 """The learner loop of `drifttune learn` in Python, and `TunedLearner`, which runs a scikit-learn
 estimator with `partial_fit`, a River classifier or `LinearBackend` (`drifttune learn`'s own
-learner) under a tuned policy, shadow learners (observation schemas v2 and v3) included.
+learner) under a tuned policy, shadow learners (observation schemas v2 and v3) and the expert pool
+(`ExpertPool`, loop `experts`: schema v4) included.
 
 `PeriodLoop` mirrors the Swift `ProductionLearner.PeriodRunner` step for step: every period the
 action's learning rate and batch size are applied, then its fine-tune or full retrain on the most
@@ -20,15 +21,17 @@ A backend adapts a model to the loop: `predict_proba(Z)`, `partial_fit(Z, y)`,
 `set_learning_rate(lr, batch_size)`, `reinitialize()`; shadow learners copy it with `copy.deepcopy`.
 """
 import copy
+import dataclasses
 import math
 import time
 
 import numpy as np
 
-from .loader import SplitMix64
-from .monitor import SCHEMA_V1, ControlState, Monitor
+from .loader import SplitMix64, expert_pool_problem
+from .monitor import SCHEMA_V1, ControlState, Monitor, log2_batch, log_lr
 
 SHADOW_FEATURES = ["shadow_gain_lr_down", "shadow_gain_lr_up", "shadow_gain_batch_down", "shadow_gain_batch_up"]
+LEADER_FEATURES = ["leader_log_lr", "leader_log2_batch", "leader_margin"]  # schema v4: the expert pool's
 LOOP_DEFAULTS = {  # `drifttune learn` without a policy loop or --env
     "model": "logistic", "period_length": 1000, "window": 4000, "label_delay": 0, "fine_tune_epochs": 1,
     "retrain_epochs": 3, "update_overhead": 0.0, "compute_budget": 100.0, "episode_length": 100,
@@ -121,7 +124,9 @@ class LinearBackend:
     and `model: softmax` policies: zero-initialized weights and intercept, plain SGD on the
     minibatch-mean cross-entropy at the policy's learning rate (per update, as in the simulator; no
     L2, no separate intercept rate). The weights are made on the first call, from its feature count.
-    A full retrain starts again from zero."""
+    A full retrain starts again from zero. An update that would make the weights non-finite is not
+    applied and sets `diverged` (the Swift learner's health), after which it learns nothing more
+    until a full retrain."""
 
     def __init__(self, classes):
         self.k = len(classes)
@@ -130,12 +135,14 @@ class LinearBackend:
         self.lr = np.float32(0.01)
         self.w = None  # features x 1 (two classes: logistic) or features x classes (softmax)
         self.b = None
+        self.diverged = False
 
     def set_learning_rate(self, lr, batch_size):
         self.lr = np.float32(lr)
 
     def reinitialize(self):
         self.w = self.b = None
+        self.diverged = False
 
     def _ensure(self, f):
         if self.w is None:
@@ -159,6 +166,8 @@ class LinearBackend:
         return self._probabilities(z)
 
     def partial_fit(self, z, y):
+        if self.diverged:
+            return
         z = np.asarray(z, dtype=np.float32)
         p = self._probabilities(z)
         y = np.asarray(y, dtype=np.int64)
@@ -170,8 +179,11 @@ class LinearBackend:
             g[np.arange(z.shape[0]), y] -= np.float32(1)
             g /= rows
         g = g.astype(np.float32)
-        self.w -= self.lr * (z.T @ g)
-        self.b -= self.lr * g.sum(axis=0)
+        w, b = self.w - self.lr * (z.T @ g), self.b - self.lr * g.sum(axis=0)
+        if not (np.all(np.isfinite(w)) and np.all(np.isfinite(b))):
+            self.diverged = True  # keep the last finite weights
+            return
+        self.w, self.b = w, b
 
 
 class RecordedPredictions:
@@ -291,15 +303,28 @@ def shadow_features(loop, feature_names):
     return expected
 
 
+def leader_features(loop, feature_names):
+    """The expert pool's features a loop appends to the monitor's (schema v4's three with
+    `experts`, else none); a ValueError when `feature_names` do not end in exactly those."""
+    expected = LEADER_FEATURES if loop.get("experts") else []
+    names = list(feature_names)
+    given = [n for n in names if n in LEADER_FEATURES]
+    if given != expected or names[len(names) - len(expected):] != expected:
+        raise ValueError(f"the observation's expert-pool features are {given}, but the loop "
+                         f"(experts: {bool(loop.get('experts'))}) gives {expected}")
+    return expected
+
+
 def _action(bins, retrain="none", learn_online=True):
     return {"bins": list(bins[:2]), "retrain": retrain, "learn_online": learn_online}
 
 
 class PeriodLoop:
-    """`PeriodRunner` in Python: `warm_start`, then `step(action, X, y)` once per period."""
+    """`PeriodRunner` in Python: `warm_start`, then `step(action, X, y)` once per period.
+    `metric_only`: the monitor reads the task metric only (an expert pool's experts)."""
 
     def __init__(self, backend, loop, learning_rates, batch_sizes, feature_count, class_count, metric="accuracy",
-                 feature_names=None, seed=0, adwin="auto"):
+                 feature_names=None, seed=0, adwin="auto", metric_only=False):
         self.backend = backend
         self.loop = dict(LOOP_DEFAULTS, **(loop or {}))
         if self.loop.get("shadow_learners") and hasattr(backend, "start_period"):
@@ -311,7 +336,7 @@ class PeriodLoop:
         self.k = class_count
         names = list(feature_names or SCHEMA_V1)
         shadows = shadow_features(self.loop, names)
-        self.monitor = Monitor(feature_count, class_count, metric, names[:len(names) - len(shadows)], adwin)
+        self.monitor = Monitor(feature_count, class_count, metric, names[:len(names) - len(shadows)], adwin, metric_only)
         self.rng = RandomSource(seed).split("retrain")  # `drifttune learn --seed`'s retrain shuffles
         p, w = self.loop["period_length"], self.loop["window"]
         self.capacity = w + p

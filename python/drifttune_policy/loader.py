@@ -246,7 +246,26 @@ def _layer(layer):
     return w, b
 
 
+def expert_pool_problem(loop):
+    """Why a loop with `experts` (an expert pool, observation schema v4) cannot run, or None
+    (`LoopSettings.expertPoolProblem`): the pool learns online, without shadow learners, and its
+    `expert_decay` lies in [0, 1]."""
+    if not (loop or {}).get("experts"):
+        return None
+    if loop.get("updates", "online") != "online":
+        return "an expert pool learns online: it cannot run with updates: deployed"
+    if loop.get("shadow_learners"):
+        return "an expert pool replaces the shadow learners: it cannot run with shadow_learners"
+    decay = loop.get("expert_decay", 0.9)
+    if not (isinstance(decay, (int, float)) and 0 <= decay <= 1):
+        return f"expert_decay must be between 0 and 1, not {decay}"
+    return None
+
+
 def _validate(d, path):
+    problem = expert_pool_problem(d.get("loop"))
+    if problem:  # refused on load, as the Swift runtime refuses the file
+        raise PolicyFileError(f"{path}: loop: {problem}")
     features = d["observation_schema"]["features"]
     n = len(features)
     norm = d["normalization"]

@@ -274,10 +274,13 @@ class Monitor:
     and the `ControlState`. ADWIN and DDM (River's defaults, DDM's warning at 0.5) watch the
     per-sample error (ADWIN: River's own when River 0.26 is installed, else the pure-Python port;
     `adwin="python"` or `"river"` chooses), Page-Hinkley (mode up) the per-sample log-loss; PSI and KS compare with the
-    reference period (the first period after creation or `mark_retrained`).
+    reference period (the first period after creation or `mark_retrained`). `metric_only=True`
+    reads the task metric only (no detectors, no reference; an observation of zeros), as the Swift
+    `Monitor(metricOnly:)` of an expert pool's experts.
     """
 
-    def __init__(self, feature_count, class_count, metric="accuracy", feature_names=None, adwin="auto"):
+    def __init__(self, feature_count, class_count, metric="accuracy", feature_names=None, adwin="auto", metric_only=False):
+        self.metric_only = metric_only
         self.feature_count = feature_count
         self.class_count = max(int(class_count), 2) if class_count else 2
         self.metric = metric
@@ -356,6 +359,10 @@ class Monitor:
 
     def observe(self, features, probabilities, labels, labels_arrived, control):
         """The observation (float32, in `feature_names` order) of one period."""
+        if self.metric_only:
+            p = np.asarray(probabilities, dtype=np.float32).reshape(-1, self.class_count)
+            self.last_reading = Reading(class_count=self.class_count, metric=task_metric(self.metric, p, np.asarray(labels)))
+            return np.zeros(len(self.feature_names), dtype=np.float32)
         r = self.read(features, probabilities, labels, labels_arrived)
         obs = np.array([f(r, control) for f in self._functions], dtype=np.float32)
         self.best_since_retrain = r.best_since_retrain
