@@ -5,7 +5,8 @@ Loads Tests/PolicyRuntimeTests/Fixtures/reference.policy, decides on observation
 with decisions.csv, which the Swift runtime produced and its own test reproduces; the same for
 reference-steps.policy (a learning-rate head of steps) against decisions-steps.csv, and for
 reference-batch-steps.policy (both heads of steps) against decisions-batch-steps.csv. Also checks that
-a flipped byte is refused. Needs numpy only.
+a flipped byte is refused, and an expert-pool loop with deployed updates or shadow learners too, naming
+the file. Needs numpy only.
 """
 import csv
 import os
@@ -57,12 +58,15 @@ def main():
         os.unlink(f.name)
     duplicate_refused = duplicate_key_refused()
     shadows_refused = shadow_loop_refused()
+    pool_refused = pool_loop_refused()
     print(f"python loader: {total - mismatches} of {total} decisions equal the Swift runtime's; "
           f"learning-rate steps head: {steps_total - steps_mismatches} of {steps_total}; "
           f"both heads of steps: {batch_total - batch_mismatches} of {batch_total}; "
           f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}; duplicate key refused: {duplicate_refused}; "
-          f"v1 policy with a shadow-learner loop refused by the Python loop: {shadows_refused}")
-    if mismatches or steps_mismatches or batch_mismatches or not refused or not duplicate_refused or not shadows_refused:
+          f"v1 policy with a shadow-learner loop refused by the Python loop: {shadows_refused}; "
+          f"expert pool with deployed updates or shadow learners refused: {pool_refused}")
+    if (mismatches or steps_mismatches or batch_mismatches or not refused or not duplicate_refused or not shadows_refused
+            or not pool_refused):
         sys.exit(1)
 
 
@@ -113,6 +117,39 @@ def shadow_loop_refused():
         return "observation schema v1" in str(e) and "shadow learners" in str(e)
     finally:
         os.unlink(f.name)
+
+
+def pool_loop_refused():
+    """A loop with `experts` and `updates: deployed` or `shadow_learners` is refused on load, naming
+    the file (as the Swift runtime refuses it), and so is such a `loop=` override of `TunedLearner`."""
+    import hashlib
+    import json
+    from drifttune_policy.learner import TunedLearner
+    with open(os.path.join(FIXTURES, "reference.policy"), "rb") as f:
+        data = f.read()
+    document = json.loads(data[data.find(b"\n") + 1:])
+    ok = True
+    for bad in ({"updates": "deployed"}, {"shadow_learners": True}):
+        document["loop"] = dict(document.get("loop") or {}, experts=True, **bad)
+        payload = json.dumps(document).encode()
+        header = {"format": "drifttune-policy", "format_version": 2, "payload_bytes": len(payload),
+                  "sha256": hashlib.sha256(payload).hexdigest()}
+        with tempfile.NamedTemporaryFile(suffix=".policy", delete=False) as f:
+            f.write(json.dumps(header).encode() + b"\n" + payload)
+        try:
+            Policy.load(f.name)
+            ok = False
+        except PolicyFileError as e:
+            ok &= str(e).startswith(f.name) and "expert pool" in str(e)
+        finally:
+            os.unlink(f.name)
+        try:
+            TunedLearner(object(), Policy.load(os.path.join(FIXTURES, "reference.policy")), classes=[0, 1],
+                         loop=dict(experts=True, **bad))
+            ok = False
+        except ValueError as e:
+            ok &= "reference.policy: loop: an expert pool" in str(e)
+    return ok
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ the Python `Policy` for each decision, and compares with the Swift log: every ob
 policies with shadow learners (the general policies: observation schema v2, and v3 with batch-size
 shadows) run end to end instead: the Python `TunedLearner` with its own `LinearBackend` (the Swift
 learner in numpy, same retrain shuffles) learns the stream, shadows included, and must make every
-decision Swift made, with observations within 1e-4 and metric and compute within 1e-9. Also checks the
-ported detectors against the River detection indices the Swift tests use
-(Tests/DriftDetectionTests/Fixtures), and by-name and sampled decisions. Needs numpy only.
+decision Swift made, with observations within 1e-4 and metric and compute within 1e-9; so does the
+expert-pool case (general-pool: a policy whose loop has `experts`, schema v4), every expert's metric
+(`expert_metrics`) included. Also checks the ported detectors against the River detection indices the
+Swift tests use (Tests/DriftDetectionTests/Fixtures), and by-name and sampled decisions. Needs numpy only.
 
     python3 scripts/check_python_monitor.py [--json]
 """
@@ -105,8 +106,8 @@ def replay(case, adwin="python"):
 
 
 def replay_linear(case):
-    """A shadow-learner policy end to end: `TunedLearner(LinearBackend)` on the stream, its own
-    decisions, period by period against `drifttune learn`'s log."""
+    """A shadow-learner or expert-pool policy end to end: `TunedLearner(LinearBackend)` on the
+    stream, its own decisions, period by period against `drifttune learn`'s log."""
     log = read_log(os.path.join(FIXTURES, case["name"] + ".jsonl.gz"))
     x, y = read_stream(os.path.join(FIXTURES, case["name"] + ".csv.gz"))
     policy = Policy.load(os.path.join(ROOT, case["policy"]))
@@ -124,16 +125,24 @@ def replay_linear(case):
         compute_err = max(compute_err, abs(mine["compute"] - swift["compute"]))
         if (mine["action"]["bins"], mine["action"]["retrain"]) != (action_of(swift)["bins"], swift["action"]["retrain"]):
             mismatches.append((t, "decision", mine["action"], swift["action"]))
+        if "expert_metrics" in swift:  # an expert pool: every expert's metric, None for one that left
+            ours, theirs = mine.get("expert_metrics") or [], swift["expert_metrics"]
+            if [m is None for m in ours] != [m is None for m in theirs]:
+                mismatches.append((t, "experts", ours, theirs))
+            else:
+                metric_err = max([metric_err] + [abs(a - b) for a, b in zip(ours, theirs) if a is not None])
     if len(learner.log) != len(log):
         mismatches.append(("periods", len(learner.log), len(log)))
     metric_err = max(metric_err, abs(summary["mean_metric"] - case["summary"]["mean_metric"]))  # learn's summary too
     shadow = [i for i, n in enumerate(policy.feature_names) if n.startswith("shadow_gain_")]
+    extra = ({"shadow_features_nonzero": sum(e["observation"][i] != 0 for e in log for i in shadow)} if shadow else
+             {"experts": len(log[0]["expert_metrics"])} if "expert_metrics" in log[0] else {})
     return {"case": case["name"] + " (end to end, LinearBackend)", "periods": len(log), "worst_observation_difference": worst,
             "worst_at": worst_at, "decisions": len(log), "mismatches": mismatches, "metric_error": metric_err,
             "compute_error": compute_err, "retrains": sum(e["action"]["retrain"] != "none" for e in log),
             "adwin_alarms": sum(bool(e["adwin_alarm"]) for e in log),
             "ddm_signals": sum(e["observation"][policy.feature_names.index("ddm_state")] > 0 for e in log),
-            "shadow_features_nonzero": sum(e["observation"][i] != 0 for e in log for i in shadow), "tolerance": LINEAR_TOLERANCE}
+            "tolerance": LINEAR_TOLERANCE, **extra}
 
 
 def check_detectors():
@@ -187,7 +196,8 @@ def main():
               f"{r['worst_observation_difference']:.2e} at {r['worst_at']}, {r['decisions'] - sum(m[1] == 'decision' for m in r['mismatches'])}"
               f" of {r['decisions']} decisions equal, metric error {r['metric_error']:.1e}, compute error {r['compute_error']:.1e}, "
               f"retrains {r['retrains']}, periods with an ADWIN alarm {r['adwin_alarms']}, with a DDM warning or drift {r['ddm_signals']}"
-              + (f", nonzero shadow features {r['shadow_features_nonzero']}" if "shadow_features_nonzero" in r else ""))
+              + (f", nonzero shadow features {r['shadow_features_nonzero']}" if "shadow_features_nonzero" in r else "")
+              + (f", experts {r['experts']} (every one's metric compared)" if "experts" in r else ""))
         for m in r["mismatches"][:5]:
             print("   mismatch:", m)
     print(f"python monitor: worst observation difference {worst:.2e} (tolerance {TOLERANCE} replayed, {LINEAR_TOLERANCE} end to end), {mismatched} mismatches; "

@@ -7,13 +7,14 @@
   PSI and KS.
 - `learner`: `TunedLearner` runs a scikit-learn `partial_fit` estimator, a River classifier or
   `LinearBackend` (`drifttune learn`'s own linear learner) under a policy with `drifttune learn`'s
-  loop (`PeriodLoop`), shadow learners included.
+  loop (`PeriodLoop`), shadow learners and the expert pool (`ExpertPool`, loop `experts`) included.
 
 See docs/python.md.
 """
 from .loader import FORMAT_NAME, SUPPORTED_VERSIONS, Policy, PolicyFileError, SplitMix64
 from .monitor import SCHEMA_V1, ControlState, Monitor, feature
-from .learner import LinearBackend, PeriodLoop, RecordedPredictions, RiverBackend, SklearnBackend, TunedLearner
+from .learner import ExpertPool, LinearBackend, PeriodLoop, RecordedPredictions, RiverBackend, SklearnBackend, TunedLearner
 
 __all__ = ["FORMAT_NAME", "SUPPORTED_VERSIONS", "Policy", "PolicyFileError", "SplitMix64", "SCHEMA_V1", "ControlState",
-           "Monitor", "feature", "LinearBackend", "PeriodLoop", "RecordedPredictions", "RiverBackend", "SklearnBackend", "TunedLearner"]
+           "Monitor", "feature", "ExpertPool", "LinearBackend", "PeriodLoop", "RecordedPredictions", "RiverBackend",
+           "SklearnBackend", "TunedLearner"]

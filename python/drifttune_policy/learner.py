@@ -520,6 +520,127 @@ class PeriodLoop:
         return features, compute
 
 
+class ExpertPool:
+    """The Swift `ExpertPool` in Python (loop `experts`, observation schema v4): one `PeriodLoop`
+    per learning-rate bin x batch-size bin (pool order: learning rate fastest, index = batch bin x
+    learning-rate bins + learning-rate bin), each with a deep copy of the backend, its own window,
+    standardizer and retrain shuffles (the same seed for every expert, as Swift), learning online at
+    its own setting every period. The action's bins choose the expert that serves the period (an
+    inactive one: the leader instead); its retrain or fine-tune applies to it alone, never before
+    period 0. One full monitor watches the served expert's predictions; the experts' monitors read
+    the metric only. Compute: every active expert's online compute plus the served one's retrain.
+    After a period each active expert's score becomes `expert_decay x score + metric`; the
+    observation is the served monitor's (`compute_used` the pool's), then the leader's learning
+    rate and batch size (scaled as `log_lr`, `log2_batch`) and its margin. An expert whose backend
+    reports `diverged` leaves the pool. Same interface as `PeriodLoop`."""
+
+    def __init__(self, backend, loop, learning_rates, batch_sizes, feature_count, class_count, metric="accuracy",
+                 feature_names=None, seed=0, adwin="auto"):
+        self.loop = dict(LOOP_DEFAULTS, **(loop or {}))
+        problem = expert_pool_problem(dict(self.loop, experts=True))
+        if problem:
+            raise ValueError(f"loop: {problem}")
+        names = list(feature_names or SCHEMA_V1 + LEADER_FEATURES)
+        leader_features(dict(self.loop, experts=True), names)
+        monitor_names = names[:-len(LEADER_FEATURES)]
+        self.decay = float(self.loop.get("expert_decay", 0.9))
+        self.settings = [(l, b) for b in range(len(batch_sizes)) for l in range(len(learning_rates))]
+        self.experts = []
+        for bins in self.settings:
+            expert = PeriodLoop(copy.deepcopy(backend), self.loop, learning_rates, batch_sizes, feature_count,
+                                class_count, metric, monitor_names, seed, adwin, metric_only=True)
+            expert.configure(bins)
+            self.experts.append(expert)
+        self.learning_rates, self.batch_sizes = self.experts[0].learning_rates, self.experts[0].batch_sizes
+        self.monitor = Monitor(feature_count, class_count, metric, monitor_names, adwin)
+        self.scores = [0.0] * len(self.experts)
+        self.active = [True] * len(self.experts)
+        self.served = 0
+        self.period = 0
+        self.compute_used = 0.0
+        self.expert_metrics = []  # every expert's metric in the last period, pool order; None once it left
+        self.monitor_seconds = 0.0
+
+    def index(self, bins):
+        """The expert an action's bins name (clamped to the bins)."""
+        l = min(max(bins[0], 0), len(self.learning_rates) - 1)
+        b = min(max(bins[1], 0), len(self.batch_sizes) - 1)
+        return b * len(self.learning_rates) + l
+
+    def leader(self):
+        """The active expert with the highest (finite) score, the first of equals; None if none is active."""
+        best = None
+        for k, score in enumerate(self.scores):
+            if self.active[k] and math.isfinite(score) and (best is None or score > self.scores[best]):
+                best = k
+        return best
+
+    @property
+    def backend(self):
+        return self.experts[self.served].backend
+
+    def _view(self, x):
+        return self.experts[self.served]._view(x)
+
+    def configure(self, bins):
+        """Chooses the expert that serves (before period 0: the default action's)."""
+        self.served = self.index(bins)
+
+    def warm_start(self, x, y):
+        for expert in self.experts:
+            expert.warm_start(x, y)
+
+    def step(self, action, x, y):
+        """One period: every active expert at its own setting, the served one with the action's retrain."""
+        if not any(self.active):
+            raise RuntimeError("expert pool: every expert's learner diverged")
+        served = self.index(action["bins"])
+        self.served = served if self.active[served] else self.leader()
+        outs = []  # None for an expert that has left
+        for k, (expert, bins) in enumerate(zip(self.experts, self.settings)):
+            retrain = action["retrain"] if k == self.served else "none"
+            outs.append(expert.step(_action(bins, retrain), x, y) if self.active[k] else None)
+        out, expert = outs[self.served], self.experts[self.served]
+        if self.period > 0 and out["retrain"] != "none":
+            self.monitor.mark_retrained()
+        online = sum(o["online_compute"] for o in outs if o is not None)
+        self.compute_used += online + out["retrain_compute"]
+        control = ControlState(
+            learning_rate=expert.learning_rate, batch_size=expert.batch_size,
+            learning_rate_range=(min(self.learning_rates), max(self.learning_rates)),
+            batch_size_range=(min(self.batch_sizes), max(self.batch_sizes)),
+            periods_since_retrain=expert.periods_since_retrain, compute_used=self.compute_used,
+            compute_budget=self.loop["compute_budget"], period=self.period, episode_length=self.loop["episode_length"])
+        t0 = time.process_time()
+        arrived = self.loop["period_length"] - self.loop["label_delay"]
+        observation = self.monitor.observe(x, out["probabilities"], y, arrived, control)
+        self.monitor_seconds += time.process_time() - t0
+        reading = self.monitor.last_reading
+        self.expert_metrics = [o["metric"] if o is not None else None for o in outs]
+        for k, o in enumerate(outs):
+            if o is not None and getattr(self.experts[k].backend, "diverged", False):
+                self.active[k] = False
+            elif o is not None:
+                self.scores[k] = self.decay * self.scores[k] + o["metric"]
+        observation = np.concatenate([observation, np.asarray(self._leader_features(control), dtype=np.float32)])
+        self.period += 1
+        return dict(out, period=self.period - 1, observation=observation, metric=reading.metric, loss=reading.loss,
+                    adwin_alarm=reading.adwin_alarm, online_compute=online, expert_metrics=self.expert_metrics,
+                    action=_action(self.settings[self.served], out["retrain"]))
+
+    def _leader_features(self, control):
+        """`leader_log_lr`, `leader_log2_batch`, `leader_margin` for the scores as they are."""
+        leader = self.leader()
+        if leader is None:
+            return [0.0, 0.0, 0.0]
+        l, b = self.settings[leader]
+        at = dataclasses.replace(control, learning_rate=self.learning_rates[l], batch_size=self.batch_sizes[b])
+        served = self.scores[self.served]
+        served_in = self.active[self.served] and math.isfinite(served)  # a served expert that just left: 1
+        lead = (self.scores[leader] - served) * (1 - self.decay) if served_in else 1.0
+        return [log_lr(None, at), log2_batch(None, at), min(max(lead, 0.0), 1.0)]
+
+
 class TunedLearner:
     """A model learning a stream under a tuned policy, as `drifttune learn` runs it.
 
@@ -529,7 +650,9 @@ class TunedLearner:
     file's `loop` (else `drifttune learn`'s defaults), then `loop` overrides. With the loop's
     `shadow_learners` (observation schema v2; v3 adds `batch_shadows`) every period also replays
     copies of the model (`copy.deepcopy`) at the neighbouring learning rates (and batch sizes), as
-    `drifttune learn` does, and charges their compute. Period 0 runs the policy's fallback action;
+    `drifttune learn` does, and charges their compute. With the loop's `experts` (schema v4) it runs
+    an `ExpertPool` of deep copies of the model, one per learning rate x batch size, and the
+    policy's bins choose the expert that serves. Period 0 runs the policy's fallback action;
     after each period the monitor's observation goes to the policy (greedy, or sampled with
     `sample=True` and `seed`) and its decision runs the next period.
     """
@@ -550,8 +673,12 @@ class TunedLearner:
         # The metric the policy was trained with (its loop's `metric`), as `drifttune learn` does.
         self.metric = metric or (policy.loop or {}).get("metric") or "accuracy"
         self.loop_settings = {**LOOP_DEFAULTS, **(policy.loop or {}), **(loop or {})}
+        problem = expert_pool_problem(self.loop_settings)
+        if problem:
+            raise ValueError(f"{getattr(policy, 'path', 'policy')}: loop: {problem}")
         try:
             shadow_features(self.loop_settings, policy.feature_names)
+            leader_features(self.loop_settings, policy.feature_names)
         except ValueError as e:
             raise ValueError(f"{getattr(policy, 'path', 'policy')}: observation schema "
                              f"v{policy.document['observation_schema']['version']}: {e}") from None
@@ -569,8 +696,9 @@ class TunedLearner:
 
     def _ensure_loop(self, feature_count):
         if self.loop is None:
-            self.loop = PeriodLoop(self.backend, self.loop_settings, self.policy.learning_rates, self.policy.batch_sizes,
-                                   feature_count, len(self.classes), self.metric, self.policy.feature_names, self.seed)
+            kind = ExpertPool if self.loop_settings.get("experts") else PeriodLoop
+            self.loop = kind(self.backend, self.loop_settings, self.policy.learning_rates, self.policy.batch_sizes,
+                             feature_count, len(self.classes), self.metric, self.policy.feature_names, self.seed)
             self.loop.configure(self.default_action["bins"])
 
     def warm_start(self, x, y):
@@ -581,7 +709,8 @@ class TunedLearner:
 
     def run_period(self, x, y):
         """One period of `period_length` samples (predicted before learned), then the decision for
-        the next period. Returns the period's log entry (observation, metric, compute, decision)."""
+        the next period. Returns the period's log entry (observation, metric, compute, decision; with
+        an expert pool also `expert_metrics`, every expert's metric in pool order, None once it left)."""
         x = np.asarray(x, dtype=np.float32)
         self._ensure_loop(x.shape[1])
         t0 = time.perf_counter()
@@ -590,7 +719,7 @@ class TunedLearner:
         decision = self.policy.decide(out["observation"], sample=self.sample)
         self.decide_seconds += time.process_time() - c1
         out["compute"] = out["online_compute"] + out["retrain_compute"] + out["shadow_compute"]
-        out["action"] = dict(self.action, retrain=out["retrain"])
+        out.setdefault("action", dict(self.action, retrain=out["retrain"]))  # a pool's: the served expert's bins
         out["decision"] = decision
         out["seconds"] = t1 - t0
         self.action = _action(decision["bins"], decision["retrain"], decision.get("learn_online", True))
@@ -607,7 +736,7 @@ class TunedLearner:
         warm = self.loop_settings["warmup_periods"] * p
         if warm:
             self.warm_start(x[:warm], y[:warm])
-        metrics, compute, retrains, fine_tunes = [], 0.0, 0, 0
+        metrics, compute, retrains, fine_tunes, stopped = [], 0.0, 0, 0, None
         for start in range(warm, x.shape[0] - p + 1, p):
             out = self.run_period(x[start:start + p], y[start:start + p])
             retrains += out["retrain"] == "full_retrain"
@@ -615,13 +744,18 @@ class TunedLearner:
             if out["period"] >= 1:
                 metrics.append(out["metric"])
                 compute += out["compute"]
+            if isinstance(self.loop, ExpertPool) and not any(self.loop.active):  # as `drifttune learn` stops
+                stopped = f"every expert's learner diverged by period {out['period']}"
+                break
         return {"periods": len(self.log), "mean_metric": float(np.mean(metrics)) if metrics else 0.0,
                 "compute": compute, "retrains": retrains, "fine_tunes": fine_tunes,
-                "fallbacks": dict(self.policy.fallback_counts)}
+                "fallbacks": dict(self.policy.fallback_counts), "stopped_early": stopped}
 
     def predict_proba(self, x):
         x = np.asarray(x, dtype=np.float32)
-        return self.backend.predict_proba(self.loop._view(x) if self.loop else x)
+        if self.loop is None:
+            return self.backend.predict_proba(x)
+        return self.loop.backend.predict_proba(self.loop._view(x))  # a pool's: the expert that served last
 
     def predict(self, x):
         return np.asarray(self.classes)[np.argmax(self.predict_proba(x), axis=1)]
