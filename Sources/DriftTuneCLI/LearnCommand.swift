@@ -25,7 +25,9 @@ public struct LearnCommand: ParsableCommand {
             counted), or a hand-written rule: \(HandWrittenRule.help). Loop settings, \
             action bins and the default action come from the policy file, else from --env's spec, else \
             from the values below; the options override them. A policy file whose loop runs shadow \
-            learners (observation schema v2, or v3 with batch-size shadows) makes learn run them too, and their compute is logged. \
+            learners (observation schema v2, or v3 with batch-size shadows) makes learn run them too, and their compute is logged; \
+            one whose loop runs an expert pool (schema v4, loop.experts) makes learn run the pool, the policy choosing \
+            which expert serves, and logs every expert's metric and compute. \
             With --env and --seed equal to a `drifttune stream` seed, learn reproduces `drifttune \
             simulate` period for period. The stream (a file or standard input) is read a period at a \
             time in constant memory and --log is written as the run goes. Features are standardized \
