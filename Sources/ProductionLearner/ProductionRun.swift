@@ -179,12 +179,10 @@ public struct ProductionRun {
                                   observation: out.observation, probabilities: live)
             entry.expertMetrics = (runner as? ExpertPool)?.lastExpertMetrics
             try log(entry)
-            if runner is ExpertPool, case .diverged = runner.health {
-                summary.stoppedEarly = "every expert's learner diverged by period \(runner.period - 1)"
-                break
-            }
-            if !(runner is ExpertPool), case .diverged(let reason) = runner.learner.health {
-                summary.stoppedEarly = "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
+            if case .diverged(let reason) = runner.health {
+                summary.stoppedEarly = runner is ExpertPool
+                    ? "every expert's learner diverged by period \(runner.period - 1)"
+                    : "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
                 break
             }
             let context = PolicyContext(schema: settings.observationSchema, actions: actions, defaultAction: defaultAction, nextPeriod: runner.period,

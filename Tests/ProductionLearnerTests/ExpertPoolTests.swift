@@ -108,3 +108,28 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
         #expect(abs(Double(correct) / 500 - entry.metric) < 1e-9, "period \(t)")
     }
 }
+
+/// An expert whose learner diverges leaves the pool: a policy that names it is served by the leader
+/// instead, and the run goes on; when every expert has diverged the run stops, saying so.
+@Test func aDivergedExpertLeavesThePoolAndTheLeaderServesInItsPlace() throws {
+    let stream = flipStream(rows: 8_000, flipAt: 4_000, scales: [1e18, 1e18, 1, 1])
+    var settings = LoopSettings(model: "logistic", periodLength: 500, window: 1000, computeBudget: 60, episodeLength: 30,
+                                warmupPeriods: 1, standardize: false)
+    settings.experts = true
+    let bins = ActionBins(learningRates: [1e-40, 1e20], batchSizes: [8])
+    let run = ProductionRun(model: .logistic, metric: .accuracy, settings: settings, actions: bins,
+                            defaultAction: TuningAction(learningRateBin: 1, batchSizeBin: 0), seed: 3)
+    var logs: [PeriodLog] = []
+    // The fixed rule names the default action (the diverging expert) every period.
+    let summary = try run.run(stream, policy: FixedPolicy()) { logs.append($0) }
+    let left = try #require(logs.firstIndex { $0.expertMetrics?[1] == nil }, "the fast expert diverged and left")
+    #expect(summary.stoppedEarly == nil && logs.count == 15)
+    #expect(logs[left...].allSatisfy { $0.learningRate == 1e-40 && $0.metric == $0.expertMetrics?[0] ?? nil })
+
+    var alone = run
+    alone.actions = ActionBins(learningRates: [1e20], batchSizes: [8])
+    alone.defaultAction = TuningAction(learningRateBin: 0, batchSizeBin: 0)
+    let stopped = try alone.run(stream, policy: FixedPolicy())
+    #expect(stopped.stoppedEarly?.hasPrefix("every expert's learner diverged by period") == true)
+    #expect(stopped.periods < 15)
+}
