@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Experiments",
             dependencies: [
-                "Linalg", "Simulation", "PolicyGradient", "PolicyRuntime", "SafeFiles", "YAMLConfig",
+                "Linalg", "Simulation", "PolicyGradient", "PolicyRuntime", "SafeFiles", "YAMLConfig", "DriftDetection",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "YAMLConfigTests", dependencies: ["YAMLConfig", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "SafeFilesTests", dependencies: ["SafeFiles"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "PolicyRuntime", "YAMLConfig", "DriftDetection", "Learners", "Linalg"]),
-        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "PolicyGradient", "PolicyRuntime", "Linalg", "YAMLConfig", "DriftDetection", "Learners"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "Simulation", "PolicyGradient", "PolicyRuntime", "Linalg", "YAMLConfig", "DriftDetection", "Learners", "ProductionLearner"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyGradientTests", dependencies: ["PolicyGradient", "Linalg", "YAMLConfig"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRuntimeTests", dependencies: ["PolicyRuntime"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PolicyRegistryTests", dependencies: ["PolicyRegistry", "PolicyRuntime"]),

@@ -160,3 +160,41 @@ private func familyRunFiles(ppo: String) throws -> (family: URL, dir: URL, confi
     #expect(document.provenance.environment == "family:binary/updates=online/lr=steps")
     #expect(document.actions.learningRateHead == .steps && document.loop?.updates == .online)
 }
+
+/// `family train --experts --leader-anchor`: the run records both, the export reads schema v4 with
+/// the pool in its loop and serves the leader's expert from the start, and `family evaluate
+/// --leader` plays it and the leader rule in the pool's loop. A pool without `--updates online`,
+/// and the anchor without the pool, are refused.
+@Test func familyTrainWithExpertsExportsASchemaFourPolicyThatServesTheLeader() throws {
+    let (family, dir, config, run) = try familyRunFiles(ppo: "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\nnormalize_observations: false\n")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let common = ["--steps", "14", "--config", config.path, "--jobs", "1", "--out", run]
+    let deployed = try CLIProcess.run(["family", "train", family.path, "--experts"] + common)
+    #expect(deployed.status != 0 && deployed.stderr.contains("an expert pool learns online; give --updates online"))
+    let unpooled = try CLIProcess.run(["family", "train", family.path, "--updates", "online", "--leader-anchor", "8"] + common)
+    #expect(unpooled.status != 0 && unpooled.stderr.contains("--leader-anchor needs --experts"))
+    let train = try CLIProcess.run(["family", "train", family.path, "--updates", "online", "--experts", "--leader-anchor", "8"] + common)
+    try #require(train.status == 0, "\(train.stderr)")
+    let policy = dir.appendingPathComponent("pool.policy").path
+    let export = try CLIProcess.run(["family", "export", run, "--family", family.path, "--out", policy])
+    try #require(export.status == 0, "\(export.stderr)")
+    let document = try PolicyFile.read(policy)
+    #expect(document.provenance.environment == "family:binary/updates=online/experts/anchor=leader")
+    #expect(document.observationSchema == .v4 && document.loop?.experts == true && document.loop?.expertDecay == 0.9)
+    var tuned = TunedPolicy(document: document)
+    let schema = document.observationSchema
+    var x = schema.features.map { ($0.lower + $0.upper) / 2 }
+    let lr = try #require(schema.index(of: "leader_log_lr")), batch = try #require(schema.index(of: "leader_log2_batch"))
+    for (l, b) in [(0, 0), (5, 3), (2, 1), (4, 2)] {
+        x[lr] = Float(l) / 5
+        x[batch] = Float(b) / 3
+        let decision = tuned.decide(x)
+        #expect(decision.learningRateBin == l && decision.batchSizeBin == b && decision.retrain == .none, "leader at \(l), \(b)")
+    }
+    let refused = try CLIProcess.run(["family", "evaluate", family.path, "--policy", "pool=\(policy)", "--seeds", "0..19", "--jobs", "1"])  // some draws deploy
+    #expect(refused.status != 0 && refused.stderr.contains("give --updates online"))
+    let evaluate = try CLIProcess.run(["family", "evaluate", family.path, "--updates", "online", "--policy", "pool=\(policy)", "--leader",
+                                       "--seeds", "0..1", "--jobs", "1"])
+    try #require(evaluate.status == 0, "\(evaluate.stderr)")
+    #expect(evaluate.stdout.contains("| pool |") && evaluate.stdout.contains("| leader (expert pool) |"))
+}

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyRuntime
 import Testing
 import YAMLConfig
 @testable import Simulation
@@ -129,4 +130,24 @@ private func loadError(_ old: String, _ new: String) throws -> (message: String,
     #expect(r.error == .outOfRange(file: r.path, line: r.line, column: 15, field: "learner.batch_size", value: "0",
                                    expected: "an integer in 1...65536"))
     #expect(r.message == "\(r.path):\(r.line):15: 'learner.batch_size' is 0, out of range; expected an integer in 1...65536")
+}
+
+/// An expert pool learns online and replaces the shadow learners: a spec that asks for it with
+/// deployed updates or with shadows is refused on the `experts` line; a decay outside [0, 1] on its own.
+@Test func anExpertPoolThatCannotRunIsRefusedOnItsLine() throws {
+    let deployed = try loadError("  window: 3000\n", "  window: 3000\n  updates: deployed\n  experts: true\n")
+    #expect(deployed.message.hasPrefix("\(deployed.path):\(deployed.line + 2):"), "\(deployed.message)")
+    #expect(deployed.message.contains("an expert pool learns online"))
+    let shadowed = try loadError("  window: 3000\n", "  window: 3000\n  shadow_learners: true\n  experts: true\n")
+    #expect(shadowed.message.contains("an expert pool replaces the shadow learners"), "\(shadowed.message)")
+    let decay = try loadError("  window: 3000\n", "  window: 3000\n  experts: true\n  expert_decay: 1.5\n")
+    #expect(decay.message.contains("'learner.expert_decay' is 1.5, out of range"), "\(decay.message)")
+    // The loop a pool spec derives reads schema v4, and a policy file's loop refuses the same combination.
+    var spec = try EnvironmentCatalog(directory: environmentsDirectory).load("network-diagnosis")
+    spec.learner.experts = true
+    #expect(spec.loopSettings.observationSchema == .v4)
+    var loop = spec.loopSettings
+    loop.updates = .deployed
+    let json = try JSONEncoder().encode(loop)
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(LoopSettings.self, from: json) }
 }
