@@ -70,6 +70,10 @@ public struct BenchReport {
         let batchShadowed = try bench.environmentPeriodsPerSecondWithBatchShadows(progress: progress)
         report.figures["environment_periods_per_second_random_policy_batch_shadows"] = batchShadowed
         report.figures["batch_shadows_throughput_share"] = Self.shares(batchShadowed, of: periods)
+        // With an expert pool (schema v4), and its share of the plain figure.
+        let pooled = try bench.environmentPeriodsPerSecondWithExpertPool(progress: progress)
+        report.figures["environment_periods_per_second_random_policy_expert_pool"] = pooled
+        report.figures["expert_pool_throughput_share"] = Self.shares(pooled, of: periods)
 
         // Production runtime: `decide` latency on the default network shape.
         progress("policy runtime decide latency")

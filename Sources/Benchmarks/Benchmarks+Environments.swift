@@ -42,6 +42,19 @@ extension Benchmarks {
         }
     }
 
+    /// `EnvironmentStepThroughput` per shipped environment with an expert pool (observation schema
+    /// v4: one learner per learning-rate × batch-size bin, every one learning every period), to put
+    /// beside the plain figure of the same run.
+    public func environmentPeriodsPerSecondWithExpertPool(catalog: EnvironmentCatalog = EnvironmentCatalog(),
+                                                          progress: (String) -> Void) throws -> [String: Double] {
+        try perEnvironment(catalog, "environment periods, random policy, expert pool,", progress) {
+            var spec = $0
+            spec.learner.updates = .online
+            spec.learner.experts = true
+            return try EnvironmentStepThroughput.periodsPerSecond(spec: spec, minSeconds: minSeconds)
+        }
+    }
+
     /// `measure` on every spec of `catalog`, keyed by name, announcing each with `label`.
     private func perEnvironment(_ catalog: EnvironmentCatalog, _ label: String, _ progress: (String) -> Void,
                                 _ measure: (EnvironmentSpec) throws -> Double) throws -> [String: Double] {

@@ -17,6 +17,10 @@ import Testing
     let periods = try #require(report.figures["environment_periods_per_second_random_policy"] as? [String: Double])
     #expect(Set(periods.keys) == Set(streams.keys))
     #expect(periods.values.allSatisfy { $0.isFinite && $0 > 0 })
+    let pooled = try #require(report.figures["environment_periods_per_second_random_policy_expert_pool"] as? [String: Double])
+    let share = try #require(report.figures["expert_pool_throughput_share"] as? [String: Double])
+    #expect(Set(pooled.keys) == Set(streams.keys) && Set(share.keys) == Set(streams.keys))
+    #expect(pooled.values.allSatisfy { $0.isFinite && $0 > 0 })
     // The printed form is valid JSON.
     #expect(try JSONSerialization.jsonObject(with: Data(try report.json().utf8)) is [String: Any])
 }
