@@ -19,6 +19,9 @@ public protocol PeriodLoop: Sendable {
     /// The class probabilities served in the last period, row-major; nil when the loop does not
     /// keep them apart (a single learner with shadow learners, whose replays overwrite them).
     var servedProbabilities: ArraySlice<Float>? { get }
+    /// Every expert's metric in the last period, in pool order (nil for one that had left); nil
+    /// without a pool.
+    var lastExpertMetrics: [Double?]? { get }
     /// Sets the learning rate and batch size (a pool: serves the expert nearest them).
     mutating func configure(learningRate: Float, batchSize: Int)
     /// Trains on pre-deployment data; its tail seeds the window.
@@ -32,6 +35,7 @@ extension PeriodRunner: PeriodLoop {
     public var servedProbabilities: ArraySlice<Float>? {
         settings.shadowLearners ? nil : periodProbabilities[...]
     }
+    public var lastExpertMetrics: [Double?]? { nil }
 }
 
 /// The expert pool of a loop with `experts` (observation schema v4): one persistent learner per
@@ -62,7 +66,7 @@ public struct ExpertPool: PeriodLoop {
     public private(set) var period = 0
     public private(set) var computeUsed = 0.0
     /// Every expert's metric in the last period, in pool order; nil for one that had left.
-    public private(set) var lastExpertMetrics: [Double?] = []
+    public private(set) var lastExpertMetrics: [Double?]? = []
 
     /// `makeLearner` builds every expert's learner (the pool sets its rate and batch size);
     /// `makeDetectors` the served monitor's detectors. Throws for a loop `expertPoolProblem` refuses.

@@ -177,10 +177,10 @@ public struct ProductionRun {
                                   batchSize: out.batchSize, fallback: fallback?.rawValue, metric: out.reading.metric,
                                   loss: out.reading.loss, compute: out.compute, adwinAlarm: out.reading.adwinAlarm,
                                   observation: out.observation, probabilities: live)
-            entry.expertMetrics = (runner as? ExpertPool)?.lastExpertMetrics
+            entry.expertMetrics = runner.lastExpertMetrics
             try log(entry)
             if case .diverged(let reason) = runner.health {
-                summary.stoppedEarly = runner is ExpertPool
+                summary.stoppedEarly = settings.experts
                     ? "every expert's learner diverged by period \(runner.period - 1)"
                     : "learner diverged in period \(runner.period - 1) (lr \(out.learningRate), batch \(out.batchSize)): \(reason)"
                 break

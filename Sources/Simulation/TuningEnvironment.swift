@@ -200,15 +200,15 @@ public struct TuningEnvironment: Sendable {
     /// The spec's learner loop: one learner, or an expert pool (every expert built with `learnerSeed`).
     private static func makeLoop(spec: EnvironmentSpec, components: EnvironmentComponents, loop: LoopSettings, actions: ActionBins,
                                  featureCount: Int, classCount: Int, learnerSeed: UInt64, rng: RandomSource) throws -> any PeriodLoop {
-        let monitor = { Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric, detectors: components.makeDetectors()) }
         if loop.experts {
             return try ExpertPool(settings: loop, actions: actions, featureCount: featureCount, classCount: classCount,
                                   metric: spec.metric, makeDetectors: components.makeDetectors, rng: rng) {
                 try components.makeLearner(spec, featureCount, classCount, learnerSeed)
             }
         }
+        let monitor = Monitor(featureCount: featureCount, classCount: classCount, metric: spec.metric, detectors: components.makeDetectors())
         return PeriodRunner(learner: try components.makeLearner(spec, featureCount, classCount, learnerSeed),
-                            monitor: monitor(), settings: loop, actions: actions, rng: rng)
+                            monitor: monitor, settings: loop, actions: actions, rng: rng)
     }
 
     /// Generates the next period and runs it through the learner loop's shared step under `action`.
