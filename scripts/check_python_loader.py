@@ -91,11 +91,22 @@ def duplicate_key_refused():
         os.unlink(f.name)
 
 
+def write_policy(document):
+    """`document` as a policy file (header with payload length and SHA-256) in a temporary file; its path."""
+    import hashlib
+    import json
+    payload = json.dumps(document).encode()
+    header = {"format": "drifttune-policy", "format_version": 2, "payload_bytes": len(payload),
+              "sha256": hashlib.sha256(payload).hexdigest()}
+    with tempfile.NamedTemporaryFile(suffix=".policy", delete=False) as f:
+        f.write(json.dumps(header).encode() + b"\n" + payload)
+    return f.name
+
+
 def shadow_loop_refused():
     """A policy whose loop runs shadow learners but whose schema is v1 (no shadow features) is
     refused by the Python learner loop, with a message naming the schema, as `drifttune learn`
     refuses it."""
-    import hashlib
     import json
     from drifttune_policy.learner import TunedLearner
     with open(os.path.join(FIXTURES, "reference.policy"), "rb") as f:
@@ -105,24 +116,19 @@ def shadow_loop_refused():
                                                       "label_delay": 0, "fine_tune_epochs": 1, "retrain_epochs": 3,
                                                       "update_overhead": 0, "compute_budget": 10, "episode_length": 10,
                                                       "warmup_periods": 1}, shadow_learners=True)
-    payload = json.dumps(document).encode()
-    header = {"format": "drifttune-policy", "format_version": 2, "payload_bytes": len(payload),
-              "sha256": hashlib.sha256(payload).hexdigest()}
-    with tempfile.NamedTemporaryFile(suffix=".policy", delete=False) as f:
-        f.write(json.dumps(header).encode() + b"\n" + payload)
+    path = write_policy(document)
     try:
-        TunedLearner(object(), Policy.load(f.name), classes=[0, 1])
+        TunedLearner(object(), Policy.load(path), classes=[0, 1])
         return False
     except ValueError as e:
         return "observation schema v1" in str(e) and "shadow learners" in str(e)
     finally:
-        os.unlink(f.name)
+        os.unlink(path)
 
 
 def pool_loop_refused():
     """A loop with `experts` and `updates: deployed` or `shadow_learners` is refused on load, naming
     the file (as the Swift runtime refuses it), and so is such a `loop=` override of `TunedLearner`."""
-    import hashlib
     import json
     from drifttune_policy.learner import TunedLearner
     with open(os.path.join(FIXTURES, "reference.policy"), "rb") as f:
@@ -131,18 +137,14 @@ def pool_loop_refused():
     ok = True
     for bad in ({"updates": "deployed"}, {"shadow_learners": True}):
         document["loop"] = dict(document.get("loop") or {}, experts=True, **bad)
-        payload = json.dumps(document).encode()
-        header = {"format": "drifttune-policy", "format_version": 2, "payload_bytes": len(payload),
-                  "sha256": hashlib.sha256(payload).hexdigest()}
-        with tempfile.NamedTemporaryFile(suffix=".policy", delete=False) as f:
-            f.write(json.dumps(header).encode() + b"\n" + payload)
+        path = write_policy(document)
         try:
-            Policy.load(f.name)
+            Policy.load(path)
             ok = False
         except PolicyFileError as e:
-            ok &= str(e).startswith(f.name) and "expert pool" in str(e)
+            ok &= str(e).startswith(path) and "expert pool" in str(e)
         finally:
-            os.unlink(f.name)
+            os.unlink(path)
         try:
             TunedLearner(object(), Policy.load(os.path.join(FIXTURES, "reference.policy")), classes=[0, 1],
                          loop=dict(experts=True, **bad))

@@ -61,10 +61,9 @@ private func ruleMove(up: Float, down: Float, threshold: Float) -> Int? {
     var spec = try loadTiny().environments[0].spec
     spec.actions.learningRateHead = .steps
     func attempt(_ observations: Int, _ activation: Activation, _ actions: ActionBins) -> Bool {
-        var rng = RandomSource(seed: 1)
-        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: observations, actionSizes: actions.headSizes,
-                                                                       hiddenSizes: [8, 8], activation: activation), rng: &rng)
-        return (try? EvidenceAnchor.anchored(parameters: network.parameterVector, network: network, actions: actions, strength: 8)) != nil
+        anchorAccepts(observations: observations, activation, actions, hidden: [8, 8]) {
+            try EvidenceAnchor.anchored(parameters: $0, network: $1, actions: $2, strength: 8)
+        }
     }
     var binsHead = spec.actionBins
     binsHead.learningRateHead = .bins

@@ -47,10 +47,9 @@ import Testing
 @Test func leaderAnchorRefusesNetworksItCannotAnchor() throws {
     let spec = try loadTiny().environments[0].spec
     func attempt(_ observations: Int, _ activation: Activation, _ actions: ActionBins) -> Bool {
-        var rng = RandomSource(seed: 1)
-        let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: observations, actionSizes: actions.headSizes,
-                                                                       hiddenSizes: [16, 16], activation: activation), rng: &rng)
-        return (try? LeaderAnchor.anchored(parameters: network.parameterVector, network: network, actions: actions, strength: 8)) != nil
+        anchorAccepts(observations: observations, activation, actions, hidden: [16, 16]) {
+            try LeaderAnchor.anchored(parameters: $0, network: $1, actions: $2, strength: 8)
+        }
     }
     var steps = spec.actionBins
     steps.learningRateHead = .steps

@@ -30,3 +30,13 @@ func anchoredPolicy(spec: EnvironmentSpec, hidden: [Int], file: String,
                                              spec: spec, provenance: .init(environment: spec.name))
     return TunedPolicy(document: try PolicyFile.decode(try PolicyFile.encode(document), file: file))
 }
+
+/// Whether `anchor` accepts a fresh network with `observations` inputs, `activation`, `hidden`
+/// layers and the heads of `actions`.
+func anchorAccepts(observations: Int, _ activation: Activation, _ actions: ActionBins, hidden: [Int],
+                   _ anchor: ([Float], PolicyNetwork, ActionBins) throws -> [Float]) -> Bool {
+    var rng = RandomSource(seed: 1)
+    let network = PolicyNetwork(architecture: NetworkArchitecture(observationSize: observations, actionSizes: actions.headSizes,
+                                                                   hiddenSizes: hidden, activation: activation), rng: &rng)
+    return (try? anchor(network.parameterVector, network, actions)) != nil
+}
