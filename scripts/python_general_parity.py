@@ -5,8 +5,9 @@ For every stream of the three foreign-stream sets (`scripts/foreign_streams.py`:
 fixed seeds, 40,000 samples), writes the same CSV file, runs `drifttune learn --policy general` on it
 and the Python `TunedLearner(LinearBackend(classes), general policy)` on the same file (periods of
 1,000 samples, 3 warm-up periods, as the benchmark), and compares every period's decision (learning
-rate, batch size, retrain) and the mean accuracy. The general policies read observation schema v2,
-so both sides run the shadow learners. Exits 1 on any difference. Needs River 0.26.1 and numpy
+rate, batch size, retrain) and the mean accuracy. Both sides run the policies' own loop (since the
+evening of 30 November 2026 an expert pool of 24 learners, observation schema v4; before it, shadow
+learners, schema v2). Exits 1 on any difference. Needs River 0.26.1 and numpy
 (not run in CI, which has no River; `scripts/check_python_monitor.py` checks the same loop on
 committed streams).
 
@@ -83,7 +84,7 @@ def main():
                  "Written by `scripts/python_general_parity.py`. `drifttune learn --policy general` and the Python",
                  "`TunedLearner(LinearBackend(classes), results/general/{logistic,softmax}.policy)` on the same CSV file",
                  "of each foreign stream (`scripts/foreign_streams.py`, 40,000 samples, periods of 1,000, 3 warm-up",
-                 "periods); both run the policies' shadow learners (observation schema v2). Accuracy: the mean of the",
+                 "periods); both run the policies' own loop (an expert pool of 24 learners, observation schema v4). Accuracy: the mean of the",
                  "per-period accuracies after the warm-up, as in `results/foreign-streams/`.", "",
                  "| set | stream | `drifttune learn` | Python | decisions equal | seconds, learn / Python |",
                  "| --- | --- | ---: | ---: | ---: | ---: |"]
