@@ -380,7 +380,7 @@ public struct FamilyEvaluateCommand: ParsableCommand {
             }
             methods += FamilyEvaluation.rules()
             let evaluation = try FamilyEvaluation(family: f, subfamilies: subs, seeds: try SeedRange.parse(seeds))
-            if evaluation.expertEnvironments == nil, let pooled = schemas.first(where: { $0.value == 4 }) {
+            if !evaluation.canRunExpertPool, let pooled = schemas.first(where: { $0.value == 4 }) {
                 throw UserError("\(pooled.key): an expert pool learns online, and some drawn environments deploy updates; give --updates online")
             }
             var grid: [FamilyEvaluation.Row] = []

@@ -143,7 +143,7 @@ public struct LearnSetup {
             throw UserError("--leader-decay: only with --policy leader")
         }
         if name == "leader" {
-            let decay = leaderDecay ?? ExpertPoolSettings().decay
+            let decay = leaderDecay ?? LoopSettings.defaultExpertDecay
             guard decay.isFinite, (0...1).contains(decay) else {
                 throw UserError("--leader-decay \(decay): expected 0 to 1")
             }

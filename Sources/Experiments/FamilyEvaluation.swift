@@ -20,9 +20,12 @@ public struct FamilyEvaluation: Sendable {
     public var shadowEnvironments: [TuningEnvironment]
     /// The same environments with learning-rate and batch-size shadows (observation schema v3).
     public var batchShadowEnvironments: [TuningEnvironment]
-    /// The same environments with an expert pool (observation schema v4); nil when one of them
-    /// deploys updates, where a pool cannot run.
-    public var expertEnvironments: [TuningEnvironment]?
+    /// Whether every drawn environment learns online, so that an expert pool (observation schema
+    /// v4) can run in it; `episodes(schema: 4)` builds those environments only when asked (each holds
+    /// 24 learners and their windows).
+    public let canRunExpertPool: Bool
+    private let specs: [EnvironmentSpec]
+    private let components: EnvironmentComponents
 
     public init(family: EnvironmentFamily, subfamilies: [String], seeds: [UInt64], components: EnvironmentComponents = .standard) throws {
         self.family = family
@@ -41,8 +44,9 @@ public struct FamilyEvaluation: Sendable {
             s.learner.batchShadows = true
             return try TuningEnvironment(spec: s, components: components)
         }
-        expertEnvironments = specs.allSatisfy { $0.learner.updates == .online }
-            ? try specs.map { try TuningEnvironment(spec: $0.withLoop(forSchema: 4), components: components) } : nil
+        canRunExpertPool = specs.allSatisfy { $0.learner.updates == .online }
+        self.specs = specs
+        self.components = components
     }
 
     /// One method's figures over the seeds.
@@ -89,11 +93,13 @@ public struct FamilyEvaluation: Sendable {
     /// Plays `policy` once per seed on `jobs` threads (BLAS single-threaded inside, so the result
     /// does not depend on `jobs`), in the environments whose loop produces observation schema
     /// `schema` (1: no shadows, 2: learning-rate shadows, 3: and batch-size shadows, 4: an expert
-    /// pool, which needs `expertEnvironments`).
+    /// pool, which needs `canRunExpertPool`).
     public func episodes(_ policy: AnyPolicy, jobs: Int, schema: Int = 1) -> [EpisodeResult] {
         let n = environments.count
-        precondition(schema != 4 || expertEnvironments != nil, "an expert pool runs online only")
-        var envs = schema == 4 ? expertEnvironments! : schema == 3 ? batchShadowEnvironments : schema == 2 ? shadowEnvironments : environments
+        precondition(schema != 4 || canRunExpertPool, "an expert pool runs online only")
+        var envs = schema == 4 ? specs.compactMap { try? TuningEnvironment(spec: $0.withLoop(forSchema: 4), components: components) }
+            : schema == 3 ? batchShadowEnvironments : schema == 2 ? shadowEnvironments : environments
+        precondition(envs.count == n, "every drawn spec builds with an expert pool once it learns online")
         var results = [EpisodeResult?](repeating: nil, count: n)
         BLAS.withThreadCount(1) {
             envs.withUnsafeMutableBufferPointer { env in

@@ -59,6 +59,9 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// Weight of the past in each expert's score when the loop runs experts: after a period,
     /// `score = expert_decay × score + metric`. Written only with `experts`; absent means 0.9.
     public var expertDecay: Double
+    /// `expertDecay` when nothing says otherwise (a file without `expert_decay`, `learn --policy
+    /// leader` without `--leader-decay`).
+    public static let defaultExpertDecay = 0.9
     /// The task metric the observation's metric features were computed with (`accuracy`,
     /// `macro_f1` or `auc`), so a production loop computes the same one. Absent in files written
     /// before it (the loop then falls back to its default for the model); written when known.
@@ -84,7 +87,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
                 retrainEpochs: Int = 3, updateOverhead: Double = 0, computeBudget: Double, episodeLength: Int,
                 warmupPeriods: Int, standardize: Bool = false, updates: UpdateRegime = .online,
                 shadowLearners: Bool = false, batchShadows: Bool = false, experts: Bool = false,
-                expertDecay: Double = 0.9, metric: String? = nil) {
+                expertDecay: Double = defaultExpertDecay, metric: String? = nil) {
         self.model = model
         self.periodLength = periodLength
         self.window = window
@@ -131,7 +134,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
             throw DecodingError.dataCorruptedError(forKey: .batchShadows, in: c, debugDescription: "batch_shadows needs shadow_learners: true")
         }
         experts = try c.decodeIfPresent(Bool.self, forKey: .experts) ?? false
-        expertDecay = try c.decodeIfPresent(Double.self, forKey: .expertDecay) ?? 0.9
+        expertDecay = try c.decodeIfPresent(Double.self, forKey: .expertDecay) ?? Self.defaultExpertDecay
         if let problem = expertPoolProblem {
             throw DecodingError.dataCorruptedError(forKey: .experts, in: c, debugDescription: problem)
         }

@@ -57,7 +57,7 @@ extension EnvironmentSpec {
             shadowLearners: try le.optionalBool("shadow_learners") ?? false,
             batchShadows: try le.optionalBool("batch_shadows") ?? false,
             experts: try le.optionalBool("experts") ?? false,
-            expertDecay: try le.double("expert_decay", in: 0...1, default: 0.9))
+            expertDecay: try le.double("expert_decay", in: 0...1, default: LoopSettings.defaultExpertDecay))
         if learner.batchShadows && !learner.shadowLearners {
             throw le.error("batch_shadows", "batch-size shadows run beside the learning-rate shadows: set shadow_learners: true too")
         }

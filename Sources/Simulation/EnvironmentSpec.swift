@@ -86,7 +86,7 @@ public struct LearnerSpec: Sendable, Equatable {
     /// updates only, without shadow learners).
     public var experts: Bool = false
     /// Weight of the past in the experts' scores (`learner.expert_decay`, default 0.9).
-    public var expertDecay: Double = 0.9
+    public var expertDecay: Double = LoopSettings.defaultExpertDecay
 }
 
 /// Prices that turn compute and retraining into reward.

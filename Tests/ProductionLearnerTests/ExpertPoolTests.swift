@@ -15,7 +15,10 @@ private func poolRun(_ bins: ActionBins, default action: TuningAction = TuningAc
 private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double = 0.9) throws -> (RunSummary, [PeriodLog]) {
     var rows = InMemoryRows(stream)
     var logs: [PeriodLog] = []
-    let summary = try run.runExpertPool(&rows, pool: ExpertPoolSettings(decay: decay)) { logs.append($0) }
+    var pool = run  // `learn --policy leader`: the rule over the loop with an expert pool
+    pool.settings.experts = true
+    pool.settings.expertDecay = decay
+    let summary = try pool.run(&rows, policy: LeaderRule()) { logs.append($0) }
     return (summary, logs)
 }
 
@@ -83,13 +86,14 @@ private func runPool(_ run: ProductionRun, _ stream: LabelledCSV, decay: Double 
 
 @Test func aPoolWhoseWindowsTogetherPassTheLimitIsRefusedBeforeAllocating() throws {
     // One learner's window fits (2^24 samples × 4 features); 24 of them do not.
-    let settings = LoopSettings(model: "logistic", periodLength: 500, window: 1 << 24, computeBudget: 60, episodeLength: 30,
+    var settings = LoopSettings(model: "logistic", periodLength: 500, window: 1 << 24, computeBudget: 60, episodeLength: 30,
                                 warmupPeriods: 2, standardize: true)
+    settings.experts = true
     let bins = ActionBins(learningRates: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3], batchSizes: [8, 16, 32, 64])
     let run = ProductionRun(model: .logistic, metric: .accuracy, settings: settings, actions: bins,
                             defaultAction: TuningAction(learningRateBin: 0, batchSizeBin: 0), seed: 1)
     var rows = InMemoryRows(flipStream(rows: 2_000, flipAt: 1_000))
-    #expect(throws: StreamError.self) { try run.runExpertPool(&rows, pool: ExpertPoolSettings()) }
+    #expect(throws: StreamError.self) { try run.run(&rows, policy: LeaderRule()) }
 }
 
 @Test func thePoolLogsTheServedExpertsProbabilities() throws {
