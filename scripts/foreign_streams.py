@@ -20,20 +20,23 @@ every method: every sample after the 3,000-sample warm-up (DriftTune: the mean o
 per-period accuracies over periods 0 to the last, each 1,000 samples; River: the same sample
 range, learning from the warm-up samples online).
 
-Four sets of 9 streams: `--stream-set benchmark` (the default; results/foreign-streams/),
+Five sets of 9 streams: `--stream-set benchmark` (the default; results/foreign-streams/),
 `--stream-set fresh` (the same generators at other seeds, functions, drift positions and speeds,
 fixed before any method ran on them; results/foreign-streams/fresh/), a test for choices made while
 looking at the benchmark set, `--stream-set holdout` (nine more, fixed after both had been
 looked at and before any method ran on them; results/foreign-streams/holdout/), a test for choices
 made while looking at both, and `--stream-set confirm` (nine more, fixed after all three had been
 looked at and before any method ran on them; results/foreign-streams/confirm/), a test for the
-expert pool's decay, chosen while looking at all three.
+expert pool's decay, chosen while looking at all three, and `--stream-set verify` (nine more, fixed
+on 1 December 2026 after all four had been looked at and before any method ran on them;
+results/foreign-streams/verify/), a test for the changes made while looking at all four.
 
 Usage (from the repository root, after `swift build -c release --product drifttune`):
     python3 scripts/foreign_streams.py [--samples 40000] [--out results/foreign-streams]
     python3 scripts/foreign_streams.py --stream-set fresh --out results/foreign-streams/fresh
     python3 scripts/foreign_streams.py --stream-set holdout --out results/foreign-streams/holdout
     python3 scripts/foreign_streams.py --stream-set confirm --out results/foreign-streams/confirm
+    python3 scripts/foreign_streams.py --stream-set verify --out results/foreign-streams/verify
 Needs: river==0.26.1, numpy.
 """
 import argparse
@@ -63,6 +66,9 @@ SET_NOTES = {
                "with two recurring changes; fixed after both had been looked at and before any method ran on it)",
     "confirm": " (the **confirm** set: other seeds, functions, drift positions and speeds than the other three sets, "
                "with one recurring change; fixed after all three had been looked at and before any method ran on it)",
+    "verify": " (the **verify** set: other seeds, functions, drift positions and speeds than the other four sets, "
+              "with one recurring change; fixed on 1 December 2026 after all four had been looked at and before any "
+              "method ran on it)",
 }
 BINARY_POLICY = "results/network-diagnosis/policies/network-diagnosis.policy"
 MULTICLASS_POLICY = "results/intent-recognition/policies/intent-recognition.policy"
@@ -83,6 +89,8 @@ def make_streams(n, stream_set="benchmark"):
         return holdout_streams(n, synth)
     if stream_set == "confirm":
         return confirm_streams(n, synth)
+    if stream_set == "verify":
+        return verify_streams(n, synth)
 
     half = n // 2
     s = []
@@ -211,6 +219,41 @@ def confirm_streams(n, synth):
     s.append(("led_abrupt_d", "LEDDrift 4 -> 6 drifting attributes, 8% noise, abrupt (width 250) at 55%", "multiclass", 10,
               cds(synth.LEDDrift(seed=601, noise_percentage=0.08, irrelevant_features=True, n_drift_features=4),
                   synth.LEDDrift(seed=602, noise_percentage=0.08, irrelevant_features=True, n_drift_features=6), 11 * n // 20, ABRUPT, 603)))
+    return s
+
+
+def verify_streams(n, synth):
+    """The `verify` set: the same generators at yet other seeds, functions, drift positions, widths
+    and speeds; fixed (1 December 2026) after all four other sets had been looked at, and before any
+    method ran on it, so that the changes made while looking at all four meet streams they were not
+    chosen on."""
+    s = []
+    s.append(("sea_abrupt_v", "SEA variant 3 -> 1, abrupt (width 250) at 45%, 12% label noise", "binary", 2,
+              cds(synth.SEA(variant=3, noise=0.12, seed=711), synth.SEA(variant=1, noise=0.12, seed=712), 9 * n // 20, ABRUPT, 713)))
+    s.append(("hyperplane_v", "Hyperplane, 9 features, 6 drifting (mag 0.001), 7% noise", "binary", 2,
+              synth.Hyperplane(seed=731, n_features=9, n_drift_features=6, mag_change=0.001, noise_percentage=0.07, sigma=0.1)))
+    s.append(("agrawal_abrupt_v_raw", "Agrawal function 3 -> 6, abrupt (width 250) at 40%, raw scales", "binary", 2,
+              cds(synth.Agrawal(classification_function=3, seed=741), synth.Agrawal(classification_function=6, seed=742),
+                  2 * n // 5, ABRUPT, 743)))
+    s.append(("stagger_abrupt_v", "STAGGER function 2 -> 1, abrupt (width 250) at 55%", "binary", 2,
+              cds(synth.STAGGER(classification_function=2, seed=751), synth.STAGGER(classification_function=1, seed=752),
+                  11 * n // 20, ABRUPT, 753)))
+    s.append(("sine_gradual_v", "Sine function 0 -> 3, gradual over 4,000 samples around 45%, noise", "binary", 2,
+              cds(synth.Sine(classification_function=0, seed=761, has_noise=True), synth.Sine(classification_function=3, seed=762, has_noise=True),
+                  9 * n // 20, 4000, 763)))
+    s.append(("mixed_abrupt_v", "Mixed function 0 -> 1, abrupt (width 250) at 40%", "binary", 2,
+              cds(synth.Mixed(classification_function=0, seed=771, balance_classes=False),
+                  synth.Mixed(classification_function=1, seed=772, balance_classes=False), 2 * n // 5, ABRUPT, 773)))
+    s.append(("sea_recurring_v", "SEA variant 1 -> 0 -> 1, abrupt (width 250) at 30% and 60%, 10% label noise", "binary", 2,
+              cds(synth.SEA(variant=1, noise=0.1, seed=781),
+                  cds(synth.SEA(variant=0, noise=0.1, seed=782), synth.SEA(variant=1, noise=0.1, seed=783), 3 * n // 10, ABRUPT, 784),
+                  3 * n // 10, ABRUPT, 785)))
+    s.append(("rbf_incremental_v", "RandomRBFDrift, 10 features, 4 classes, 50 centroids, 20 moving (speed 4e-4)", "multiclass", 4,
+              synth.RandomRBFDrift(seed_model=791, seed_sample=792, n_classes=4, n_features=10, n_centroids=50,
+                                   change_speed=0.0004, n_drift_centroids=20)))
+    s.append(("led_gradual_v", "LEDDrift 2 -> 6 drifting attributes, 7% noise, gradual over 6,000 at 50%", "multiclass", 10,
+              cds(synth.LEDDrift(seed=801, noise_percentage=0.07, irrelevant_features=True, n_drift_features=2),
+                  synth.LEDDrift(seed=802, noise_percentage=0.07, irrelevant_features=True, n_drift_features=6), n // 2, 6000, 803)))
     return s
 
 
@@ -358,7 +401,7 @@ def main():
     ap.add_argument("--out", default="results/foreign-streams")
     ap.add_argument("--binary", default=".build/release/drifttune")
     ap.add_argument("--only", default="", help="comma-separated stream names (default: all)")
-    ap.add_argument("--stream-set", choices=["benchmark", "fresh", "holdout", "confirm"], default="benchmark",
+    ap.add_argument("--stream-set", choices=["benchmark", "fresh", "holdout", "confirm", "verify"], default="benchmark",
                     help="benchmark: the committed 9 streams; fresh: 9 others from the same generators (other seeds, "
                     "functions, drift positions and speeds), a test for choices made while looking at the benchmark; holdout: 9 more, "
                     "fixed after both were looked at, a test for choices made while looking at both; confirm: 9 more, fixed after all three "
