@@ -21,8 +21,9 @@ public struct LearnCommand: ParsableCommand {
             the learner: logistic, or softmax with --classes K > 2 or --model softmax, or fm or mlp with \
             --model; results/general/), leader (an expert pool: one learner per learning rate × batch \
             size of the bins, each learning online at its own setting; every period serves the one whose \
-            metric, decayed by --leader-decay per period, is best so far, and every expert's compute is \
-            counted), or a hand-written rule: \(HandWrittenRule.help). Loop settings, \
+            metric, decayed by --leader-decay per period, is best so far (of the experts within \
+            --leader-tolerance of the best, the one with the highest learning rate per sample), and every \
+            expert's compute is counted), or a hand-written rule: \(HandWrittenRule.help). Loop settings, \
             action bins and the default action come from the policy file, else from --env's spec, else \
             from the values below; the options override them. A policy file whose loop runs shadow \
             learners (observation schema v2, or v3 with batch-size shadows) makes learn run them too, and their compute is logged; \
@@ -38,6 +39,7 @@ public struct LearnCommand: ParsableCommand {
     @OptionGroup var location: EnvironmentOptions
     @Option(help: "A policy file, registry:NAME@CHANNEL, general, leader, or a rule: \(HandWrittenRule.help).") var policy: String
     @Option(help: "--policy leader: weight of the past in each expert's score, 0 to 1 (score = decay × score + the period's metric).") var leaderDecay: Double?
+    @Option(help: "--policy leader: experts within this much decayed mean metric of the best count as tied, and the one with the highest learning rate per sample (lr / batch) serves; 0 to 1, default 0.001 (0: the best score).") var leaderTolerance: Double?
     @Option(help: "The registry file for registry: policies.") var registry = "policies.sqlite"
     @Option(help: "Take loop settings, action bins, default action and metric from this environment's spec.") var env: String?
     @Option(help: "CSV stream with a header (- for standard input).") var data: String = "-"
@@ -65,7 +67,7 @@ public struct LearnCommand: ParsableCommand {
             let spec = try env.map { try location.catalog().load($0) }
             var setup = try LearnSetup.make(policy: policy, registry: registry, spec: spec, model: model, period: period,
                                             warmup: warmup, lr: lr, batch: batch, metric: metric, seed: seed, standardize: standardize,
-                                            classes: classes, leaderDecay: leaderDecay)
+                                            classes: classes, leaderDecay: leaderDecay, leaderTolerance: leaderTolerance)
             if let classes {
                 guard (2...LabelledCSV.maxClassCount).contains(classes) else {
                     throw UserError("--classes \(classes): expected 2 to \(LabelledCSV.maxClassCount)")
@@ -138,14 +140,20 @@ public struct LearnSetup {
     public static func make(policy name: String, registry: String, spec: EnvironmentSpec? = nil, model: String? = nil,
                             period: Int? = nil, warmup: Int? = nil, lr: Float? = nil, batch: Int? = nil, metric: String? = nil,
                             seed: UInt64 = 0, standardize: Bool? = nil, classes: Int? = nil,
-                            generalDirectory: String? = nil, leaderDecay: Double? = nil) throws -> LearnSetup {
-        if let leaderDecay, name != "leader" {
-            throw UserError("--leader-decay: only with --policy leader")
+                            generalDirectory: String? = nil, leaderDecay: Double? = nil,
+                            leaderTolerance: Double? = nil) throws -> LearnSetup {
+        if name != "leader" {
+            if leaderDecay != nil { throw UserError("--leader-decay: only with --policy leader") }
+            if leaderTolerance != nil { throw UserError("--leader-tolerance: only with --policy leader") }
         }
         if name == "leader" {
             let decay = leaderDecay ?? LoopSettings.defaultExpertDecay
             guard decay.isFinite, (0...1).contains(decay) else {
                 throw UserError("--leader-decay \(decay): expected 0 to 1")
+            }
+            let tolerance = leaderTolerance ?? LoopSettings.defaultExpertTolerance
+            guard tolerance.isFinite, (0...1).contains(tolerance) else {
+                throw UserError("--leader-tolerance \(tolerance): expected 0 to 1")
             }
             var run = try makeRun(policy: nil, spec: spec, model: model, period: period, warmup: warmup, lr: lr, batch: batch,
                                   metric: metric, seed: seed, standardize: standardize)
@@ -162,6 +170,7 @@ public struct LearnSetup {
             }
             run.settings.experts = true
             run.settings.expertDecay = decay
+            run.settings.expertTolerance = tolerance
             if let problem = run.settings.expertPoolProblem { throw UserError("--policy leader: \(problem)") }
             return LearnSetup(run: run, policy: LeaderRule())
         }

@@ -62,6 +62,14 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// `expertDecay` when nothing says otherwise (a file without `expert_decay`, `learn --policy
     /// leader` without `--leader-decay`).
     public static let defaultExpertDecay = 0.9
+    /// How far, in decayed mean metric, an expert may trail the best score and still lead when it
+    /// adapts faster (a higher learning rate per sample, `lr / batch`): experts closer than this are
+    /// treated as tied, and a tie goes to the one that loses least when the stream changes. 0 is the
+    /// plain best score. Written only with `experts`; absent means 0 (files written before it).
+    public var expertTolerance: Double
+    /// `expertTolerance` for a new loop (specs without `learner.expert_tolerance`, `learn --policy
+    /// leader` without `--leader-tolerance`): one sample in a period of 1,000.
+    public static let defaultExpertTolerance = 0.001
     /// The task metric the observation's metric features were computed with (`accuracy`,
     /// `macro_f1` or `auc`), so a production loop computes the same one. Absent in files written
     /// before it (the loop then falls back to its default for the model); written when known.
@@ -73,13 +81,16 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         experts ? .v4 : shadowLearners ? (batchShadows ? .v3 : .v2) : .v1
     }
 
-    /// Why this loop cannot run, or nil: an expert pool needs online updates, no shadow learners and
-    /// a decay in [0, 1].
+    /// Why this loop cannot run, or nil: an expert pool needs online updates, no shadow learners, and
+    /// a decay and a tolerance in [0, 1].
     public var expertPoolProblem: String? {
         guard experts else { return nil }
         if updates != .online { return "an expert pool learns online: it cannot run with updates: deployed" }
         if shadowLearners { return "an expert pool replaces the shadow learners: it cannot run with shadow_learners" }
         if !(expertDecay.isFinite && (0...1).contains(expertDecay)) { return "expert_decay must be between 0 and 1, not \(expertDecay)" }
+        if !(expertTolerance.isFinite && (0...1).contains(expertTolerance)) {
+            return "expert_tolerance must be between 0 and 1, not \(expertTolerance)"
+        }
         return nil
     }
 
@@ -87,7 +98,8 @@ public struct LoopSettings: Codable, Sendable, Equatable {
                 retrainEpochs: Int = 3, updateOverhead: Double = 0, computeBudget: Double, episodeLength: Int,
                 warmupPeriods: Int, standardize: Bool = false, updates: UpdateRegime = .online,
                 shadowLearners: Bool = false, batchShadows: Bool = false, experts: Bool = false,
-                expertDecay: Double = defaultExpertDecay, metric: String? = nil) {
+                expertDecay: Double = defaultExpertDecay, expertTolerance: Double = defaultExpertTolerance,
+                metric: String? = nil) {
         self.model = model
         self.periodLength = periodLength
         self.window = window
@@ -104,6 +116,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         self.batchShadows = batchShadows
         self.experts = experts
         self.expertDecay = expertDecay
+        self.expertTolerance = expertTolerance
         self.metric = metric
     }
 
@@ -111,7 +124,8 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         case model, periodLength = "period_length", window, labelDelay = "label_delay", fineTuneEpochs = "fine_tune_epochs"
         case retrainEpochs = "retrain_epochs", updateOverhead = "update_overhead", computeBudget = "compute_budget"
         case episodeLength = "episode_length", warmupPeriods = "warmup_periods", standardize, updates
-        case shadowLearners = "shadow_learners", batchShadows = "batch_shadows", experts, expertDecay = "expert_decay", metric
+        case shadowLearners = "shadow_learners", batchShadows = "batch_shadows", experts, expertDecay = "expert_decay"
+        case expertTolerance = "expert_tolerance", metric
     }
 
     public init(from decoder: Decoder) throws {
@@ -135,6 +149,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         }
         experts = try c.decodeIfPresent(Bool.self, forKey: .experts) ?? false
         expertDecay = try c.decodeIfPresent(Double.self, forKey: .expertDecay) ?? Self.defaultExpertDecay
+        expertTolerance = try c.decodeIfPresent(Double.self, forKey: .expertTolerance) ?? 0
         if let problem = expertPoolProblem {
             throw DecodingError.dataCorruptedError(forKey: .experts, in: c, debugDescription: problem)
         }
@@ -160,6 +175,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         if experts {
             try c.encode(experts, forKey: .experts)
             try c.encode(expertDecay, forKey: .expertDecay)
+            try c.encode(expertTolerance, forKey: .expertTolerance)
         }
         try c.encodeIfPresent(metric, forKey: .metric)
     }

@@ -43,7 +43,8 @@ extension PeriodRunner: PeriodLoop {
 /// setting. The action's bins choose the expert that serves the period; its retrain or fine-tune
 /// applies to that expert alone. After the period every expert's score becomes
 /// `decay × score + metric`, and the observation, the served stream's as one monitor saw it
-/// period after period, ends with where the leader (the best score) stands. Every expert pays its
+/// period after period, ends with where the leader stands: of the experts within `expert_tolerance`
+/// of the best score (in decayed mean metric), the one that adapts fastest. Every expert pays its
 /// compute. An expert whose learner diverges leaves the pool; an action that names it serves the
 /// leader instead.
 ///
@@ -57,6 +58,11 @@ public struct ExpertPool: PeriodLoop {
     public private(set) var experts: [PeriodRunner]
     /// Every expert's decayed score after the last period.
     public private(set) var scores: [Double]
+    /// The weight the scores have summed: `decay × weight + 1` a period, so `score / weight` is
+    /// an expert's decayed mean metric.
+    public private(set) var scoreWeight = 0.0
+    /// Every expert's learning rate per sample (`lr / batch`), in pool order: how fast it adapts.
+    public let adaptivity: [Double]
     /// False for an expert whose learner diverged.
     public private(set) var active: [Bool]
     /// The monitor of the served stream.
@@ -79,6 +85,10 @@ public struct ExpertPool: PeriodLoop {
         self.settings = settings
         self.actions = actions
         expertSettings = Self.poolActions(actions)
+        adaptivity = expertSettings.map { action in
+            let (lr, batch) = actions.values(of: action)
+            return Double(lr) / Double(batch)
+        }
         var experts: [PeriodRunner] = []
         for action in expertSettings {
             let (lr, batch) = actions.values(of: action)
@@ -110,13 +120,28 @@ public struct ExpertPool: PeriodLoop {
         return b * actions.learningRates.count + l
     }
 
-    /// The active expert with the highest score; the first of equals. Nil when none is active.
-    public static func leader(scores: [Double], active: [Bool]) -> Int? {
+    /// The leader: of the active experts whose score is within `tolerance × weight` of the best
+    /// (within `tolerance` in decayed mean metric), the one with the highest adaptivity; among
+    /// equals the higher score, then the first. Tolerance 0: the best score, the first of equals.
+    /// Nil when none is active.
+    public static func leader(scores: [Double], active: [Bool], adaptivity: [Double], tolerance: Double, weight: Double) -> Int? {
         var best: Int?
         for k in scores.indices where active[k] && scores[k].isFinite {
             if best == nil || scores[k] > scores[best!] { best = k }
         }
-        return best
+        guard var leader = best, tolerance > 0 else { return best }
+        let floor = scores[leader] - tolerance * weight
+        for k in scores.indices where active[k] && scores[k].isFinite && scores[k] >= floor {
+            if adaptivity[k] > adaptivity[leader] || (adaptivity[k] == adaptivity[leader] && scores[k] > scores[leader]) {
+                leader = k
+            }
+        }
+        return leader
+    }
+
+    /// The leader for the scores as they are.
+    public var leader: Int? {
+        Self.leader(scores: scores, active: active, adaptivity: adaptivity, tolerance: settings.expertTolerance, weight: scoreWeight)
     }
 
     public var learner: any OnlineLearner { experts[served].learner }
@@ -138,7 +163,7 @@ public struct ExpertPool: PeriodLoop {
     public mutating func step(_ action: TuningAction, _ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>) -> PeriodOutcome {
         let p = settings.periodLength
         served = index(of: action)
-        if !active[served], let leader = Self.leader(scores: scores, active: active) { served = leader }
+        if !active[served], let leader { served = leader }
         var outcomes = [PeriodOutcome?](repeating: nil, count: experts.count)
         for k in experts.indices where active[k] {
             var own = expertSettings[k]
@@ -162,6 +187,7 @@ public struct ExpertPool: PeriodLoop {
                             labelsArrived: p - settings.labelDelay, control: control)
         }
         lastExpertMetrics = outcomes.map { $0?.reading.metric }
+        scoreWeight = settings.expertDecay * scoreWeight + 1
         for k in experts.indices where active[k] {
             if case .diverged = experts[k].learner.health { active[k] = false; continue }
             scores[k] = settings.expertDecay * scores[k] + outcomes[k]!.reading.metric
@@ -175,7 +201,7 @@ public struct ExpertPool: PeriodLoop {
 
     /// `leader_log_lr`, `leader_log2_batch`, `leader_margin` (schema v4) for the scores as they are.
     func leaderFeatures() -> [Float] {
-        guard let leader = Self.leader(scores: scores, active: active) else { return [0, 0, 0] }
+        guard let leader else { return [0, 0, 0] }
         let (lr, batch) = actions.values(of: expertSettings[leader])
         let lead = active[served] && scores[served].isFinite
             ? (scores[leader] - scores[served]) * (1 - settings.expertDecay) : 1

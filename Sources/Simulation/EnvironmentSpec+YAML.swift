@@ -57,7 +57,8 @@ extension EnvironmentSpec {
             shadowLearners: try le.optionalBool("shadow_learners") ?? false,
             batchShadows: try le.optionalBool("batch_shadows") ?? false,
             experts: try le.optionalBool("experts") ?? false,
-            expertDecay: try le.double("expert_decay", in: 0...1, default: LoopSettings.defaultExpertDecay))
+            expertDecay: try le.double("expert_decay", in: 0...1, default: LoopSettings.defaultExpertDecay),
+            expertTolerance: try le.double("expert_tolerance", in: 0...1, default: LoopSettings.defaultExpertTolerance))
         if learner.batchShadows && !learner.shadowLearners {
             throw le.error("batch_shadows", "batch-size shadows run beside the learning-rate shadows: set shadow_learners: true too")
         }

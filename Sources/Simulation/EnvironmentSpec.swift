@@ -87,6 +87,9 @@ public struct LearnerSpec: Sendable, Equatable {
     public var experts: Bool = false
     /// Weight of the past in the experts' scores (`learner.expert_decay`, default 0.9).
     public var expertDecay: Double = LoopSettings.defaultExpertDecay
+    /// How far an expert may trail the best decayed mean metric and still lead when it adapts
+    /// faster (`learner.expert_tolerance`, default 0.001; `LoopSettings.expertTolerance`).
+    public var expertTolerance: Double = LoopSettings.defaultExpertTolerance
 }
 
 /// Prices that turn compute and retraining into reward.

@@ -133,7 +133,8 @@ private func loadError(_ old: String, _ new: String) throws -> (message: String,
 }
 
 /// An expert pool learns online and replaces the shadow learners: a spec that asks for it with
-/// deployed updates or with shadows is refused on the `experts` line; a decay outside [0, 1] on its own.
+/// deployed updates or with shadows is refused on the `experts` line; a decay or a tolerance outside
+/// [0, 1] on its own.
 @Test func anExpertPoolThatCannotRunIsRefusedOnItsLine() throws {
     let deployed = try loadError("  window: 3000\n", "  window: 3000\n  updates: deployed\n  experts: true\n")
     #expect(deployed.message.hasPrefix("\(deployed.path):\(deployed.line + 2):"), "\(deployed.message)")
@@ -142,6 +143,9 @@ private func loadError(_ old: String, _ new: String) throws -> (message: String,
     #expect(shadowed.message.contains("an expert pool replaces the shadow learners"), "\(shadowed.message)")
     let decay = try loadError("  window: 3000\n", "  window: 3000\n  experts: true\n  expert_decay: 1.5\n")
     #expect(decay.message.contains("'learner.expert_decay' is 1.5, out of range"), "\(decay.message)")
+    let tolerance = try loadError("  window: 3000\n", "  window: 3000\n  experts: true\n  expert_tolerance: -0.01\n")
+    #expect(tolerance.message.hasPrefix("\(tolerance.path):\(tolerance.line + 2):"), "\(tolerance.message)")
+    #expect(tolerance.message.contains("'learner.expert_tolerance' is -0.01, out of range"), "\(tolerance.message)")
     // The loop a pool spec derives reads schema v4, and a policy file's loop refuses the same combination.
     var spec = try EnvironmentCatalog(directory: environmentsDirectory).load("network-diagnosis")
     spec.learner.experts = true

@@ -529,9 +529,11 @@ class ExpertPool:
     inactive one: the leader instead); its retrain or fine-tune applies to it alone, never before
     period 0. One full monitor watches the served expert's predictions; the experts' monitors read
     the metric only. Compute: every active expert's online compute plus the served one's retrain.
-    After a period each active expert's score becomes `expert_decay x score + metric`; the
-    observation is the served monitor's (`compute_used` the pool's), then the leader's learning
-    rate and batch size (scaled as `log_lr`, `log2_batch`) and its margin. An expert whose backend
+    After a period each active expert's score becomes `expert_decay x score + metric`. The leader
+    is, of the active experts within `expert_tolerance` (absent: 0) of the best decayed mean metric,
+    the one with the highest learning rate per sample (lr / batch); then the higher score, then the
+    first. The observation is the served monitor's (`compute_used` the pool's), then the leader's
+    learning rate and batch size (scaled as `log_lr`, `log2_batch`) and its margin. An expert whose backend
     reports `diverged` leaves the pool. Same interface as `PeriodLoop`."""
 
     def __init__(self, backend, loop, learning_rates, batch_sizes, feature_count, class_count, metric="accuracy",
@@ -544,6 +546,7 @@ class ExpertPool:
         leader_features(dict(self.loop, experts=True), names)
         monitor_names = names[:-len(LEADER_FEATURES)]
         self.decay = float(self.loop.get("expert_decay", 0.9))
+        self.tolerance = float(self.loop.get("expert_tolerance", 0.0))
         self.settings = [(l, b) for b in range(len(batch_sizes)) for l in range(len(learning_rates))]
         self.experts = []
         for bins in self.settings:
@@ -554,6 +557,8 @@ class ExpertPool:
         self.learning_rates, self.batch_sizes = self.experts[0].learning_rates, self.experts[0].batch_sizes
         self.monitor = Monitor(feature_count, class_count, metric, monitor_names, adwin)
         self.scores = [0.0] * len(self.experts)
+        self.score_weight = 0.0  # decay x weight + 1 a period: score / weight is the decayed mean metric
+        self.adaptivity = [self.learning_rates[l] / self.batch_sizes[b] for l, b in self.settings]
         self.active = [True] * len(self.experts)
         self.served = 0
         self.period = 0
@@ -568,12 +573,23 @@ class ExpertPool:
         return b * len(self.learning_rates) + l
 
     def leader(self):
-        """The active expert with the highest (finite) score, the first of equals; None if none is active."""
+        """Of the active experts within `expert_tolerance x score_weight` of the best (finite) score,
+        the one with the highest adaptivity, then the higher score, then the first (tolerance 0: the
+        best score, the first of equals); None if none is active (Swift `ExpertPool.leader`)."""
         best = None
         for k, score in enumerate(self.scores):
             if self.active[k] and math.isfinite(score) and (best is None or score > self.scores[best]):
                 best = k
-        return best
+        if best is None or self.tolerance <= 0:
+            return best
+        floor = self.scores[best] - self.tolerance * self.score_weight
+        leader = best
+        for k, score in enumerate(self.scores):
+            if self.active[k] and math.isfinite(score) and score >= floor:
+                a, b = self.adaptivity[k], self.adaptivity[leader]
+                if a > b or (a == b and score > self.scores[leader]):
+                    leader = k
+        return leader
 
     @property
     def backend(self):
@@ -617,6 +633,7 @@ class ExpertPool:
         self.monitor_seconds += time.process_time() - t0
         reading = self.monitor.last_reading
         self.expert_metrics = [o["metric"] if o is not None else None for o in outs]
+        self.score_weight = self.decay * self.score_weight + 1.0
         for k, o in enumerate(outs):
             if o is not None and getattr(self.experts[k].backend, "diverged", False):
                 self.active[k] = False

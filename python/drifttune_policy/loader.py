@@ -249,7 +249,7 @@ def _layer(layer):
 def expert_pool_problem(loop):
     """Why a loop with `experts` (an expert pool, observation schema v4) cannot run, or None
     (`LoopSettings.expertPoolProblem`): the pool learns online, without shadow learners, and its
-    `expert_decay` lies in [0, 1]."""
+    `expert_decay` and `expert_tolerance` lie in [0, 1]."""
     if not (loop or {}).get("experts"):
         return None
     if loop.get("updates", "online") != "online":
@@ -259,6 +259,9 @@ def expert_pool_problem(loop):
     decay = loop.get("expert_decay", 0.9)
     if not (isinstance(decay, (int, float)) and 0 <= decay <= 1):
         return f"expert_decay must be between 0 and 1, not {decay}"
+    tolerance = loop.get("expert_tolerance", 0.0)
+    if not (isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) and 0 <= tolerance <= 1):
+        return f"expert_tolerance must be between 0 and 1, not {tolerance}"
     return None
 
 
