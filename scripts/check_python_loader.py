@@ -5,7 +5,7 @@ Loads Tests/PolicyRuntimeTests/Fixtures/reference.policy, decides on observation
 with decisions.csv, which the Swift runtime produced and its own test reproduces; the same for
 reference-steps.policy (a learning-rate head of steps) against decisions-steps.csv, and for
 reference-batch-steps.policy (both heads of steps) against decisions-batch-steps.csv. Also checks that
-a flipped byte is refused, and an expert-pool loop with deployed updates or shadow learners too, naming
+a flipped byte is refused, and an expert-pool loop with deployed updates, shadow learners or a tolerance outside [0, 1] too, naming
 the file. Needs numpy only.
 """
 import csv
@@ -64,7 +64,7 @@ def main():
           f"both heads of steps: {batch_total - batch_mismatches} of {batch_total}; "
           f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}; duplicate key refused: {duplicate_refused}; "
           f"v1 policy with a shadow-learner loop refused by the Python loop: {shadows_refused}; "
-          f"expert pool with deployed updates or shadow learners refused: {pool_refused}")
+          f"expert pool with deployed updates, shadow learners or a tolerance outside [0, 1] refused: {pool_refused}")
     if (mismatches or steps_mismatches or batch_mismatches or not refused or not duplicate_refused or not shadows_refused
             or not pool_refused):
         sys.exit(1)
@@ -127,22 +127,25 @@ def shadow_loop_refused():
 
 
 def pool_loop_refused():
-    """A loop with `experts` and `updates: deployed` or `shadow_learners` is refused on load, naming
-    the file (as the Swift runtime refuses it), and so is such a `loop=` override of `TunedLearner`."""
+    """A loop with `experts` and `updates: deployed`, `shadow_learners` or an `expert_tolerance`
+    outside [0, 1] is refused on load, naming the file (as the Swift runtime refuses it), and so is
+    such a `loop=` override of `TunedLearner`."""
     import json
     from drifttune_policy.learner import TunedLearner
     with open(os.path.join(FIXTURES, "reference.policy"), "rb") as f:
         data = f.read()
     document = json.loads(data[data.find(b"\n") + 1:])
     ok = True
-    for bad in ({"updates": "deployed"}, {"shadow_learners": True}):
-        document["loop"] = dict(document.get("loop") or {}, experts=True, **bad)
+    loop = dict(document.get("loop") or {})
+    for bad in ({"updates": "deployed"}, {"shadow_learners": True}, {"expert_tolerance": 1.5}, {"expert_tolerance": -0.001}):
+        says = "expert_tolerance must be between 0 and 1" if "expert_tolerance" in bad else "an expert pool"
+        document["loop"] = dict(loop, experts=True, **bad)
         path = write_policy(document)
         try:
             Policy.load(path)
             ok = False
         except PolicyFileError as e:
-            ok &= str(e).startswith(path) and "expert pool" in str(e)
+            ok &= str(e).startswith(path) and says in str(e)
         finally:
             os.unlink(path)
         try:
@@ -150,7 +153,7 @@ def pool_loop_refused():
                          loop=dict(experts=True, **bad))
             ok = False
         except ValueError as e:
-            ok &= "reference.policy: loop: an expert pool" in str(e)
+            ok &= f"reference.policy: loop: {says}" in str(e)
     return ok
 
 
