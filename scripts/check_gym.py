@@ -5,7 +5,9 @@ C ABI library; run it in a venv with `pip install ./python[gym]`).
 For every shipped spec: `gymnasium.utils.env_checker.check_env` passes; the same seed gives the same
 trajectory as `drifttune simulate --seeds S..S --json` (fixed settings, the spec's default and
 one other, period by period: metric, reward, compute, learning rate, batch size, drift events);
-the vector environment gives the single environment's trajectories; then it measures stepping
+the vector environment gives the single environment's trajectories; a spec whose learner runs an
+expert pool (network-diagnosis with `learner.experts: true`, observation schema v4) passes the same
+checks and gives `drifttune simulate --env FILE`'s trajectory; then it measures stepping
 throughput from Python with a random policy (periods/s) and, in the same run, `drifttune bench`'s
 `environment_periods_per_second_random_policy` (the same loop in Swift), and prints the ratio.
 
@@ -18,6 +20,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,8 +40,9 @@ def simulate(drifttune: str, name: str, seed: int, lr: float | None, batch: int 
     return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT).stdout)
 
 
-def parity(drifttune: str, env_id: str, seed: int, action_bins: list[int] | None) -> int:
-    env = gym.make(env_id).unwrapped
+def parity(drifttune: str, env_id: str, seed: int, action_bins: list[int] | None, spec_file: str | None = None) -> int:
+    """Periods of one episode identical to `drifttune simulate`'s; `spec_file`: the env is that spec file's."""
+    env = drifttune_gym.DriftTuneEnv(spec=spec_file) if spec_file else gym.make(env_id).unwrapped
     obs, _ = env.reset(seed=seed)
     action = np.asarray(action_bins if action_bins is not None else env.default_action)
     rows = [{"period": 0, "metric": float(obs[0])}]
@@ -47,7 +51,7 @@ def parity(drifttune: str, env_id: str, seed: int, action_bins: list[int] | None
         obs, reward, done, truncated, info = env.step(action)
         rows.append(dict(info, reward=reward))
     lr, batch = (rows[1]["learning_rate"], rows[1]["batch_size"]) if action_bins is not None else (None, None)
-    expected = simulate(drifttune, env.spec_name, seed, lr, batch)["periods"]
+    expected = simulate(drifttune, spec_file or env.spec_name, seed, lr, batch)["periods"]
     assert len(expected) == len(rows), (env_id, len(expected), len(rows))
     assert abs(expected[0]["metric"] - rows[0]["metric"]) < 1e-6, (env_id, "period 0")
     for e, r in zip(expected[1:], rows[1:]):
@@ -58,6 +62,24 @@ def parity(drifttune: str, env_id: str, seed: int, action_bins: list[int] | None
         assert e["active_events"] == r["drift_events"], (env_id, e["period"], e["active_events"], r["drift_events"])
     env.close()
     return len(rows) - 1
+
+
+def expert_pool_spec_checks(drifttune: str) -> int:
+    """network-diagnosis with an expert pool (`learner.experts: true`): check_env passes, the
+    observation is schema v4 (21 features, the last three the leader's), and two episodes match
+    `drifttune simulate --env FILE` period for period. Returns the periods compared."""
+    text = (ROOT / "environments" / "network-diagnosis.yaml").read_text()
+    assert "\nlearner:\n" in text
+    text = text.replace("\nlearner:\n", "\nlearner:\n  experts: true\n", 1)
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "network-diagnosis-pool.yaml")
+        Path(path).write_text(text)
+        env = drifttune_gym.DriftTuneEnv(spec=path)
+        check_env(env, skip_render_check=True)
+        assert env.observation_space.shape == (21,), env.observation_space.shape
+        assert env.native.feature_names[-3:] == ["leader_log_lr", "leader_log2_batch", "leader_margin"], env.native.feature_names
+        env.close()
+        return parity(drifttune, "", 1001, None, spec_file=path) + parity(drifttune, "", 1002, [5, 0, 0], spec_file=path)
 
 
 def vector_matches_single(env_id: str, seed: int, n: int = 3) -> None:
@@ -128,6 +150,8 @@ def main() -> int:
         periods = parity(args.drifttune, env_id, 1001, None) + parity(args.drifttune, env_id, 1002, [1, 3, 0])
         vector_matches_single(env_id, 7)
         print(f"{env_id}: check_env passed; {periods} periods identical to drifttune simulate; vector env = single env")
+    periods = expert_pool_spec_checks(args.drifttune)
+    print(f"network-diagnosis with an expert pool: check_env passed; schema v4; {periods} periods identical to drifttune simulate")
     measured = {}
     for env_id in ids:
         single, raw, vector = throughput(env_id, args.seconds, args.vector)
