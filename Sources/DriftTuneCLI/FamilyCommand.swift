@@ -363,11 +363,13 @@ public struct FamilyEvaluateCommand: ParsableCommand {
             let subs = try select.resolve(f, default: f.heldOut)
             var methods: [(String, AnyPolicy)] = []
             var schemas: [String: Int] = [:]
+            var pools: [String: LoopSettings] = [:]
             for p in policies {
                 let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
                 guard parts.count == 2, !parts[0].isEmpty else { throw UserError("--policy \(inputExcerpt(p, limit: 60)): expected NAME=FILE") }
                 let loaded = try TunedPolicy.loadForOwnLoop(parts[1])
                 schemas[parts[0]] = loaded.document.observationSchema.version
+                if let loop = loaded.document.loop, loop.experts { pools[parts[0]] = loop }
                 let a = loaded.document.actions, b = f.base.actionBins
                 guard a.learningRates == b.learningRates, a.batchSizes == b.batchSizes, a.retrainChoices == b.retrainChoices else {
                     throw UserError("--policy \(parts[1]): its action bins (learning rates \(a.learningRates), batch sizes \(a.batchSizes)) differ from the family's (\(b.learningRates), \(b.batchSizes))")
@@ -385,7 +387,7 @@ public struct FamilyEvaluateCommand: ParsableCommand {
             }
             var grid: [FamilyEvaluation.Row] = []
             let rows = evaluation.run(methods: methods, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                                      schemas: schemas, progress: { name in warn("drifttune: \(name) done\n") },
+                                      schemas: schemas, pools: pools, progress: { name in warn("drifttune: \(name) done\n") },
                                       gridRow: { grid.append($0) })
             let table = FamilyEvaluation.markdown(rows)
             if let out { try OutputFile.write(Data((table + "\n").utf8), to: out) }

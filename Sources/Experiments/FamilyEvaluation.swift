@@ -94,10 +94,16 @@ public struct FamilyEvaluation: Sendable {
     /// does not depend on `jobs`), in the environments whose loop produces observation schema
     /// `schema` (1: no shadows, 2: learning-rate shadows, 3: and batch-size shadows, 4: an expert
     /// pool, which needs `canRunExpertPool`).
-    public func episodes(_ policy: AnyPolicy, jobs: Int, schema: Int = 1) -> [EpisodeResult] {
+    /// With schema 4, `pool` (a policy file's loop) sets the pool's decay and tolerance, so the
+    /// policy's experts are scored as in the loop it was trained and exported with.
+    public func episodes(_ policy: AnyPolicy, jobs: Int, schema: Int = 1, pool: LoopSettings? = nil) -> [EpisodeResult] {
         let n = environments.count
         precondition(schema != 4 || canRunExpertPool, "an expert pool runs online only")
-        var envs = schema == 4 ? specs.compactMap { try? TuningEnvironment(spec: $0.withLoop(forSchema: 4), components: components) }
+        var envs = schema == 4 ? specs.compactMap { spec in
+            var pooled = spec.withLoop(forSchema: 4)
+            if let pool { pooled.learner.adoptExpertScoring(of: pool) }
+            return try? TuningEnvironment(spec: pooled, components: components)
+        }
             : schema == 3 ? batchShadowEnvironments : schema == 2 ? shadowEnvironments : environments
         precondition(envs.count == n, "every drawn spec builds with an expert pool once it learns online")
         var results = [EpisodeResult?](repeating: nil, count: n)
@@ -137,13 +143,14 @@ public struct FamilyEvaluation: Sendable {
     /// setting best on that seed. Its margin over static-hindsight is what choosing a static
     /// setting per environment is worth — the room a general policy has without adapting within
     /// an episode. A method named in `schemas` reads that observation schema version and plays
-    /// where its shadow learners run (and pays for them); the others read v1.
+    /// where its shadow learners run (and pays for them); the others read v1. A method named in
+    /// `pools` runs its expert pool with that loop's decay and tolerance (its policy file's).
     /// `gridRow` receives the row of every grid setting (label `static (SETTING)`), in grid order.
-    public func run(methods: [(String, AnyPolicy)], jobs: Int, schemas: [String: Int] = [:],
+    public func run(methods: [(String, AnyPolicy)], jobs: Int, schemas: [String: Int] = [:], pools: [String: LoopSettings] = [:],
                     progress: (String) -> Void = { _ in }, gridRow: (Row) -> Void = { _ in }) -> [Row] {
         var rows: [Row] = []
         for (name, policy) in methods {
-            rows.append(Self.row(name, episodes(policy, jobs: jobs, schema: schemas[name] ?? 1)))
+            rows.append(Self.row(name, episodes(policy, jobs: jobs, schema: schemas[name] ?? 1, pool: pools[name])))
             progress(name)
         }
         let bins = family.base.actionBins

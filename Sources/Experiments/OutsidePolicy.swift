@@ -83,6 +83,7 @@ struct OutsidePolicyProvider: MethodProvider {
         var spec = environment.spec  // with shadow learners when the file's loop runs them
         spec.learner.shadowLearners = spec.learner.shadowLearners || outside.document.loop?.shadowLearners == true
         spec.learner.experts = spec.learner.experts || outside.document.loop?.experts == true
+        if let loop = outside.document.loop, loop.experts { spec.learner.adoptExpertScoring(of: loop) }
         var tuning = try TuningEnvironment(spec: spec, components: .standard)
         return tuning.runEpisode(policy: AnyPolicy(outside.policy()), seed: seed)
     }

@@ -90,6 +90,13 @@ public struct LearnerSpec: Sendable, Equatable {
     /// How far an expert may trail the best decayed mean metric and still lead when it adapts
     /// faster (`learner.expert_tolerance`, default 0.001; `LoopSettings.expertTolerance`).
     public var expertTolerance: Double = LoopSettings.defaultExpertTolerance
+
+    /// Scores the pool's experts as `loop` does (its `expert_decay` and `expert_tolerance`): a
+    /// policy file's pool runs as it was trained, whatever the spec's defaults.
+    public mutating func adoptExpertScoring(of loop: LoopSettings) {
+        expertDecay = loop.expertDecay
+        expertTolerance = loop.expertTolerance
+    }
 }
 
 /// Prices that turn compute and retraining into reward.

@@ -2,6 +2,7 @@ import Experiments
 import Foundation
 import PolicyGradient
 import PolicyRuntime
+import ProductionLearner
 import Simulation
 import Testing
 
@@ -57,6 +58,25 @@ private func shortFamily() throws -> EnvironmentFamily {
     #expect(rows.allSatisfy { $0.rewards.count == 2 })
     // jobs does not change the result.
     #expect(eval.run(methods: Array(FamilyEvaluation.rules().prefix(1)), jobs: 1)[0] == rows[0])
+}
+
+/// A pool policy file is scored as it was trained: its loop's decay and tolerance run the pool,
+/// not the family spec's defaults.
+@Test func familyEvaluationRunsAPoolWithThePolicyFilesScoring() throws {
+    var family = try shortFamily()
+    family.stream.updates = [.online]
+    let eval = try FamilyEvaluation(family: family, subfamilies: family.heldOut, seeds: [1, 2])
+    let rule = AnyPolicy(LeaderRule())
+    var loop = family.base.withLoop(forSchema: 4).loopSettings
+    #expect(loop.expertTolerance == LoopSettings.defaultExpertTolerance)
+    let asSpec = eval.episodes(rule, jobs: 1, schema: 4)
+    #expect(eval.episodes(rule, jobs: 1, schema: 4, pool: loop).map(\.totalReward) == asSpec.map(\.totalReward))
+    loop.expertTolerance = 0.2  // every expert within 20 points counts as tied: the fastest serves
+    let tolerant = eval.episodes(rule, jobs: 1, schema: 4, pool: loop)
+    #expect(tolerant.map(\.totalReward) != asSpec.map(\.totalReward))
+    let rows = eval.run(methods: [("tolerant", rule), ("as spec", rule)], jobs: 1, schemas: ["tolerant": 4, "as spec": 4],
+                        pools: ["tolerant": loop])
+    #expect(rows[0].rewards == tolerant.map(\.totalReward) && rows[1].rewards == asSpec.map(\.totalReward))
 }
 
 @Test func familyTrainingIsDeterministicSeriallyAndInParallel() throws {
