@@ -149,6 +149,8 @@ public struct FamilyTrainCommand: ParsableCommand {
     var evidenceThreshold: Float = EvidenceAnchor.defaultThreshold
     @Flag(help: "Run an expert pool (one learner per learning rate × batch size; the action chooses which serves); the agent reads observation schema v4 and pays every expert's compute. Needs --updates online.")
     var experts = false
+    @Option(help: "With --experts: experts within this much of the best decayed mean metric count as tied, and the fastest (lr / batch) leads (0 to 1; default 0.001; 0: the best score). A value other than the default is recorded in the run, and `family export` writes it.")
+    var expertTolerance: Double?
     @Option(help: ArgumentHelp("Start PPO at the rule that serves the pool's leader (strength α in (0, 20]); needs --experts and a --config with normalize_observations: false.", valueName: "α"))
     var leaderAnchor: Float?
     @OptionGroup var learner: FamilyModelOption
@@ -194,6 +196,17 @@ public struct FamilyTrainCommand: ParsableCommand {
                 guard !shadowLearners else { throw UserError("--experts replaces the shadow learners; drop --shadow-learners") }
                 f.base.learner.experts = true
                 name += FamilyExportCommand.expertsSuffix
+                if let expertTolerance {
+                    guard expertTolerance.isFinite, (0...1).contains(expertTolerance) else {
+                        throw UserError("--expert-tolerance \(expertTolerance): expected 0 to 1")
+                    }
+                    f.base.learner.expertTolerance = expertTolerance
+                    if expertTolerance != LoopSettings.defaultExpertTolerance {
+                        name += FamilyExportCommand.toleranceSuffixPrefix + "\(expertTolerance)"
+                    }
+                }
+            } else if expertTolerance != nil {
+                throw UserError("--expert-tolerance: only with --experts")
             }
             if leaderAnchor != nil {
                 guard experts, !lrSteps, !batchSteps else { throw UserError("--leader-anchor needs --experts and bins heads (no --lr-steps or --batch-steps)") }
@@ -280,6 +293,9 @@ public struct FamilyExportCommand: ParsableCommand {
     static let evidenceAnchorSuffix = "/anchor=evidence"
     /// Recorded by `family train --experts`: the agent chose among an expert pool's experts.
     static let expertsSuffix = "/experts"
+    /// Recorded after `expertsSuffix` by `family train --expert-tolerance T` when T is not the
+    /// default: `/tolerance=T`, which export writes to the file's loop.
+    static let toleranceSuffixPrefix = "/tolerance="
     /// Recorded by `family train --leader-anchor`: PPO started at the pool's leader rule (`LeaderAnchor`).
     static let leaderAnchorSuffix = "/anchor=leader"
 
@@ -289,15 +305,24 @@ public struct FamilyExportCommand: ParsableCommand {
         try reportingUserErrors {
             let (f, name) = try learner.load(family)
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
-            // A run records --updates online, --lr-steps, --batch-steps, --evidence-anchor, --experts and --leader-anchor in its
+            // A run records --updates online, --lr-steps, --batch-steps, --evidence-anchor, --experts (with --expert-tolerance) and --leader-anchor in its
             // environment name, in that order; the exported loop is online in any case.
             let sameFamily = saved.environment.hasPrefix(name)
             var rest = Substring(saved.environment).dropFirst(sameFamily ? name.count : 0)
             var recorded: Set<String> = []
+            var tolerance = LoopSettings.defaultExpertTolerance
             for suffix in [Self.onlineSuffix, Self.stepsSuffix, Self.batchStepsSuffix, Self.evidenceAnchorSuffix,
-                           Self.expertsSuffix, Self.leaderAnchorSuffix] where rest.hasPrefix(suffix) {
+                           Self.expertsSuffix, Self.toleranceSuffixPrefix, Self.leaderAnchorSuffix] where rest.hasPrefix(suffix) {
                 recorded.insert(suffix)
                 rest = rest.dropFirst(suffix.count)
+                if suffix == Self.toleranceSuffixPrefix {
+                    let value = rest.prefix { $0 != "/" }
+                    guard let t = Double(value), t.isFinite, (0...1).contains(t) else {
+                        throw UserError("\(checkpoint): its run records an expert tolerance of '\(value)', expected 0 to 1")
+                    }
+                    tolerance = t
+                    rest = rest.dropFirst(value.count)
+                }
             }
             guard sameFamily, rest.isEmpty else {
                 throw UserError("\(checkpoint): trained on \(saved.environment), not \(name) (give export the family and --model the run was trained with)")
@@ -312,6 +337,7 @@ public struct FamilyExportCommand: ParsableCommand {
                 throw UserError("\(checkpoint): an expert-pool policy runs online; the family's production loop deploys updates")
             }
             spec = spec.withLoop(forSchema: version)
+            if version == 4 { spec.learner.expertTolerance = tolerance }
             let provenance = PolicyDocument.Provenance(
                 environment: saved.environment, scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
                 seeds: [saved.trainer.seed], gitCommit: Manifest.gitCommit(), toolVersion: DriftTuneVersion.current)

@@ -181,6 +181,20 @@ private func familyRunFiles(ppo: String) throws -> (family: URL, dir: URL, confi
     let document = try PolicyFile.read(policy)
     #expect(document.provenance.environment == "family:binary/updates=online/experts/anchor=leader")
     #expect(document.observationSchema == .v4 && document.loop?.experts == true && document.loop?.expertDecay == 0.9)
+    #expect(document.loop?.expertTolerance == LoopSettings.defaultExpertTolerance)
+    // Another tolerance is recorded in the run and exported in the file's loop.
+    let unpooledTolerance = try CLIProcess.run(["family", "train", family.path, "--updates", "online", "--expert-tolerance", "0"] + common)
+    #expect(unpooledTolerance.status != 0 && unpooledTolerance.stderr.contains("--expert-tolerance: only with --experts"))
+    let bestScoreRun = dir.appendingPathComponent("best-score").path
+    let bestScore = try CLIProcess.run(["family", "train", family.path, "--updates", "online", "--experts", "--expert-tolerance", "0",
+                                        "--leader-anchor", "8", "--steps", "14", "--config", config.path, "--jobs", "1", "--out", bestScoreRun])
+    try #require(bestScore.status == 0, "\(bestScore.stderr)")
+    let bestScorePolicy = dir.appendingPathComponent("best-score.policy").path
+    let bestScoreExport = try CLIProcess.run(["family", "export", bestScoreRun, "--family", family.path, "--out", bestScorePolicy])
+    try #require(bestScoreExport.status == 0, "\(bestScoreExport.stderr)")
+    let bestScoreDocument = try PolicyFile.read(bestScorePolicy)
+    #expect(bestScoreDocument.provenance.environment == "family:binary/updates=online/experts/tolerance=0.0/anchor=leader")
+    #expect(bestScoreDocument.loop?.expertTolerance == 0)
     var tuned = TunedPolicy(document: document)
     let schema = document.observationSchema
     var x = schema.features.map { ($0.lower + $0.upper) / 2 }
