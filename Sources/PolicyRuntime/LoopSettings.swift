@@ -65,7 +65,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// How far, in decayed mean metric, an expert may trail the best score and still lead when it
     /// adapts faster (a higher learning rate per sample, `lr / batch`): experts closer than this are
     /// treated as tied, and a tie goes to the one that loses least when the stream changes. 0 is the
-    /// plain best score. Written only with `experts`; absent means 0 (files written before it).
+    /// plain best score. Written only with `experts`; absent from a pool file means 0 (files written before it).
     public var expertTolerance: Double
     /// `expertTolerance` for a new loop (specs without `learner.expert_tolerance`, `learn --policy
     /// leader` without `--leader-tolerance`): one sample in a period of 1,000.
@@ -149,7 +149,8 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         }
         experts = try c.decodeIfPresent(Bool.self, forKey: .experts) ?? false
         expertDecay = try c.decodeIfPresent(Double.self, forKey: .expertDecay) ?? Self.defaultExpertDecay
-        expertTolerance = try c.decodeIfPresent(Double.self, forKey: .expertTolerance) ?? 0
+        // A pool file without it predates it: its leader was the best score. Without a pool it does not matter.
+        expertTolerance = try c.decodeIfPresent(Double.self, forKey: .expertTolerance) ?? (experts ? 0 : Self.defaultExpertTolerance)
         if let problem = expertPoolProblem {
             throw DecodingError.dataCorruptedError(forKey: .experts, in: c, debugDescription: problem)
         }
