@@ -101,19 +101,25 @@ private func familyRunFiles(ppo: String) throws -> (family: URL, dir: URL, confi
 /// heads, the export reads schema v3 with the batch-size shadows in its loop, its batch-size head
 /// follows the batch shadows' evidence from the start, and `family evaluate` plays it in the loop
 /// that produces v3. Batch-size shadows without the learning-rate ones are refused.
+/// `family train FAMILY ARGS` for 14 steps with `config` into `run`, then `family export` to
+/// `policy`: the exported file.
+private func trainAndExport(_ family: URL, _ args: [String], config: URL, run: String, policy: String) throws -> PolicyDocument {
+    let train = try CLIProcess.run(["family", "train", family.path] + args + ["--steps", "14", "--config", config.path, "--jobs", "1", "--out", run])
+    try #require(train.status == 0, "\(train.stderr)")
+    let export = try CLIProcess.run(["family", "export", run, "--family", family.path, "--out", policy])
+    try #require(export.status == 0, "\(export.stderr)")
+    return try PolicyFile.read(policy)
+}
+
 @Test func familyTrainWithBatchShadowsExportsASchemaThreeBatchStepsPolicy() throws {
     let (family, dir, config, run) = try familyRunFiles(ppo: "num_envs: 1\nnum_steps: 14\nnum_minibatches: 2\nevaluation_episodes: 1\nnormalize_observations: false\n")
     defer { try? FileManager.default.removeItem(at: dir) }
     let alone = try CLIProcess.run(["family", "train", family.path, "--batch-shadows", "--steps", "14", "--config", config.path,
                                     "--jobs", "1", "--out", run])
     #expect(alone.status != 0 && alone.stderr.contains("--batch-shadows runs beside the learning-rate shadows"))
-    let train = try CLIProcess.run(["family", "train", family.path, "--shadow-learners", "--batch-shadows", "--lr-steps", "--batch-steps",
-                                    "--evidence-anchor", "8", "--steps", "14", "--config", config.path, "--jobs", "1", "--out", run])
-    try #require(train.status == 0, "\(train.stderr)")
     let policy = dir.appendingPathComponent("anchored.policy").path
-    let export = try CLIProcess.run(["family", "export", run, "--family", family.path, "--out", policy])
-    try #require(export.status == 0, "\(export.stderr)")
-    let document = try PolicyFile.read(policy)
+    let document = try trainAndExport(family, ["--shadow-learners", "--batch-shadows", "--lr-steps", "--batch-steps", "--evidence-anchor", "8"],
+                                      config: config, run: run, policy: policy)
     #expect(document.provenance.environment == "family:binary/lr=steps/batch=steps/anchor=evidence")
     #expect(document.actions.learningRateHead == .steps && document.actions.batchSizeHead == .steps)
     #expect(document.observationSchema == .v3 && document.loop?.batchShadows == true && document.loop?.shadowLearners == true)
@@ -185,14 +191,9 @@ private func familyRunFiles(ppo: String) throws -> (family: URL, dir: URL, confi
     // Another tolerance is recorded in the run and exported in the file's loop.
     let unpooledTolerance = try CLIProcess.run(["family", "train", family.path, "--updates", "online", "--expert-tolerance", "0"] + common)
     #expect(unpooledTolerance.status != 0 && unpooledTolerance.stderr.contains("--expert-tolerance: only with --experts"))
-    let bestScoreRun = dir.appendingPathComponent("best-score").path
-    let bestScore = try CLIProcess.run(["family", "train", family.path, "--updates", "online", "--experts", "--expert-tolerance", "0",
-                                        "--leader-anchor", "8", "--steps", "14", "--config", config.path, "--jobs", "1", "--out", bestScoreRun])
-    try #require(bestScore.status == 0, "\(bestScore.stderr)")
-    let bestScorePolicy = dir.appendingPathComponent("best-score.policy").path
-    let bestScoreExport = try CLIProcess.run(["family", "export", bestScoreRun, "--family", family.path, "--out", bestScorePolicy])
-    try #require(bestScoreExport.status == 0, "\(bestScoreExport.stderr)")
-    let bestScoreDocument = try PolicyFile.read(bestScorePolicy)
+    let bestScoreDocument = try trainAndExport(family, ["--updates", "online", "--experts", "--expert-tolerance", "0", "--leader-anchor", "8"],
+                                               config: config, run: dir.appendingPathComponent("best-score").path,
+                                               policy: dir.appendingPathComponent("best-score.policy").path)
     #expect(bestScoreDocument.provenance.environment == "family:binary/updates=online/experts/tolerance=0.0/anchor=leader")
     #expect(bestScoreDocument.loop?.expertTolerance == 0)
     var tuned = TunedPolicy(document: document)
