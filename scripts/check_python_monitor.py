@@ -11,7 +11,8 @@ policies with shadow learners (the general policies: observation schema v2, and 
 shadows) run end to end instead: the Python `TunedLearner` with its own `LinearBackend` (the Swift
 learner in numpy, same retrain shuffles) learns the stream, shadows included, and must make every
 decision Swift made, with observations within 1e-4 and metric and compute within 1e-9; so does the
-expert-pool cases (general-pool: a policy whose loop has `experts`, schema v4, and a leader tolerance; general-pool-best-score: one without), every expert's metric
+expert-pool cases (general-pool: a policy whose loop has `experts`, schema v4, and a leader
+tolerance; general-pool-best-score: one without), every expert's metric
 (`expert_metrics`) included. Also checks the ported detectors against the River detection indices the
 Swift tests use (Tests/DriftDetectionTests/Fixtures), and by-name and sampled decisions. Needs numpy only.
 

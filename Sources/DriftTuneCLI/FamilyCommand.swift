@@ -305,8 +305,9 @@ public struct FamilyExportCommand: ParsableCommand {
         try reportingUserErrors {
             let (f, name) = try learner.load(family)
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
-            // A run records --updates online, --lr-steps, --batch-steps, --evidence-anchor, --experts (with --expert-tolerance) and --leader-anchor in its
-            // environment name, in that order; the exported loop is online in any case.
+            // A run records --updates online, --lr-steps, --batch-steps, --evidence-anchor, --experts (with
+            // --expert-tolerance) and --leader-anchor in its environment name, in that order; the exported
+            // loop is online in any case.
             let sameFamily = saved.environment.hasPrefix(name)
             var rest = Substring(saved.environment).dropFirst(sameFamily ? name.count : 0)
             var recorded: Set<String> = []
