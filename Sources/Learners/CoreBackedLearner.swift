@@ -9,6 +9,9 @@ protocol CoreBackedLearner: OnlineLearner {
     /// Fills `core.gradient` with the gradient of the objective at the current parameters and
     /// returns the objective (mean loss plus penalty) on `rows` samples.
     mutating func computeGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float
+    /// `computeGradient` for an update that needs the objective only to know it is finite: the
+    /// same gradient; nil when the objective is known to be finite and was not computed.
+    mutating func computeUpdateGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float?
 }
 
 extension CoreBackedLearner {
@@ -30,6 +33,17 @@ extension CoreBackedLearner {
         let loss = computeGradient(x, labels: labels, rows: rows)
         core.applyGradient(loss: loss)
         return loss
+    }
+
+    public mutating func update(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) {
+        guard rows > 0 else { return }
+        let loss = computeUpdateGradient(x, labels: labels, rows: rows)
+        core.applyGradient(loss: loss)
+    }
+
+    /// Computes the objective: a learner without a cheaper finiteness check.
+    mutating func computeUpdateGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float? {
+        computeGradient(x, labels: labels, rows: rows)
     }
 
     public func snapshot() -> LearnerSnapshot { core.snapshot(kind: Self.kind, shape: shape) }

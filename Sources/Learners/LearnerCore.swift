@@ -50,11 +50,11 @@ struct LearnerCore: Sendable {
 
     /// Applies the optimizer step for the gradient in `gradient`, unless the learner has diverged or
     /// the loss, gradient or updated parameters are non-finite (then the last finite parameters stay
-    /// and `health` says why).
-    mutating func applyGradient(loss: Float) {
+    /// and `health` says why). A nil loss was not computed because it is known to be finite.
+    mutating func applyGradient(loss: Float?) {
         updateCount += 1
         guard health.isHealthy else { return }
-        guard loss.isFinite else {
+        if let loss, !loss.isFinite {
             diverge("loss became \(loss)")
             return
         }

@@ -72,20 +72,34 @@ public struct LogisticRegression: CoreBackedLearner {
     /// Fills `core.gradient` with the gradient of the objective at the current parameters and
     /// returns the objective (mean cross-entropy + L2 penalty).
     mutating func computeGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
+        gradient(x, labels: labels, rows: rows, lossWanted: true)!
+    }
+
+    /// Skips the loss where the logits bound it (`Kernels.binaryCrossEntropyGradient`).
+    mutating func computeUpdateGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float? {
+        gradient(x, labels: labels, rows: rows, lossWanted: false)
+    }
+
+    /// The gradient into `core.gradient`; the objective when `lossWanted` or not known to be finite.
+    private mutating func gradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int, lossWanted: Bool) -> Float? {
         core.reserveScratch(rows)
         let d = featureCount, l2 = self.l2
         return core.withBuffers { p, g, s in
             let b = p[d]
             for r in 0..<rows { s[r] = b }
             BLAS.gemv(trans: false, m: rows, n: d, alpha: 1, a: x, lda: d, x: p, beta: 1, y: s)
-            var loss = Kernels.binaryCrossEntropyBackward(s, labels: labels, count: rows, scale: 1 / Float(rows))
+            let scale = 1 / Float(rows)
+            var loss = lossWanted ? Kernels.binaryCrossEntropyBackward(s, labels: labels, count: rows, scale: scale)
+                : Kernels.binaryCrossEntropyGradient(s, labels: labels, count: rows, scale: scale)
             BLAS.gemv(trans: true, m: rows, n: d, alpha: 1, a: x, lda: d, x: s, beta: 0, y: g)
             var gb: Float = 0
             for r in 0..<rows { gb += s[r] }
             g[d] = gb
             if l2 != 0 {
                 BLAS.axpy(n: d, alpha: l2, x: p, y: g)
-                loss += 0.5 * l2 * Kernels.sumOfSquares(p, count: d)
+                let penalty = 0.5 * l2 * Kernels.sumOfSquares(p, count: d)
+                // A skipped loss is finite and below 10³¹, half an ulp of the largest Float: the sum is finite iff the penalty is.
+                loss = loss.map { $0 + penalty } ?? (penalty.isFinite ? nil : penalty)
             }
             return loss
         }

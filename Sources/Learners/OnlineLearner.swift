@@ -37,6 +37,10 @@ public protocol OnlineLearner: Sendable {
     @discardableResult
     mutating func partialFit(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float
 
+    /// The same step as `partialFit` (the same parameters and health after it), for a caller that
+    /// does not read the loss: a learner may then skip computing it where it is known to be finite.
+    mutating func update(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int)
+
     /// Resets the parameters (and optimizer state) to a fresh initialization drawn from `rng`.
     mutating func reinitialize(using rng: inout RandomSource)
 
@@ -44,6 +48,12 @@ public protocol OnlineLearner: Sendable {
     func snapshot() -> LearnerSnapshot
     /// Restores a state produced by `snapshot()` of a learner of the same kind and shape.
     mutating func restore(_ snapshot: LearnerSnapshot) throws
+}
+
+extension OnlineLearner {
+    public mutating func update(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) {
+        partialFit(x, labels: labels, rows: rows)
+    }
 }
 
 /// A serializable copy of a learner's state.

@@ -57,18 +57,32 @@ public struct SoftmaxRegression: CoreBackedLearner {
 
     /// Fills `core.gradient` and returns the objective (mean cross-entropy + L2 penalty).
     mutating func computeGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float {
+        gradient(x, labels: labels, rows: rows, lossWanted: true)!
+    }
+
+    /// Skips the loss where every label's probability is finite (`Kernels.softmaxCrossEntropyGradient`).
+    mutating func computeUpdateGradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int) -> Float? {
+        gradient(x, labels: labels, rows: rows, lossWanted: false)
+    }
+
+    /// The gradient into `core.gradient`; the objective when `lossWanted` or not known to be finite.
+    private mutating func gradient(_ x: UnsafePointer<Float>, labels: UnsafePointer<Int32>, rows: Int, lossWanted: Bool) -> Float? {
         let d = featureCount, c = classCount, l2 = self.l2
         core.reserveScratch(rows * c)
         return core.withBuffers { p, g, s in
             Self.logits(x, rows: rows, d: d, c: c, p: p, into: s)
             Kernels.softmaxRows(s, rows: rows, cols: c)
-            var loss = Kernels.softmaxCrossEntropyBackward(s, labels: labels, rows: rows, cols: c, scale: 1 / Float(rows))
+            let scale = 1 / Float(rows)
+            var loss = lossWanted ? Kernels.softmaxCrossEntropyBackward(s, labels: labels, rows: rows, cols: c, scale: scale)
+                : Kernels.softmaxCrossEntropyGradient(s, labels: labels, rows: rows, cols: c, scale: scale)
             BLAS.gemm(transA: true, transB: false, m: d, n: c, k: rows, alpha: 1, a: x, lda: d, b: s, ldb: c,
                       beta: 0, c: g, ldc: c)
             Kernels.columnSums(s, rows: rows, cols: c, into: g + d * c)
             if l2 != 0 {
                 BLAS.axpy(n: d * c, alpha: l2, x: p, y: g)
-                loss += 0.5 * l2 * Kernels.sumOfSquares(p, count: d * c)
+                let penalty = 0.5 * l2 * Kernels.sumOfSquares(p, count: d * c)
+                // A skipped loss is finite and below 10³¹, half an ulp of the largest Float: the sum is finite iff the penalty is.
+                loss = loss.map { $0 + penalty } ?? (penalty.isFinite ? nil : penalty)
             }
             return loss
         }

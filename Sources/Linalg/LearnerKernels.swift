@@ -20,10 +20,37 @@ extension Kernels {
         for i in 0..<n {
             let z = logits[i]
             let y: Float = labels[i] > 0 ? 1 : 0
-            loss += softplus(z) - y * z
-            logits[i] = scale * (sigmoid(z) - y)
+            // `softplus` and `sigmoid` both start from exp(−|z|): computed once, the same bits.
+            let e = expf(-abs(z))
+            loss += max(z, 0) + log1pf(e) - y * z
+            logits[i] = scale * ((z >= 0 ? 1 : e) / (1 + e) - y)
         }
         return loss / Float(max(n, 1))
+    }
+
+    /// The largest logit magnitude for which `binaryCrossEntropyGradient` skips the loss: each
+    /// sample's loss is then at most `2·10³⁰ + ln 2`, so a mean over fewer than 10¹⁷ samples stays finite.
+    public static let boundedLogit: Float = 1e30
+
+    /// `binaryCrossEntropyBackward` for an update that needs the loss only to know it is finite:
+    /// the same gradient in `logits`; nil (the loss not computed) when every logit is within
+    /// `boundedLogit`, so that the loss is finite; otherwise the mean loss, computed.
+    @inlinable
+    public static func binaryCrossEntropyGradient(
+        _ logits: UnsafeMutablePointer<Float>, labels: UnsafePointer<Int32>, count n: Int, scale: Float
+    ) -> Float? {
+        var unbounded = 0
+        for i in 0..<n { unbounded |= abs(logits[i]) <= boundedLogit ? 0 : 1 }  // NaN counts as unbounded
+        guard unbounded == 0 else {
+            return binaryCrossEntropyBackward(logits, labels: labels, count: n, scale: scale)
+        }
+        for i in 0..<n {
+            let z = logits[i]
+            let y: Float = labels[i] > 0 ? 1 : 0
+            let e = expf(-abs(z))
+            logits[i] = scale * ((z >= 0 ? 1 : e) / (1 + e) - y)
+        }
+        return nil
     }
 
     /// Categorical cross-entropy of softmax probabilities (`rows × cols`): returns the mean loss and
@@ -44,6 +71,29 @@ extension Kernels {
             for c in 0..<cols { row[c] *= scale }
         }
         return loss / Float(max(rows, 1))
+    }
+
+    /// `softmaxCrossEntropyBackward` for an update that needs the loss only to know it is finite:
+    /// the same gradient in `probabilities`; nil (the loss not computed) when every label's
+    /// probability is finite, so that each row's clamped loss is at most ~87.3 and the mean is
+    /// finite; otherwise the mean loss, computed.
+    @inlinable
+    public static func softmaxCrossEntropyGradient(
+        _ probabilities: UnsafeMutablePointer<Float>, labels: UnsafePointer<Int32>, rows: Int, cols: Int, scale: Float
+    ) -> Float? {
+        for r in 0..<rows {
+            let y = Int(labels[r])
+            precondition(y >= 0 && y < cols, "label \(y) outside 0..<\(cols)")
+            if !probabilities[r * cols + y].isFinite {
+                return softmaxCrossEntropyBackward(probabilities, labels: labels, rows: rows, cols: cols, scale: scale)
+            }
+        }
+        for r in 0..<rows {
+            let row = probabilities + r * cols
+            row[Int(labels[r])] -= 1
+            for c in 0..<cols { row[c] *= scale }
+        }
+        return nil
     }
 
     /// `Σ x[i]²` over `n` elements.

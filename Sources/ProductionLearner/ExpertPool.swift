@@ -46,7 +46,8 @@ extension PeriodRunner: PeriodLoop {
 /// period after period, ends with where the leader stands: of the experts within `expert_tolerance`
 /// of the best score (in decayed mean metric), the one that adapts fastest. Every expert pays its
 /// compute. An expert whose learner diverges leaves the pool; an action that names it serves the
-/// leader instead.
+/// leader instead. With `standardize`, the experts of one batch size share each period's
+/// standardized minibatches (`StandardizedPass`): standardized once per batch size, the same bits.
 ///
 /// Serving the leader every period (`LeaderRule`) is `drifttune learn --policy leader`; a tuned
 /// policy reading schema v4 chooses for itself.
@@ -73,6 +74,9 @@ public struct ExpertPool: PeriodLoop {
     public private(set) var computeUsed = 0.0
     /// Every expert's metric in the last period, in pool order; nil for one that had left.
     public private(set) var lastExpertMetrics: [Double?]? = []
+    /// A period's standardized minibatches, one recording per batch-size bin: its first expert
+    /// standardizes, the others at the same batch size replay (`StandardizedPass`).
+    private var passes: [StandardizedPass]
 
     /// `makeLearner` builds every expert's learner (the pool sets its rate and batch size);
     /// `makeDetectors` the served monitor's detectors. Throws for a loop `expertPoolProblem` refuses.
@@ -103,6 +107,7 @@ public struct ExpertPool: PeriodLoop {
         active = [Bool](repeating: true, count: experts.count)
         monitor = Monitor(featureCount: featureCount, classCount: classCount, metric: metric, detectors: makeDetectors())
         served = 0
+        passes = actions.batchSizes.map { _ in StandardizedPass() }
     }
 
     /// The pool's experts: every learning-rate bin × batch-size bin, learning rate fastest, each
@@ -165,10 +170,11 @@ public struct ExpertPool: PeriodLoop {
         served = index(of: action)
         if !active[served], let leader { served = leader }
         var outcomes = [PeriodOutcome?](repeating: nil, count: experts.count)
+        for b in passes.indices { passes[b].clear() }
         for k in experts.indices where active[k] {
             var own = expertSettings[k]
             if k == served { own.retrain = action.retrain }
-            outcomes[k] = experts[k].step(own, x, labels: y)
+            outcomes[k] = experts[k].step(own, x, labels: y, sharing: &passes[own.batchSizeBin])
         }
         // Every expert may have left before this period; the served one then reports nothing new.
         var out = outcomes[served] ?? PeriodOutcome(observation: [], reading: MonitorReading(), onlineCompute: 0,

@@ -95,11 +95,20 @@ public struct PeriodRunner: Sendable {
     /// the period's `periodLength` samples at `x`/`y`. Under `deployed` updates the serving model
     /// never learns online: only the retrain or fine-tune changes it.
     public mutating func step(_ action: TuningAction, _ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>) -> PeriodOutcome {
+        var unshared = StandardizedPass.unshared
+        return step(action, x, labels: y, sharing: &unshared)
+    }
+
+    /// `step`, with the live learner's standardized minibatches replayed from `pass` when it
+    /// recorded this very pass, or recorded into it otherwise (`StandardizedPass`): the same
+    /// outcome, standardizing once for learners that share a stream.
+    public mutating func step(_ action: TuningAction, _ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>,
+                              sharing pass: inout StandardizedPass) -> PeriodOutcome {
         let (lr, batch) = actions.values(of: action)
         configure(learningRate: lr, batchSize: batch)
         let retrainCompute = period == 0 ? 0 : retrain(action.retrain)
         let learnOnline = action.learnOnline && settings.updates == .online
-        var out = runPeriod(x, labels: y, learnOnline: learnOnline, extraCompute: retrainCompute)
+        var out = runPeriod(x, labels: y, learnOnline: learnOnline, extraCompute: retrainCompute, sharing: &pass)
         out.retrainCompute = retrainCompute
         out.action = action
         out.action.learnOnline = learnOnline
@@ -164,7 +173,7 @@ public struct PeriodRunner: Sendable {
     /// With shadow learners (`settings.shadowLearners`), the shadows then replay the period and
     /// their evidence is appended to the observation (schema v2, or v3 with batch-size shadows).
     mutating func runPeriod(_ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>, learnOnline: Bool,
-                            extraCompute: Double = 0) -> PeriodOutcome {
+                            extraCompute: Double = 0, sharing pass: inout StandardizedPass) -> PeriodOutcome {
         let p = settings.periodLength, f = learner.featureCount, delay = settings.labelDelay
         if count + p > capacity {  // make room: drop the oldest samples
             let drop = count + p - capacity
@@ -182,10 +191,10 @@ public struct PeriodRunner: Sendable {
             ? (learner: learner, scaler: scaler, pending: learnOnline ? pending : max(0, base - delay)) : nil
         if !learnOnline { pending = count }  // a frozen learner never learns these samples
         var live = learner, liveScaler = scaler, livePending = pending  // at most one copy-on-write copy a period
-        let pass = replay(&live, scaler: &liveScaler, base: base, pending: &livePending, learn: learnOnline)
+        let trained = replay(&live, scaler: &liveScaler, base: base, pending: &livePending, learn: learnOnline, sharing: &pass)
         (learner, scaler, pending) = (live, liveScaler, livePending)
         let raw = history, labels = historyLabels  // read-only views (no copy: neither is written here)
-        let online = (Double(pass.trained) + Double(pass.updates) * settings.updateOverhead) / Double(p)
+        let online = (Double(trained.samples) + Double(trained.updates) * settings.updateOverhead) / Double(p)
         computeUsed += extraCompute + online
         let control = ControlState(
             learningRate: learner.learningRate, batchSize: learner.batchSize,
@@ -243,10 +252,10 @@ public struct PeriodRunner: Sendable {
         }
         var features = [Float](repeating: 0, count: settings.batchShadows ? 4 : 2), compute = 0.0
         for (slot, rate, batch) in shadows {
-            var shadow = start.learner, scaler = start.scaler, pending = start.pending
+            var shadow = start.learner, scaler = start.scaler, pending = start.pending, unshared = StandardizedPass.unshared
             shadow.learningRate = rate
             shadow.batchSize = batch
-            let pass = replay(&shadow, scaler: &scaler, base: base, pending: &pending, learn: true)
+            let trained = replay(&shadow, scaler: &scaler, base: base, pending: &pending, learn: true, sharing: &unshared)
             var loss = 0.0
             for i in 0..<p {  // the shadow's predictions, left in `probabilities` by the replay
                 loss -= log(max(Double(probabilities[i * k + Int(historyLabels[base + i])]), 1e-7))
@@ -254,7 +263,7 @@ public struct PeriodRunner: Sendable {
             loss /= Double(p)
             let gain = (liveLoss - loss) / lnK  // a shadow whose predictions overflow is as bad as it gets
             features[slot] = loss.isFinite ? Float(min(max(gain.isFinite ? gain : 0, -1), 1)) : -1
-            compute += (Double(pass.trained) + Double(pass.updates) * settings.updateOverhead) / Double(p)
+            compute += (Double(trained.samples) + Double(trained.updates) * settings.updateOverhead) / Double(p)
         }
         return (features, compute)
     }
@@ -262,7 +271,7 @@ public struct PeriodRunner: Sendable {
     /// `prequentialPass` of `learner` over the period at history row `base`, predictions into
     /// `probabilities`.
     private mutating func replay(_ learner: inout any OnlineLearner, scaler: inout StandardScaler?, base: Int,
-                                 pending: inout Int, learn: Bool) -> (trained: Int, updates: Int) {
+                                 pending: inout Int, learn: Bool, sharing pass: inout StandardizedPass) -> (samples: Int, updates: Int) {
         let p = settings.periodLength, delay = settings.labelDelay
         let raw = history, labels = historyLabels  // read-only views (no copy: neither is written here)
         return raw.withUnsafeBufferPointer { px in
@@ -271,7 +280,7 @@ public struct PeriodRunner: Sendable {
                     probabilities.withUnsafeMutableBufferPointer { pp in
                         Self.prequentialPass(&learner, scaler: &scaler, scratch: zz.baseAddress, x: px.baseAddress!,
                                              labels: py.baseAddress!, base: base, periodLength: p, labelDelay: delay,
-                                             pending: &pending, learn: learn, probabilities: pp.baseAddress!)
+                                             pending: &pending, learn: learn, probabilities: pp.baseAddress!, sharing: &pass)
                     }
                 }
             }
@@ -293,23 +302,47 @@ public struct PeriodRunner: Sendable {
     /// arrived is learned. With a scaler, a minibatch is predicted with the statistics before it,
     /// which then learn it (unsupervised, so on arrival, not on its label), and minibatches are
     /// learned with the statistics at the time of learning, as a River pipeline predicts before
-    /// `learn_one` and learns after it. Returns (samples trained, updates).
+    /// `learn_one` and learns after it. The standardized minibatches are replayed from `pass` or
+    /// recorded into it (`StandardizedPass`). Returns (samples trained, updates).
     static func prequentialPass(_ learner: inout any OnlineLearner, scaler: inout StandardScaler?, scratch: UnsafeMutablePointer<Float>?,
                                 x hx: UnsafePointer<Float>, labels hy: UnsafePointer<Int32>, base: Int, periodLength p: Int,
                                 labelDelay delay: Int, pending: inout Int, learn: Bool,
-                                probabilities prob: UnsafeMutablePointer<Float>) -> (trained: Int, updates: Int) {
+                                probabilities prob: UnsafeMutablePointer<Float>,
+                                sharing pass: inout StandardizedPass) -> (samples: Int, updates: Int) {
         let f = learner.featureCount, k = learner.classCount, b = learner.batchSize
         var standardizer = scaler
         scaler = nil  // one owner while it learns: no copy-on-write copy per minibatch
         defer { scaler = standardizer }
+        var replaying = false, recording = false, cursor = 0
+        if pass.isShared, let start = standardizer, scratch != nil {
+            let schedule = StandardizedPass.Schedule(base: base, pending: pending, batchSize: b, labelDelay: delay,
+                                                     periodLength: p, learns: learn)
+            replaying = pass.replays(schedule, from: start)
+            if replaying {
+                pass.startReplay()
+            } else {
+                recording = true
+                pass.record(schedule, from: start)
+            }
+        }
+        /// The `n` rows at `rows` standardized into `z`: replayed, or transformed (and recorded).
+        func standardize(_ rows: UnsafePointer<Float>, _ n: Int, into z: UnsafeMutablePointer<Float>) {
+            if replaying {
+                pass.copy(from: cursor, count: n * f, into: z)
+            } else {
+                standardizer!.transform(rows, rows: n, into: z)
+                if recording { pass.append(z, count: n * f) }
+            }
+            cursor += n * f
+        }
         var trained = 0, updates = 0, s = 0
         while s < p {
             let n = min(b, p - s)
             let rows = hx + (base + s) * f
             if standardizer != nil, let z = scratch {
-                standardizer!.transform(rows, rows: n, into: z)
+                standardize(rows, n, into: z)
                 learner.predictProbabilities(z, rows: n, into: prob + s * k)
-                standardizer!.learn(rows, rows: n)
+                if !replaying { standardizer!.learn(rows, rows: n) }
             } else {
                 learner.predictProbabilities(rows, rows: n, into: prob + s * k)
             }
@@ -318,15 +351,20 @@ public struct PeriodRunner: Sendable {
             let arrived = base + s - delay  // learn full minibatches whose labels have arrived
             while arrived - pending >= b {
                 if standardizer != nil, let z = scratch {
-                    standardizer!.transform(hx + pending * f, rows: b, into: z)
-                    learner.partialFit(z, labels: hy + pending, rows: b)
+                    standardize(hx + pending * f, b, into: z)
+                    learner.update(z, labels: hy + pending, rows: b)
                 } else {
-                    learner.partialFit(hx + pending * f, labels: hy + pending, rows: b)
+                    learner.update(hx + pending * f, labels: hy + pending, rows: b)
                 }
                 pending += b
                 trained += b
                 updates += 1
             }
+        }
+        if replaying, let end = pass.end {
+            standardizer = end
+        } else if recording, let end = standardizer {
+            pass.finish(with: end)
         }
         return (trained, updates)
     }

@@ -50,3 +50,54 @@ import Testing
     #expect(Kernels.allFinite([]))
     #expect(!Matrix(rows: 1, cols: 2, data: [0, .infinity]).isFinite)
 }
+
+@Test func theLossFreeBinaryGradientHasTheSameBitsAndComputesTheLossOnlyWhenUnbounded() {
+    let labels: [Int32] = [1, 0, 1, 0, 1, 0]
+    func both(_ logits: [Float]) -> (backward: [Float], loss: Float, gradient: [Float], skipped: Float?) {
+        var a = logits, b = logits
+        let loss = a.withUnsafeMutableBufferPointer {
+            Kernels.binaryCrossEntropyBackward($0.baseAddress!, labels: labels, count: logits.count, scale: 0.25)
+        }
+        let skipped = b.withUnsafeMutableBufferPointer {
+            Kernels.binaryCrossEntropyGradient($0.baseAddress!, labels: labels, count: logits.count, scale: 0.25)
+        }
+        return (a, loss, b, skipped)
+    }
+    // Bounded logits: the same gradient bits, the loss (finite) not computed; the backward's loss is
+    // the softplus form, sigmoid and softplus sharing one exp(−|z|).
+    let bounded: [Float] = [0, -0.0, 3.5, -7.25, 88, -1e30]
+    let r = both(bounded)
+    #expect(r.backward.map(\.bitPattern) == r.gradient.map(\.bitPattern) && r.skipped == nil)
+    let expected = zip(bounded, labels).map { z, y in
+        Double(Kernels.softplus(z)) - (y > 0 ? Double(z) : 0)
+    }.reduce(0, +) / 6
+    #expect(abs(Double(r.loss) - expected) <= 1e-6 * max(1, abs(expected)))
+    #expect(r.backward.enumerated().allSatisfy { i, g in g == 0.25 * (Kernels.sigmoid(bounded[i]) - (labels[i] > 0 ? 1 : 0)) })
+    // Past the bound, infinite or NaN: the loss is computed, as the backward gives it.
+    for unbounded: [Float] in [[1, 2e30, 0, 0, 0, 0], [.infinity, 0, 0, 0, 0, 0], [0, 0, .nan, 0, 0, 0]] {
+        let u = both(unbounded)
+        #expect(u.backward.map(\.bitPattern) == u.gradient.map(\.bitPattern))
+        #expect(u.skipped.map(\.bitPattern) == u.loss.bitPattern)
+    }
+}
+
+@Test func theLossFreeSoftmaxGradientHasTheSameBitsAndComputesTheLossOnlyWhenALabelsProbabilityIsNotFinite() {
+    let labels: [Int32] = [2, 0]
+    func both(_ probabilities: [Float]) -> (backward: [Float], loss: Float, gradient: [Float], skipped: Float?) {
+        var a = probabilities, b = probabilities
+        let loss = a.withUnsafeMutableBufferPointer {
+            Kernels.softmaxCrossEntropyBackward($0.baseAddress!, labels: labels, rows: 2, cols: 3, scale: 0.5)
+        }
+        let skipped = b.withUnsafeMutableBufferPointer {
+            Kernels.softmaxCrossEntropyGradient($0.baseAddress!, labels: labels, rows: 2, cols: 3, scale: 0.5)
+        }
+        return (a, loss, b, skipped)
+    }
+    let finite = both([0.2, 0.3, 0.5, 0, 0.4, 0.6])  // a label's probability of 0 is clamped: finite
+    #expect(finite.backward.map(\.bitPattern) == finite.gradient.map(\.bitPattern) && finite.skipped == nil && finite.loss.isFinite)
+    for bad: [Float] in [[0.2, 0.3, .nan, 1, 0, 0], [0.2, 0.3, 0.5, .infinity, 0, 0]] {
+        let u = both(bad)
+        #expect(u.backward.map(\.bitPattern) == u.gradient.map(\.bitPattern))
+        #expect(u.skipped.map(\.bitPattern) == u.loss.bitPattern && !u.loss.isFinite)
+    }
+}

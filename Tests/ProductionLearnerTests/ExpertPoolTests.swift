@@ -198,3 +198,24 @@ func thePoolServesTheLeaderOfTheDecayedScoresAndPaysForEveryExpert(tolerance: Do
     #expect(stopped.stoppedEarly?.hasPrefix("every expert's learner diverged by period") == true)
     #expect(stopped.periods < 15)
 }
+
+/// The pool standardizes once per batch size (`StandardizedPass`): every expert's metric is still,
+/// period by period, that of the same learner run alone at its setting, standardizing for itself.
+@Test func everyExpertOfAStandardizingPoolScoresAsTheSameLearnerRunAlone() throws {
+    let stream = flipStream(rows: 9_000, flipAt: 4_000, scales: [1e-3, 1, 1e4, 50])
+    let bins = ActionBins(learningRates: [0.005, 0.05, 0.5], batchSizes: [8, 64])
+    var settings = LoopSettings(model: "logistic", periodLength: 500, window: 1000, labelDelay: 130, computeBudget: 60,
+                                episodeLength: 30, warmupPeriods: 2, standardize: true)
+    let (_, logs) = try runPool(ProductionRun(model: .logistic, metric: .accuracy, settings: settings, actions: bins,
+                                              defaultAction: TuningAction(learningRateBin: 0, batchSizeBin: 0), seed: 4), stream)
+    settings.experts = false
+    for (k, expert) in ExpertPool.poolActions(bins).enumerated() {
+        let (lr, batch) = bins.values(of: expert)
+        let alone = ProductionRun(model: .logistic, metric: .accuracy, settings: settings,
+                                  actions: ActionBins(learningRates: [lr], batchSizes: [batch]),
+                                  defaultAction: TuningAction(learningRateBin: 0, batchSizeBin: 0), seed: 4)
+        var metrics: [Double] = []
+        _ = try alone.run(stream, policy: FixedPolicy()) { metrics.append($0.metric) }
+        #expect(logs.map { $0.expertMetrics?[k] ?? nil } == metrics, "expert \(k): lr \(lr), batch \(batch)")
+    }
+}
