@@ -325,48 +325,54 @@ public struct PeriodRunner: Sendable {
                 pass.record(schedule, from: start)
             }
         }
-        /// The `n` rows at `rows` standardized into `z`: replayed, or transformed (and recorded).
-        func standardize(_ rows: UnsafePointer<Float>, _ n: Int, into z: UnsafeMutablePointer<Float>) {
-            if replaying {
-                pass.copy(from: cursor, count: n * f, into: z)
-            } else {
-                standardizer!.transform(rows, rows: n, into: z)
-                if recording { pass.append(z, count: n * f) }
-            }
-            cursor += n * f
+        var replayed: UnsafePointer<Float>?  // the recording, while replaying it
+        /// The `n` rows at `rows` standardized: read from the recording, or transformed into the
+        /// scratch (and recorded).
+        func standardized(_ rows: UnsafePointer<Float>, _ n: Int) -> UnsafePointer<Float> {
+            defer { cursor += n * f }
+            if let replayed { return replayed + cursor }
+            standardizer!.transform(rows, rows: n, into: scratch!)
+            if recording { pass.append(scratch!, count: n * f) }
+            return UnsafePointer(scratch!)
         }
-        var trained = 0, updates = 0, s = 0
-        while s < p {
-            let n = min(b, p - s)
-            let rows = hx + (base + s) * f
-            if standardizer != nil, let z = scratch {
-                standardize(rows, n, into: z)
-                learner.predictProbabilities(z, rows: n, into: prob + s * k)
-                if !replaying { standardizer!.learn(rows, rows: n) }
-            } else {
-                learner.predictProbabilities(rows, rows: n, into: prob + s * k)
-            }
-            s += n
-            guard learn else { continue }
-            let arrived = base + s - delay  // learn full minibatches whose labels have arrived
-            while arrived - pending >= b {
-                if standardizer != nil, let z = scratch {
-                    standardize(hx + pending * f, b, into: z)
-                    learner.update(z, labels: hy + pending, rows: b)
+        func passOverPeriod() -> (samples: Int, updates: Int) {
+            let standardizes = standardizer != nil && scratch != nil
+            var trained = 0, updates = 0, s = 0
+            while s < p {
+                let n = min(b, p - s)
+                let rows = hx + (base + s) * f
+                if standardizes {
+                    learner.predictProbabilities(standardized(rows, n), rows: n, into: prob + s * k)
+                    if !replaying { standardizer!.learn(rows, rows: n) }
                 } else {
-                    learner.update(hx + pending * f, labels: hy + pending, rows: b)
+                    learner.predictProbabilities(rows, rows: n, into: prob + s * k)
                 }
-                pending += b
-                trained += b
-                updates += 1
+                s += n
+                guard learn else { continue }
+                let arrived = base + s - delay  // learn full minibatches whose labels have arrived
+                while arrived - pending >= b {
+                    let x = standardizes ? standardized(hx + pending * f, b) : hx + pending * f
+                    learner.update(x, labels: hy + pending, rows: b)
+                    pending += b
+                    trained += b
+                    updates += 1
+                }
+            }
+            return (trained, updates)
+        }
+        if replaying {
+            let recorded = pass  // shares the recording's storage: read in place, not copied
+            return recorded.withValues { values in
+                replayed = values
+                defer { replayed = nil }
+                let result = passOverPeriod()
+                standardizer = recorded.end
+                return result
             }
         }
-        if replaying, let end = pass.end {
-            standardizer = end
-        } else if recording, let end = standardizer {
-            pass.finish(with: end)
-        }
-        return (trained, updates)
+        let result = passOverPeriod()
+        if recording, let end = standardizer { pass.finish(with: end) }
+        return result
     }
 
     /// `epochs` passes over `rows` samples in shuffled minibatches of the learner's batch size.

@@ -40,7 +40,7 @@ public struct StandardizedPass: Sendable {
 
     /// Whether a pass with `schedule` from `scaler` would use exactly the recorded rows.
     func replays(_ schedule: Schedule, from scaler: StandardScaler) -> Bool {
-        isShared && self.schedule == schedule && start == scaler && end != nil
+        isShared && self.schedule == schedule && start == scaler && end != nil && !values.isEmpty
     }
 
     /// Starts recording a pass with `schedule` from `scaler`.
@@ -60,8 +60,8 @@ public struct StandardizedPass: Sendable {
     /// Counts a pass that replays the recording.
     mutating func startReplay() { replayCount += 1 }
 
-    /// Copies `count` recorded values from `offset` into `z`.
-    func copy(from offset: Int, count: Int, into z: UnsafeMutablePointer<Float>) {
-        values.withUnsafeBufferPointer { z.update(from: $0.baseAddress! + offset, count: count) }
+    /// Calls `body` with the recorded values, in the order the pass used them.
+    func withValues<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
+        values.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
