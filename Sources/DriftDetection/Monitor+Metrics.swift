@@ -8,7 +8,11 @@ extension Monitor {
         switch kind {
         case .accuracy:
             var correct = 0
-            for i in 0..<rows where argmax(p + i * k, k) == Int(y[i]) { correct += 1 }
+            if k == 2 {  // argmax of two, branch-free: class 1 only when strictly more probable
+                for i in 0..<rows { correct += (p[2 * i + 1] > p[2 * i] ? 1 : 0) == y[i] ? 1 : 0 }
+            } else {
+                for i in 0..<rows where argmax(p + i * k, k) == Int(y[i]) { correct += 1 }
+            }
             return Double(correct) / Double(rows)
         case .macroF1:
             var tp = [Double](repeating: 0, count: k), fp = tp, fn = tp

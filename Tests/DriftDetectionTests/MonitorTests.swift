@@ -79,3 +79,24 @@ import Testing
         #expect(a.reading.loss > 0)
     }
 }
+
+/// Binary accuracy takes a branch-free path: class 1 exactly when its probability is strictly
+/// higher, as the arg-max (first of equal maxima) over any class count decides; ties and NaN
+/// included.
+@Test func binaryAccuracyIsTheArgMaxAccuracy() {
+    let p: [Float] = [0.3, 0.7, 0.5, 0.5, 0.9, 0.1, .nan, 0.2, 0.4, .nan, 0.6, 0.4]
+    let y: [Int32] = [1, 1, 0, 0, 1, 0]
+    // Arg-max per row, first of equals: 1, 0 (tie), 0, 0 (NaN never compares higher), 0, 0.
+    let expected = zip([1, 0, 0, 0, 0, 0], y).filter { $0 == Int($1) }.count
+    let metric = p.withUnsafeBufferPointer { pp in
+        y.withUnsafeBufferPointer { Monitor.metric(.accuracy, probabilities: pp.baseAddress!, labels: $0.baseAddress!, rows: 6, classes: 2) }
+    }
+    #expect(metric == Double(expected) / 6)
+    #expect(expected == 4)
+    // The same rows as three classes with a zero third column: the general arg-max path agrees.
+    let wide: [Float] = stride(from: 0, to: p.count, by: 2).flatMap { [p[$0], p[$0 + 1], Float(0)] }
+    let general = wide.withUnsafeBufferPointer { pp in
+        y.withUnsafeBufferPointer { Monitor.metric(.accuracy, probabilities: pp.baseAddress!, labels: $0.baseAddress!, rows: 6, classes: 3) }
+    }
+    #expect(general == metric)
+}
