@@ -54,8 +54,9 @@ public struct BenchReport {
         report.figures["detector_updates_per_second"] = detectors
 
         progress("policy network forward+backward, batch 4096")
-        report.figures["policy"] = PolicyBenchmark.figures(passes: max(5, Int(bench.minSeconds * 100)),
-                                                           sgemmPeak: sgemm["n1024_gflops_1_thread"] ?? .nan)
+        let policy = PolicyBenchmark.figures(passes: max(5, Int(bench.minSeconds * 100)),
+                                             sgemmPeak: sgemm["n1024_gflops_1_thread"] ?? .nan)
+        report.figures["policy"] = policy
 
         // Simulation: environment stream throughput per domain, one core.
         report.figures["environment_stream_samples_per_second"] = try bench.environmentStreamSamplesPerSecond(progress: progress)
@@ -94,6 +95,7 @@ public struct BenchReport {
                 "page_hinkley_vs_river": ratio(detectors["page_hinkley"], reference["page_hinkley_updates_per_second"]),
                 "kswin_vs_river": ratio(detectors["kswin"], reference["kswin_updates_per_second"]),
                 "sgemm_n1024_vs_numpy": ratio(sgemm["n1024_gflops_1_thread"], reference["numpy_sgemm_gflops_n1024"]),
+                "policy_vs_numpy": ratio(policy["gflops"] as? Double, reference["numpy_policy_gflops"]),
             ].compactMapValues { $0 }
         }
     }
