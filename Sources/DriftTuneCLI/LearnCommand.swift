@@ -101,7 +101,10 @@ public struct LearnCommand: ParsableCommand {
             defer { logFile?.discard() }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            let summary = try setup.execute(&stream) { entry in
+            // The next period is parsed on a second thread while this one runs.
+            var rows = PrefetchingRows(stream, readAhead: setup.run.settings.periodLength)
+            defer { _ = rows.finish() }  // no read in flight when the stream closes
+            let summary = try setup.execute(&rows) { entry in
                 try logFile?.write(try encoder.encode(entry) + Data("\n".utf8))
             }
             try logFile?.commit()
