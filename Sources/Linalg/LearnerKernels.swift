@@ -29,8 +29,11 @@ extension Kernels {
     }
 
     /// The largest logit magnitude for which `binaryCrossEntropyGradient` skips the loss: each
-    /// sample's loss is then at most `2·10³⁰ + ln 2`, so a mean over fewer than 10¹⁷ samples stays finite.
+    /// sample's loss is then at most `2·10³⁰ + ln 2`, so its sum over fewer than `boundedRows`
+    /// samples (and the mean) stays finite in `Float`.
     public static let boundedLogit: Float = 1e30
+    /// The most samples whose loss `binaryCrossEntropyGradient` may skip (`boundedLogit`).
+    public static let boundedRows = 100_000_000
 
     /// `binaryCrossEntropyBackward` for an update that needs the loss only to know it is finite:
     /// the same gradient in `logits`; nil (the loss not computed) when every logit is within
@@ -39,7 +42,7 @@ extension Kernels {
     public static func binaryCrossEntropyGradient(
         _ logits: UnsafeMutablePointer<Float>, labels: UnsafePointer<Int32>, count n: Int, scale: Float
     ) -> Float? {
-        var unbounded = 0
+        var unbounded = n < boundedRows ? 0 : 1
         for i in 0..<n { unbounded |= abs(logits[i]) <= boundedLogit ? 0 : 1 }  // NaN counts as unbounded
         guard unbounded == 0 else {
             return binaryCrossEntropyBackward(logits, labels: labels, count: n, scale: scale)
@@ -75,7 +78,7 @@ extension Kernels {
 
     /// `softmaxCrossEntropyBackward` for an update that needs the loss only to know it is finite:
     /// the same gradient in `probabilities`; nil (the loss not computed) when every label's
-    /// probability is finite, so that each row's clamped loss is at most ~87.3 and the mean is
+    /// probability is finite, so that each row's clamped loss is within ±89 and the mean is
     /// finite; otherwise the mean loss, computed.
     @inlinable
     public static func softmaxCrossEntropyGradient(

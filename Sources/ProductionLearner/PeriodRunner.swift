@@ -101,7 +101,8 @@ public struct PeriodRunner: Sendable {
 
     /// `step`, with the live learner's standardized minibatches replayed from `pass` when it
     /// recorded this very pass, or recorded into it otherwise (`StandardizedPass`): the same
-    /// outcome, standardizing once for learners that share a stream.
+    /// outcome, standardizing once for learners that share a stream. Share a pass only among
+    /// runners fed the same rows (the same warm start and periods), as an expert pool's are.
     public mutating func step(_ action: TuningAction, _ x: UnsafePointer<Float>, labels y: UnsafePointer<Int32>,
                               sharing pass: inout StandardizedPass) -> PeriodOutcome {
         let (lr, batch) = actions.values(of: action)
