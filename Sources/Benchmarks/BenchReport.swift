@@ -18,6 +18,7 @@ public struct BenchReport {
         report.figures["tool_version"] = toolVersion
         let machineThreads = ProcessInfo.processInfo.activeProcessorCount
         report.figures["cores"] = machineThreads
+        report.figures["blas_core"] = BLAS.coreName
 
         var sgemm: [String: Double] = [:]
         for n in [256, 1024] {

@@ -23,6 +23,9 @@ public struct Manifest: Sendable, Equatable, Codable {
     public var trainingSteps: Int
     /// Agents trained per environment (`agent_seeds`), present only when more than one.
     public var agentSeeds: Int? = nil
+    /// The OpenBLAS kernel set that computed the results (`BLAS.coreName`): another one may change
+    /// the last bits (`OPENBLAS_CORETYPE` chooses it). Absent in manifests written before it was recorded.
+    public var blasCore: String? = nil
 
     public static func load(directory: String) throws -> Manifest {
         let path = (directory as NSString).appendingPathComponent("manifest.json")

@@ -1,5 +1,6 @@
 import Foundation
 import YAMLConfig
+import Linalg
 import PolicyGradient
 import PolicyRuntime
 
@@ -68,7 +69,8 @@ public enum ResultTables {
                                 testSeeds: s.testSeeds, environments: s.environments.map(\.label),
                                 methods: s.methods.map(\.description), jobs: jobs, blasThreadsPerJob: 1,
                                 wallSeconds: phaseSeconds, runs: plan.evaluation.count, statistics: s.statistics,
-                                trainingSteps: s.training.steps, agentSeeds: s.agentSeeds > 1 ? s.agentSeeds : nil)
+                                trainingSteps: s.training.steps, agentSeeds: s.agentSeeds > 1 ? s.agentSeeds : nil,
+                                blasCore: BLAS.coreName)
         try store.writeAtomically(try SnakeCaseJSON.encoder(pretty: true).encode(manifest), to: "manifest.json")
         try writePolicies(plan: plan, store: store, gitCommit: manifest.gitCommit)
         try writeReports(directory: store.directory)

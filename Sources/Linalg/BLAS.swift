@@ -49,6 +49,13 @@ public enum BLAS {
         cblas_sscal(Int32(n), alpha, x, 1)
     }
 
+    /// The kernel set OpenBLAS runs on this CPU (e.g. "Haswell"; `OPENBLAS_CORETYPE` overrides it).
+    /// Results are bitwise reproducible for a seed on the same kernel set; another one may change
+    /// the last bits of sums, so sweeps record it in `manifest.json` and `drifttune bench` prints it.
+    public static var coreName: String {
+        openblas_get_corename().map { String(cString: $0) }?.trimmingCharacters(in: .whitespaces) ?? "unknown"
+    }
+
     /// The number of threads OpenBLAS uses for one call (process-wide). Change it for a stretch of
     /// work with `withThreadCount(_:_:)`, which puts the previous count back.
     public static var threadCount: Int {

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 import PolicyRuntime
 import Testing
 @testable import Experiments
@@ -81,7 +82,10 @@ private let seededScenario = """
     for k in [2, 3] {
         #expect(FileManager.default.fileExists(atPath: dir + "/policies/network-diagnosis.agent-seed-\(k).policy"))
     }
-    #expect(try Manifest.load(directory: dir).agentSeeds == 3)
+    let manifest = try Manifest.load(directory: dir)
+    #expect(manifest.agentSeeds == 3)
+    // The BLAS kernel set that computed the figures is on record (their last bits depend on it).
+    #expect(manifest.blasCore == BLAS.coreName && !BLAS.coreName.isEmpty && BLAS.coreName != "unknown")
     let html = try String(contentsOfFile: dir + "/report.html", encoding: .utf8)
     #expect(html.contains("Over 3 agent training seeds") && html.contains("performance profile"))
     // The pages come back byte for byte from the CSVs.
