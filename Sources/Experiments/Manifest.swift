@@ -23,8 +23,9 @@ public struct Manifest: Sendable, Equatable, Codable {
     public var trainingSteps: Int
     /// Agents trained per environment (`agent_seeds`), present only when more than one.
     public var agentSeeds: Int? = nil
-    /// The OpenBLAS kernel set that computed the results (`BLAS.coreName`): another one may change
-    /// the last bits (`OPENBLAS_CORETYPE` chooses it). Absent in manifests written before it was recorded.
+    /// The OpenBLAS kernel set of the machine that wrote the tables (`BLAS.coreName`), which computed
+    /// the results unless shards ran elsewhere: another set may change their last bits
+    /// (`OPENBLAS_CORETYPE` chooses it). Absent in manifests written before it was recorded.
     public var blasCore: String? = nil
 
     public static func load(directory: String) throws -> Manifest {
