@@ -23,9 +23,15 @@ extension Kernels {
             // `softplus` and `sigmoid` both start from exp(−|z|): computed once, the same bits.
             let e = expf(-abs(z))
             loss += max(z, 0) + log1pf(e) - y * z
-            logits[i] = scale * ((z >= 0 ? 1 : e) / (1 + e) - y)
+            logits[i] = logitGradient(z, expMinusAbs: e, label: y, scale: scale)
         }
         return loss / Float(max(n, 1))
+    }
+
+    /// `scale · (sigmoid(z) − y)` from `e = exp(−|z|)`: `Kernels.sigmoid`'s bits.
+    @inlinable @inline(__always)
+    static func logitGradient(_ z: Float, expMinusAbs e: Float, label y: Float, scale: Float) -> Float {
+        scale * ((z >= 0 ? 1 : e) / (1 + e) - y)
     }
 
     /// The largest logit magnitude for which `binaryCrossEntropyGradient` skips the loss: each
@@ -49,9 +55,7 @@ extension Kernels {
         }
         for i in 0..<n {
             let z = logits[i]
-            let y: Float = labels[i] > 0 ? 1 : 0
-            let e = expf(-abs(z))
-            logits[i] = scale * ((z >= 0 ? 1 : e) / (1 + e) - y)
+            logits[i] = logitGradient(z, expMinusAbs: expf(-abs(z)), label: labels[i] > 0 ? 1 : 0, scale: scale)
         }
         return nil
     }
@@ -70,10 +74,16 @@ extension Kernels {
             precondition(y >= 0 && y < cols, "label \(y) outside 0..<\(cols)")
             // Clamp keeps the loss finite when a probability underflows to 0.
             loss -= logf(max(row[y], .leastNormalMagnitude))
-            row[y] -= 1
-            for c in 0..<cols { row[c] *= scale }
+            softmaxRowGradient(row, label: y, cols: cols, scale: scale)
         }
         return loss / Float(max(rows, 1))
+    }
+
+    /// Turns one row of probabilities into `scale · (p − onehot(y))`.
+    @inlinable @inline(__always)
+    static func softmaxRowGradient(_ row: UnsafeMutablePointer<Float>, label y: Int, cols: Int, scale: Float) {
+        row[y] -= 1
+        for c in 0..<cols { row[c] *= scale }
     }
 
     /// `softmaxCrossEntropyBackward` for an update that needs the loss only to know it is finite:
@@ -92,9 +102,7 @@ extension Kernels {
             }
         }
         for r in 0..<rows {
-            let row = probabilities + r * cols
-            row[Int(labels[r])] -= 1
-            for c in 0..<cols { row[c] *= scale }
+            softmaxRowGradient(probabilities + r * cols, label: Int(labels[r]), cols: cols, scale: scale)
         }
         return nil
     }

@@ -34,6 +34,8 @@ public struct PrefetchingRows<Source: RowSource & SendableMetatype>: RowSource {
     private final class Box: @unchecked Sendable {
         var source: Source
         var chunk: ReadAheadChunk?
+        /// The buffers of the last chunk taken, for the next read ahead.
+        var spare: (features: [Float], labels: [Int32])?
         var inFlight = false
         var hasRead = false
         var limitSettled = false
@@ -58,7 +60,12 @@ public struct PrefetchingRows<Source: RowSource & SendableMetatype>: RowSource {
         /// The background read: `rows` rows into a new chunk, then signals `done`.
         private func readAhead(rows: Int) {
             let f = source.featureCount
-            var features = [Float](repeating: 0, count: max(1, rows * f)), labels = [Int32](repeating: 0, count: rows)
+            var (features, labels) = spare ?? ([], [])
+            spare = nil
+            if labels.count != rows {
+                features = [Float](repeating: 0, count: max(1, rows * f))
+                labels = [Int32](repeating: 0, count: rows)
+            }
             var count = 0, failure: (any Error)?  // a read that throws hands out no rows, as the source's own
             do {
                 count = try features.withUnsafeMutableBufferPointer { px in
@@ -104,6 +111,7 @@ public struct PrefetchingRows<Source: RowSource & SendableMetatype>: RowSource {
                 return filled
             }
             box.chunk = nil
+            box.spare = (chunk.features, chunk.labels)
             skippedCount = chunk.skippedAfter
             if let error = chunk.error { throw error }
             if chunk.count < readAhead { return filled }  // the end of the stream
