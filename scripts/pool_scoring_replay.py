@@ -121,8 +121,11 @@ def main():
                 fs.write_csv(os.path.join(folder, f"{stream_set}__{name}.csv"), it.take(args.samples), args.samples)
                 streams.append((args.binary, folder, f"{stream_set}__{name}", kind, classes))
         print(f"{len(streams)} streams written; running {len(EXPERTS)} experts on each", file=sys.stderr)
+        data = {}
         with ProcessPoolExecutor(args.jobs) as pool:
-            data = dict(pool.map(expert_scores, streams))
+            for name, scores in pool.map(expert_scores, streams):
+                data[name] = scores
+                print(f"  {len(data)}/{len(streams)} {name}", file=sys.stderr, flush=True)
     for name, d in data.items():
         served = replay(d["acc"], 0.9, 0.001)
         if not np.array_equal(d["acc"][np.arange(len(served)), served], d["served"]):
