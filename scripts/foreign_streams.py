@@ -29,7 +29,9 @@ made while looking at both, and `--stream-set confirm` (nine more, fixed after a
 looked at and before any method ran on them; results/foreign-streams/confirm/), a test for the
 expert pool's decay, chosen while looking at all three, and `--stream-set verify` (nine more, fixed
 on 1 December 2026 after all four had been looked at and before any method ran on them;
-results/foreign-streams/verify/), a test for the changes made while looking at all four.
+results/foreign-streams/verify/), a test for the changes made while looking at all four, and
+`--stream-set audit` (nine more, fixed after all five had been looked at and before any method ran
+on them; results/foreign-streams/audit/), a test for serving the pool sample by sample.
 
 Usage (from the repository root, after `swift build -c release --product drifttune`):
     python3 scripts/foreign_streams.py [--samples 40000] [--out results/foreign-streams]
@@ -37,6 +39,7 @@ Usage (from the repository root, after `swift build -c release --product drifttu
     python3 scripts/foreign_streams.py --stream-set holdout --out results/foreign-streams/holdout
     python3 scripts/foreign_streams.py --stream-set confirm --out results/foreign-streams/confirm
     python3 scripts/foreign_streams.py --stream-set verify --out results/foreign-streams/verify
+    python3 scripts/foreign_streams.py --stream-set audit --out results/foreign-streams/audit
 Needs: river==0.26.1, numpy.
 """
 import argparse
@@ -69,6 +72,9 @@ SET_NOTES = {
     "verify": " (the **verify** set: other seeds, functions, drift positions and speeds than the other four sets, "
               "with one recurring change; fixed on 1 December 2026 after all four had been looked at and before any "
               "method ran on it)",
+    "audit": " (the **audit** set: other seeds, functions, drift positions and speeds than the other five sets, "
+             "with one recurring change; fixed on 1 December 2026 after all five had been looked at and before any "
+             "method ran on it)",
 }
 BINARY_POLICY = "results/network-diagnosis/policies/network-diagnosis.policy"
 MULTICLASS_POLICY = "results/intent-recognition/policies/intent-recognition.policy"
@@ -91,6 +97,8 @@ def make_streams(n, stream_set="benchmark"):
         return confirm_streams(n, synth)
     if stream_set == "verify":
         return verify_streams(n, synth)
+    if stream_set == "audit":
+        return audit_streams(n, synth)
 
     half = n // 2
     s = []
@@ -257,6 +265,41 @@ def verify_streams(n, synth):
     return s
 
 
+def audit_streams(n, synth):
+    """The `audit` set: the same generators at yet other seeds, functions, drift positions, widths
+    and speeds; fixed (1 December 2026, second session) after all five other sets had been looked at,
+    and before any method ran on it, so that serving the pool's experts sample by sample, chosen
+    while looking at all five, meets streams it was not chosen on."""
+    s = []
+    s.append(("sea_gradual_a", "SEA variant 2 -> 0, gradual over 5,000 samples around 35%, 8% label noise", "binary", 2,
+              cds(synth.SEA(variant=2, noise=0.08, seed=911), synth.SEA(variant=0, noise=0.08, seed=912), 7 * n // 20, 5000, 913)))
+    s.append(("hyperplane_a", "Hyperplane, 12 features, 3 drifting (mag 0.003), 4% noise", "binary", 2,
+              synth.Hyperplane(seed=921, n_features=12, n_drift_features=3, mag_change=0.003, noise_percentage=0.04, sigma=0.1)))
+    s.append(("agrawal_gradual_a_raw", "Agrawal function 7 -> 2, gradual over 3,000 samples around 55%, raw scales", "binary", 2,
+              cds(synth.Agrawal(classification_function=7, seed=931), synth.Agrawal(classification_function=2, seed=932),
+                  11 * n // 20, 3000, 933)))
+    s.append(("stagger_recurring_a", "STAGGER function 0 -> 2 -> 0, abrupt (width 250) at 35% and 70%", "binary", 2,
+              cds(synth.STAGGER(classification_function=0, seed=941),
+                  cds(synth.STAGGER(classification_function=2, seed=942), synth.STAGGER(classification_function=0, seed=943),
+                      7 * n // 20, ABRUPT, 944),
+                  7 * n // 20, ABRUPT, 945)))
+    s.append(("sine_abrupt_a", "Sine function 1 -> 2, abrupt (width 250) at 60%, noise", "binary", 2,
+              cds(synth.Sine(classification_function=1, seed=951, has_noise=True), synth.Sine(classification_function=2, seed=952, has_noise=True),
+                  3 * n // 5, ABRUPT, 953)))
+    s.append(("mixed_gradual_a", "Mixed function 1 -> 0, gradual over 2,000 samples around 65%", "binary", 2,
+              cds(synth.Mixed(classification_function=1, seed=961, balance_classes=False),
+                  synth.Mixed(classification_function=0, seed=962, balance_classes=False), 13 * n // 20, 2000, 963)))
+    s.append(("sea_abrupt_a", "SEA variant 0 -> 2, abrupt (width 250) at 75%, 5% label noise", "binary", 2,
+              cds(synth.SEA(variant=0, noise=0.05, seed=971), synth.SEA(variant=2, noise=0.05, seed=972), 3 * n // 4, ABRUPT, 973)))
+    s.append(("rbf_incremental_a", "RandomRBFDrift, 8 features, 3 classes, 40 centroids, 15 moving (speed 2e-4)", "multiclass", 3,
+              synth.RandomRBFDrift(seed_model=981, seed_sample=982, n_classes=3, n_features=8, n_centroids=40,
+                                   change_speed=0.0002, n_drift_centroids=15)))
+    s.append(("led_abrupt_a", "LEDDrift 4 -> 1 drifting attributes, 9% noise, abrupt (width 250) at 40%", "multiclass", 10,
+              cds(synth.LEDDrift(seed=991, noise_percentage=0.09, irrelevant_features=True, n_drift_features=4),
+                  synth.LEDDrift(seed=992, noise_percentage=0.09, irrelevant_features=True, n_drift_features=1), 2 * n // 5, ABRUPT, 993)))
+    return s
+
+
 def write_csv(path, it, n):
     names = None
     with open(path, "w", newline="") as f:
@@ -402,11 +445,12 @@ def main():
     ap.add_argument("--out", default="results/foreign-streams")
     ap.add_argument("--binary", default=".build/release/drifttune")
     ap.add_argument("--only", default="", help="comma-separated stream names (default: all)")
-    ap.add_argument("--stream-set", choices=["benchmark", "fresh", "holdout", "confirm", "verify"], default="benchmark",
+    ap.add_argument("--stream-set", choices=["benchmark", "fresh", "holdout", "confirm", "verify", "audit"], default="benchmark",
                     help="benchmark: the committed 9 streams; fresh: 9 others from the same generators (other seeds, "
                     "functions, drift positions and speeds), a test for choices made while looking at the benchmark; holdout: 9 more, "
                     "fixed after both were looked at, a test for choices made while looking at both; confirm: 9 more, fixed after all three "
-                    "were looked at, a test for the expert pool's decay")
+                    "were looked at, a test for the expert pool's decay; verify: 9 more, fixed after all four were looked at; audit: "
+                    "9 more, fixed after all five were looked at, a test for serving the pool sample by sample")
     ap.add_argument("--keep", action="store_true", help="keep the temporary folder of CSV files")
     ap.add_argument("--general-variant", action="append", default=[], metavar="NAME=DIR",
                     help="another folder of general policies (logistic.policy and softmax.policy) to run as `general (NAME)`, "
