@@ -64,7 +64,7 @@ def main():
           f"both heads of steps: {batch_total - batch_mismatches} of {batch_total}; "
           f"fallbacks {policy.fallback_counts}; flipped byte refused: {refused}; duplicate key refused: {duplicate_refused}; "
           f"v1 policy with a shadow-learner loop refused by the Python loop: {shadows_refused}; "
-          f"expert pool with deployed updates, shadow learners or a tolerance outside [0, 1] refused: {pool_refused}")
+          f"expert pool with deployed updates, shadow learners, a tolerance outside [0, 1] or a bad half-life refused: {pool_refused}")
     if (mismatches or steps_mismatches or batch_mismatches or not refused or not duplicate_refused or not shadows_refused
             or not pool_refused):
         sys.exit(1)
@@ -127,8 +127,8 @@ def shadow_loop_refused():
 
 
 def pool_loop_refused():
-    """A loop with `experts` and `updates: deployed`, `shadow_learners` or an `expert_tolerance`
-    outside [0, 1] is refused on load, naming the file (as the Swift runtime refuses it), and so is
+    """A loop with `experts` and `updates: deployed`, `shadow_learners`, an `expert_tolerance`
+    outside [0, 1] or an `expert_half_life` that is not a whole number from 0 to 10^9 is refused on load, naming the file (as the Swift runtime refuses it), and so is
     such a `loop=` override of `TunedLearner`."""
     import json
     from drifttune_policy.learner import TunedLearner
@@ -137,8 +137,10 @@ def pool_loop_refused():
     document = json.loads(data[data.find(b"\n") + 1:])
     ok = True
     loop = dict(document.get("loop") or {})
-    for bad in ({"updates": "deployed"}, {"shadow_learners": True}, {"expert_tolerance": 1.5}, {"expert_tolerance": -0.001}):
-        says = "expert_tolerance must be between 0 and 1" if "expert_tolerance" in bad else "an expert pool"
+    for bad in ({"updates": "deployed"}, {"shadow_learners": True}, {"expert_tolerance": 1.5}, {"expert_tolerance": -0.001},
+                {"expert_half_life": -1}, {"expert_half_life": 2.5}, {"expert_half_life": 10 ** 9 + 1}):
+        says = ("expert_tolerance must be between 0 and 1" if "expert_tolerance" in bad
+                else "expert_half_life must be between 0 and" if "expert_half_life" in bad else "an expert pool")
         document["loop"] = dict(loop, experts=True, **bad)
         path = write_policy(document)
         try:
@@ -154,6 +156,16 @@ def pool_loop_refused():
             ok = False
         except ValueError as e:
             ok &= f"reference.policy: loop: {says}" in str(e)
+    # A half-life without a pool is refused too, as the Swift runtime refuses it.
+    document["loop"] = dict(loop, expert_half_life=100)
+    path = write_policy(document)
+    try:
+        Policy.load(path)
+        ok = False
+    except PolicyFileError as e:
+        ok &= str(e).startswith(path) and "expert_half_life needs experts: true" in str(e)
+    finally:
+        os.unlink(path)
     return ok
 
 

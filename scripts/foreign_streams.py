@@ -20,7 +20,7 @@ every method: every sample after the 3,000-sample warm-up (DriftTune: the mean o
 per-period accuracies over periods 0 to the last, each 1,000 samples; River: the same sample
 range, learning from the warm-up samples online).
 
-Five sets of 9 streams: `--stream-set benchmark` (the default; results/foreign-streams/),
+Six sets of 9 streams: `--stream-set benchmark` (the default; results/foreign-streams/),
 `--stream-set fresh` (the same generators at other seeds, functions, drift positions and speeds,
 fixed before any method ran on them; results/foreign-streams/fresh/), a test for choices made while
 looking at the benchmark set, `--stream-set holdout` (nine more, fixed after both had been

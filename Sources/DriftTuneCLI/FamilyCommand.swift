@@ -151,6 +151,8 @@ public struct FamilyTrainCommand: ParsableCommand {
     var experts = false
     @Option(help: "With --experts: experts within this much of the best decayed mean metric count as tied, and the fastest (lr / batch) leads (0 to 1; default 0.001; 0: the best score). A value other than the default is recorded in the run, and `family export` writes it.")
     var expertTolerance: Double?
+    @Option(help: "With --experts: serve every sample by the leader of the experts' per-sample correctness, decayed to half in this many samples (0: each period's chosen expert serves it whole; the default). A value above 0 is recorded in the run, and `family export` writes it.")
+    var expertHalfLife: Int?
     @Option(help: ArgumentHelp("Start PPO at the rule that serves the pool's leader (strength α in (0, 20]); needs --experts and a --config with normalize_observations: false.", valueName: "α"))
     var leaderAnchor: Float?
     @OptionGroup var learner: FamilyModelOption
@@ -205,8 +207,17 @@ public struct FamilyTrainCommand: ParsableCommand {
                         name += FamilyExportCommand.toleranceSuffixPrefix + "\(expertTolerance)"
                     }
                 }
+                if let expertHalfLife {
+                    guard (0...LoopSettings.maxExpertHalfLife).contains(expertHalfLife) else {
+                        throw UserError("--expert-half-life \(expertHalfLife): expected 0 to \(LoopSettings.maxExpertHalfLife) samples")
+                    }
+                    f.base.learner.expertHalfLife = expertHalfLife
+                    if expertHalfLife > 0 { name += FamilyExportCommand.halfLifeSuffixPrefix + "\(expertHalfLife)" }
+                }
             } else if expertTolerance != nil {
                 throw UserError("--expert-tolerance: only with --experts")
+            } else if expertHalfLife != nil {
+                throw UserError("--expert-half-life: only with --experts")
             }
             if leaderAnchor != nil {
                 guard experts, !lrSteps, !batchSteps else { throw UserError("--leader-anchor needs --experts and bins heads (no --lr-steps or --batch-steps)") }
@@ -296,6 +307,9 @@ public struct FamilyExportCommand: ParsableCommand {
     /// Recorded after `expertsSuffix` by `family train --expert-tolerance T` when T is not the
     /// default: `/tolerance=T`, which export writes to the file's loop.
     static let toleranceSuffixPrefix = "/tolerance="
+    /// Recorded after the tolerance by `family train --expert-half-life N` when N > 0:
+    /// `/half-life=N`, which export writes to the file's loop.
+    static let halfLifeSuffixPrefix = "/half-life="
     /// Recorded by `family train --leader-anchor`: PPO started at the pool's leader rule (`LeaderAnchor`).
     static let leaderAnchorSuffix = "/anchor=leader"
 
@@ -306,14 +320,16 @@ public struct FamilyExportCommand: ParsableCommand {
             let (f, name) = try learner.load(family)
             let saved = try TrainingCheckpoint.read(fileOrRunDirectory: checkpoint)
             // A run records --updates online, --lr-steps, --batch-steps, --evidence-anchor, --experts (with
-            // --expert-tolerance) and --leader-anchor in its environment name, in that order; the exported
+            // --expert-tolerance and --expert-half-life) and --leader-anchor in its environment name, in that order; the exported
             // loop is online in any case.
             let sameFamily = saved.environment.hasPrefix(name)
             var rest = Substring(saved.environment).dropFirst(sameFamily ? name.count : 0)
             var recorded: Set<String> = []
             var tolerance = LoopSettings.defaultExpertTolerance
+            var halfLife = 0
             for suffix in [Self.onlineSuffix, Self.stepsSuffix, Self.batchStepsSuffix, Self.evidenceAnchorSuffix,
-                           Self.expertsSuffix, Self.toleranceSuffixPrefix, Self.leaderAnchorSuffix] where rest.hasPrefix(suffix) {
+                           Self.expertsSuffix, Self.toleranceSuffixPrefix, Self.halfLifeSuffixPrefix,
+                           Self.leaderAnchorSuffix] where rest.hasPrefix(suffix) {
                 recorded.insert(suffix)
                 rest = rest.dropFirst(suffix.count)
                 if suffix == Self.toleranceSuffixPrefix {
@@ -322,6 +338,14 @@ public struct FamilyExportCommand: ParsableCommand {
                         throw UserError("\(checkpoint): its run records an expert tolerance of '\(value)', expected 0 to 1")
                     }
                     tolerance = t
+                    rest = rest.dropFirst(value.count)
+                }
+                if suffix == Self.halfLifeSuffixPrefix {
+                    let value = rest.prefix { $0 != "/" }
+                    guard let n = Int(value), (1...LoopSettings.maxExpertHalfLife).contains(n) else {
+                        throw UserError("\(checkpoint): its run records an expert half-life of '\(value)', expected 1 to \(LoopSettings.maxExpertHalfLife) samples")
+                    }
+                    halfLife = n
                     rest = rest.dropFirst(value.count)
                 }
             }
@@ -338,7 +362,10 @@ public struct FamilyExportCommand: ParsableCommand {
                 throw UserError("\(checkpoint): an expert-pool policy runs online; the family's production loop deploys updates")
             }
             spec = spec.withLoop(forSchema: version)
-            if version == 4 { spec.learner.expertTolerance = tolerance }
+            if version == 4 {
+                spec.learner.expertTolerance = tolerance
+                spec.learner.expertHalfLife = halfLife
+            }
             let provenance = PolicyDocument.Provenance(
                 environment: saved.environment, scenario: f.file, algorithm: saved.settings.config.algorithm.rawValue,
                 seeds: [saved.trainer.seed], gitCommit: Manifest.gitCommit(), toolVersion: DriftTuneVersion.current)

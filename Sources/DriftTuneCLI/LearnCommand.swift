@@ -22,7 +22,9 @@ public struct LearnCommand: ParsableCommand {
             --model; results/general/), leader (an expert pool: one learner per learning rate × batch \
             size of the bins, each learning online at its own setting; every period serves the one whose \
             metric, decayed by --leader-decay per period, is best so far (of the experts within \
-            --leader-tolerance of the best, the one with the highest learning rate per sample), and every \
+            --leader-tolerance of the best, the one with the highest learning rate per sample); with \
+            --leader-half-life N > 0, the default without --env, every sample instead goes to the leader of \
+            the experts' per-sample correctness decayed to half in N samples; every \
             expert's compute is counted), or a hand-written rule: \(HandWrittenRule.help). Loop settings, \
             action bins and the default action come from the policy file, else from --env's spec, else \
             from the values below; the options override them. A policy file whose loop runs shadow \
@@ -40,6 +42,7 @@ public struct LearnCommand: ParsableCommand {
     @Option(help: "A policy file, registry:NAME@CHANNEL, general, leader, or a rule: \(HandWrittenRule.help).") var policy: String
     @Option(help: "--policy leader: weight of the past in each expert's score, 0 to 1 (score = decay × score + the period's metric).") var leaderDecay: Double?
     @Option(help: "--policy leader: experts within this much decayed mean metric of the best count as tied, and the one with the highest learning rate per sample (lr / batch) serves; 0 to 1, default 0.001 (0: the best score).") var leaderTolerance: Double?
+    @Option(help: "--policy leader: serve every sample by the leader of the experts' per-sample correctness, decayed to half in this many samples; 0 serves each period's leader whole. Default: --env's learner.expert_half_life, else the period length.") var leaderHalfLife: Int?
     @Option(help: "The registry file for registry: policies.") var registry = "policies.sqlite"
     @Option(help: "Take loop settings, action bins, default action and metric from this environment's spec.") var env: String?
     @Option(help: "CSV stream with a header (- for standard input).") var data: String = "-"
@@ -67,7 +70,8 @@ public struct LearnCommand: ParsableCommand {
             let spec = try env.map { try location.catalog().load($0) }
             var setup = try LearnSetup.make(policy: policy, registry: registry, spec: spec, model: model, period: period,
                                             warmup: warmup, lr: lr, batch: batch, metric: metric, seed: seed, standardize: standardize,
-                                            classes: classes, leaderDecay: leaderDecay, leaderTolerance: leaderTolerance)
+                                            classes: classes, leaderDecay: leaderDecay, leaderTolerance: leaderTolerance,
+                                            leaderHalfLife: leaderHalfLife)
             if let classes {
                 guard (2...LabelledCSV.maxClassCount).contains(classes) else {
                     throw UserError("--classes \(classes): expected 2 to \(LabelledCSV.maxClassCount)")
@@ -144,10 +148,11 @@ public struct LearnSetup {
                             period: Int? = nil, warmup: Int? = nil, lr: Float? = nil, batch: Int? = nil, metric: String? = nil,
                             seed: UInt64 = 0, standardize: Bool? = nil, classes: Int? = nil,
                             generalDirectory: String? = nil, leaderDecay: Double? = nil,
-                            leaderTolerance: Double? = nil) throws -> LearnSetup {
+                            leaderTolerance: Double? = nil, leaderHalfLife: Int? = nil) throws -> LearnSetup {
         if name != "leader" {
             if leaderDecay != nil { throw UserError("--leader-decay: only with --policy leader") }
             if leaderTolerance != nil { throw UserError("--leader-tolerance: only with --policy leader") }
+            if leaderHalfLife != nil { throw UserError("--leader-half-life: only with --policy leader") }
         }
         if name == "leader" {
             let decay = leaderDecay ?? LoopSettings.defaultExpertDecay
@@ -174,6 +179,12 @@ public struct LearnSetup {
             run.settings.experts = true
             run.settings.expertDecay = decay
             run.settings.expertTolerance = tolerance
+            // Without --env, a new loop: serve sample by sample with a period's memory. An --env spec says for itself.
+            let halfLife = leaderHalfLife ?? spec.map { $0.learner.expertHalfLife } ?? run.settings.periodLength
+            guard (0...LoopSettings.maxExpertHalfLife).contains(halfLife) else {
+                throw UserError("--leader-half-life \(halfLife): expected 0 to \(LoopSettings.maxExpertHalfLife) samples")
+            }
+            run.settings.expertHalfLife = halfLife
             if let problem = run.settings.expertPoolProblem { throw UserError("--policy leader: \(problem)") }
             return LearnSetup(run: run, policy: LeaderRule())
         }

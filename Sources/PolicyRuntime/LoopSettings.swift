@@ -70,6 +70,15 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// `expertTolerance` for a new loop (specs without `learner.expert_tolerance`, `learn --policy
     /// leader` without `--leader-tolerance`): one sample in a period of 1,000.
     public static let defaultExpertTolerance = 0.001
+    /// How an expert pool serves: 0 serves one expert a whole period (the one the action names);
+    /// N > 0 serves every sample by the leader of the experts' per-sample correctness, decayed to
+    /// half in N labelled samples (same tolerance and tie-break as the period leader), the action
+    /// then naming only the expert a retrain or fine-tune applies to. An abrupt change mid-period
+    /// then costs tens of samples, not the rest of the period. Written only with `experts` when
+    /// above 0; absent means 0 (files written before it).
+    public var expertHalfLife: Int
+    /// The largest `expertHalfLife` a loop accepts (10⁹ samples: longer is period-long memory anyway).
+    public static let maxExpertHalfLife = 1_000_000_000
     /// The task metric the observation's metric features were computed with (`accuracy`,
     /// `macro_f1` or `auc`), so a production loop computes the same one. Absent in files written
     /// before it (the loop then falls back to its default for the model); written when known.
@@ -91,6 +100,9 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         if !(expertTolerance.isFinite && (0...1).contains(expertTolerance)) {
             return "expert_tolerance must be between 0 and 1, not \(expertTolerance)"
         }
+        if !(0...Self.maxExpertHalfLife).contains(expertHalfLife) {
+            return "expert_half_life must be between 0 and \(Self.maxExpertHalfLife) samples, not \(expertHalfLife)"
+        }
         return nil
     }
 
@@ -99,7 +111,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
                 warmupPeriods: Int, standardize: Bool = false, updates: UpdateRegime = .online,
                 shadowLearners: Bool = false, batchShadows: Bool = false, experts: Bool = false,
                 expertDecay: Double = defaultExpertDecay, expertTolerance: Double = defaultExpertTolerance,
-                metric: String? = nil) {
+                expertHalfLife: Int = 0, metric: String? = nil) {
         self.model = model
         self.periodLength = periodLength
         self.window = window
@@ -117,6 +129,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         self.experts = experts
         self.expertDecay = expertDecay
         self.expertTolerance = expertTolerance
+        self.expertHalfLife = expertHalfLife
         self.metric = metric
     }
 
@@ -125,7 +138,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         case retrainEpochs = "retrain_epochs", updateOverhead = "update_overhead", computeBudget = "compute_budget"
         case episodeLength = "episode_length", warmupPeriods = "warmup_periods", standardize, updates
         case shadowLearners = "shadow_learners", batchShadows = "batch_shadows", experts, expertDecay = "expert_decay"
-        case expertTolerance = "expert_tolerance", metric
+        case expertTolerance = "expert_tolerance", expertHalfLife = "expert_half_life", metric
     }
 
     public init(from decoder: Decoder) throws {
@@ -151,6 +164,10 @@ public struct LoopSettings: Codable, Sendable, Equatable {
         expertDecay = try c.decodeIfPresent(Double.self, forKey: .expertDecay) ?? Self.defaultExpertDecay
         // A pool file without it predates it: its leader was the best score. Without a pool it does not matter.
         expertTolerance = try c.decodeIfPresent(Double.self, forKey: .expertTolerance) ?? (experts ? 0 : Self.defaultExpertTolerance)
+        expertHalfLife = try c.decodeIfPresent(Int.self, forKey: .expertHalfLife) ?? 0
+        if expertHalfLife != 0 && !experts {
+            throw DecodingError.dataCorruptedError(forKey: .expertHalfLife, in: c, debugDescription: "expert_half_life needs experts: true")
+        }
         if let problem = expertPoolProblem {
             throw DecodingError.dataCorruptedError(forKey: .experts, in: c, debugDescription: problem)
         }
@@ -177,6 +194,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
             try c.encode(experts, forKey: .experts)
             try c.encode(expertDecay, forKey: .expertDecay)
             try c.encode(expertTolerance, forKey: .expertTolerance)
+            if expertHalfLife > 0 { try c.encode(expertHalfLife, forKey: .expertHalfLife) }
         }
         try c.encodeIfPresent(metric, forKey: .metric)
     }

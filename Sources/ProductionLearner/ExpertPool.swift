@@ -22,6 +22,9 @@ public protocol PeriodLoop: Sendable {
     /// Every expert's metric in the last period, in pool order (nil for one that had left); nil
     /// without a pool.
     var lastExpertMetrics: [Double?]? { get }
+    /// How many rows each expert served in the last period, in pool order, when a pool serves
+    /// sample by sample (`expert_half_life` > 0); nil otherwise.
+    var lastServedRows: [Int]? { get }
     /// Sets the learning rate and batch size (a pool: serves the expert nearest them).
     mutating func configure(learningRate: Float, batchSize: Int)
     /// Trains on pre-deployment data; its tail seeds the window.
@@ -36,6 +39,7 @@ extension PeriodRunner: PeriodLoop {
         settings.shadowLearners ? nil : periodProbabilities[...]
     }
     public var lastExpertMetrics: [Double?]? { nil }
+    public var lastServedRows: [Int]? { nil }
 }
 
 /// The expert pool of a loop with `experts` (observation schema v4): one persistent learner per
@@ -48,6 +52,12 @@ extension PeriodRunner: PeriodLoop {
 /// compute. An expert whose learner diverges leaves the pool; an action that names it serves the
 /// leader instead. With `standardize`, the experts of one batch size share each period's
 /// standardized minibatches (`StandardizedPass`): standardized once per batch size, the same bits.
+///
+/// With `expert_half_life` N > 0 the pool serves sample by sample instead: every row goes to the
+/// leader of the experts' per-sample correctness (arg-max right or wrong) over the labels that
+/// have arrived, decayed to half in N samples, with the same tolerance and tie-break; until a
+/// first label arrives the action's expert serves. The action then names only the expert its
+/// retrain or fine-tune applies to, and the period reports the expert that served most rows.
 ///
 /// Serving the leader every period (`LeaderRule`) is `drifttune learn --policy leader`; a tuned
 /// policy reading schema v4 chooses for itself.
@@ -74,6 +84,18 @@ public struct ExpertPool: PeriodLoop {
     public private(set) var computeUsed = 0.0
     /// Every expert's metric in the last period, in pool order; nil for one that had left.
     public private(set) var lastExpertMetrics: [Double?]? = []
+    /// Every expert's decayed per-sample correctness, and the weight it has summed, when serving
+    /// sample by sample (`expert_half_life` > 0).
+    public private(set) var sampleScores: [Double]
+    public private(set) var sampleWeight = 0.0
+    /// How many rows each expert served in the last period (sample by sample: any; else one expert all).
+    public private(set) var servedRowCounts: [Int]
+    public var lastServedRows: [Int]? { settings.expertHalfLife > 0 ? servedRowCounts : nil }
+    /// Per-sample correctness (one byte per expert per row) of served rows whose labels have not
+    /// arrived (the last `label_delay`), oldest first.
+    private var pending: [UInt8] = []
+    /// The rows served sample by sample in the last period, row-major.
+    private var servedRows: [Float] = []
     /// A period's standardized minibatches, one recording per batch-size bin: its first expert
     /// standardizes, the others at the same batch size replay (`StandardizedPass`).
     private var passes: [StandardizedPass]
@@ -104,6 +126,8 @@ public struct ExpertPool: PeriodLoop {
         }
         self.experts = experts
         scores = [Double](repeating: 0, count: experts.count)
+        sampleScores = scores
+        servedRowCounts = [Int](repeating: 0, count: experts.count)
         active = [Bool](repeating: true, count: experts.count)
         monitor = Monitor(featureCount: featureCount, classCount: classCount, metric: metric, detectors: makeDetectors())
         served = 0
@@ -154,7 +178,9 @@ public struct ExpertPool: PeriodLoop {
         active.contains(true) ? .healthy : .diverged(reason: "every expert's learner diverged")
     }
     public var periodsSinceRetrain: Int { experts[served].periodsSinceRetrain }
-    public var servedProbabilities: ArraySlice<Float>? { experts[served].periodProbabilities[...] }
+    public var servedProbabilities: ArraySlice<Float>? {
+        settings.expertHalfLife > 0 ? servedRows[...] : experts[served].periodProbabilities[...]
+    }
 
     public mutating func configure(learningRate: Float, batchSize: Int) {
         served = index(of: TuningAction(learningRateBin: actions.nearestLearningRateBin(Double(learningRate)),
@@ -169,17 +195,28 @@ public struct ExpertPool: PeriodLoop {
         let p = settings.periodLength
         served = index(of: action)
         if !active[served], let leader { served = leader }
+        let chosen = served
         var outcomes = [PeriodOutcome?](repeating: nil, count: experts.count)
         for b in passes.indices { passes[b].clear() }
         for k in experts.indices where active[k] {
             var own = expertSettings[k]
-            if k == served { own.retrain = action.retrain }
+            if k == chosen { own.retrain = action.retrain }
             outcomes[k] = experts[k].step(own, x, labels: y, sharing: &passes[own.batchSizeBin])
+        }
+        for k in servedRowCounts.indices { servedRowCounts[k] = 0 }
+        if settings.expertHalfLife > 0 {
+            served = serveSampleBySample(labels: y, stepped: outcomes.map { $0 != nil }, first: chosen)
+        } else {
+            servedRowCounts[served] = p
         }
         // Every expert may have left before this period; the served one then reports nothing new.
         var out = outcomes[served] ?? PeriodOutcome(observation: [], reading: MonitorReading(), onlineCompute: 0,
                                                     action: expertSettings[served], learningRate: experts[served].learner.learningRate,
                                                     batchSize: experts[served].learner.batchSize)
+        if served != chosen, let retrained = outcomes[chosen] {  // sample by sample: the action's retrain ran on its expert
+            out.action.retrain = retrained.action.retrain
+            out.retrainCompute = retrained.retrainCompute
+        }
         if period > 0 && out.action.retrain != .none { monitor.markRetrained() }
         let online = outcomes.reduce(0.0) { $0 + ($1?.onlineCompute ?? 0) }
         computeUsed += online + out.retrainCompute
@@ -188,10 +225,11 @@ public struct ExpertPool: PeriodLoop {
             learningRateRange: actions.learningRateRange, batchSizeRange: actions.batchSizeRange,
             periodsSinceRetrain: experts[served].periodsSinceRetrain, computeUsed: computeUsed,
             computeBudget: settings.computeBudget, period: period, episodeLength: settings.episodeLength)
-        let (observation, reading) = experts[served].periodProbabilities.withUnsafeBufferPointer { pp in
-            monitor.observe(features: x, probabilities: pp.baseAddress!, labels: y, rows: p,
-                            labelsArrived: p - settings.labelDelay, control: control)
-        }
+        let (observation, reading) = (settings.expertHalfLife > 0 ? servedRows : experts[served].periodProbabilities)
+            .withUnsafeBufferPointer { pp in
+                monitor.observe(features: x, probabilities: pp.baseAddress!, labels: y, rows: p,
+                                labelsArrived: p - settings.labelDelay, control: control)
+            }
         lastExpertMetrics = outcomes.map { $0?.reading.metric }
         scoreWeight = settings.expertDecay * scoreWeight + 1
         for k in experts.indices where active[k] {
@@ -203,6 +241,62 @@ public struct ExpertPool: PeriodLoop {
         out.onlineCompute = online
         period += 1
         return out
+    }
+
+    /// Serves the period's rows sample by sample into `servedRows`: before each row, the labels
+    /// that have arrived (all but the last `label_delay` rows' own) update the per-sample scores,
+    /// and the leader of those scores serves it (`first` until any label has arrived). Experts that
+    /// did not step, or diverged in the period, do not serve. Returns the expert that served most rows.
+    private mutating func serveSampleBySample(labels y: UnsafePointer<Int32>, stepped: [Bool], first: Int) -> Int {
+        let p = settings.periodLength, n = experts.count, classes = experts[first].learner.classCount
+        let decay = pow(0.5, 1 / Double(settings.expertHalfLife)), delay = settings.labelDelay
+        var eligible = stepped
+        for k in 0..<n where eligible[k] {
+            if case .diverged = experts[k].learner.health { eligible[k] = false }
+        }
+        let predictions = experts.map(\.periodProbabilities)
+        // Every expert's correctness on every row of the period, queued; a row's is read only once its label arrives.
+        let waiting = pending.count / n
+        pending.append(contentsOf: repeatElement(0, count: p * n))
+        for k in 0..<n where stepped[k] {
+            predictions[k].withUnsafeBufferPointer { probabilities in
+                for t in 0..<p {
+                    let predicted = Self.predictedClass(probabilities.baseAddress! + t * classes, classes)
+                    pending[(waiting + t) * n + k] = predicted == Int(y[t]) ? 1 : 0
+                }
+            }
+        }
+        var scores = sampleScores, weight = sampleWeight, head = 0
+        var count = [Int](repeating: 0, count: n)
+        var rows = [Float](repeating: 0, count: p * classes)
+        let tolerance = settings.expertTolerance
+        for t in 0..<p {
+            // Rows before t whose labels have arrived: all but the last `delay` of those served.
+            while waiting + t - head > delay {
+                weight = decay * weight + 1
+                for k in 0..<n { scores[k] = decay * scores[k] + Double(pending[head * n + k]) }
+                head += 1
+            }
+            let k = weight > 0
+                ? Self.leader(scores: scores, active: eligible, adaptivity: adaptivity, tolerance: tolerance, weight: weight) ?? first
+                : first
+            count[k] += 1
+            for c in 0..<classes { rows[t * classes + c] = predictions[k][t * classes + c] }
+        }
+        pending.removeFirst(head * n)
+        sampleScores = scores
+        sampleWeight = weight
+        servedRows = rows
+        servedRowCounts = count
+        return count.indices.max { count[$0] < count[$1] }!  // the first of equal counts
+    }
+
+    /// The class a row's probabilities predict: the first of equal maxima (for two classes, class 1
+    /// exactly when it is strictly more probable), as the monitor's accuracy counts it.
+    static func predictedClass(_ row: UnsafePointer<Float>, _ classes: Int) -> Int {
+        var best = 0
+        for c in 1..<max(classes, 1) where row[c] > row[best] { best = c }
+        return best
     }
 
     /// `leader_log_lr`, `leader_log2_batch`, `leader_margin` (schema v4) for the scores as they are.

@@ -24,10 +24,14 @@ public struct PeriodLog: Sendable, Codable, Equatable {
     /// every expert's metric this period, in the pool's order (null for an expert that has left the
     /// pool); `metric` is the served one's.
     public var expertMetrics: [Double?]? = nil
+    /// A pool serving sample by sample (`expert_half_life` > 0): how many of the period's rows each
+    /// expert served, in the pool's order; the period's action, learning rate and batch size are
+    /// those of the expert that served most.
+    public var servedRows: [Int]? = nil
 
     enum CodingKeys: String, CodingKey {
         case period, action, learningRate = "learning_rate", batchSize = "batch_size", fallback, metric, loss, compute
-        case adwinAlarm = "adwin_alarm", observation, probabilities, expertMetrics = "expert_metrics"
+        case adwinAlarm = "adwin_alarm", observation, probabilities, expertMetrics = "expert_metrics", servedRows = "served_rows"
     }
 }
 
@@ -178,6 +182,7 @@ public struct ProductionRun {
                                   loss: out.reading.loss, compute: out.compute, adwinAlarm: out.reading.adwinAlarm,
                                   observation: out.observation, probabilities: live)
             entry.expertMetrics = runner.lastExpertMetrics
+            entry.servedRows = runner.lastServedRows
             try log(entry)
             if case .diverged(let reason) = runner.health {
                 summary.stoppedEarly = settings.experts

@@ -14,7 +14,8 @@ extension EnvironmentSpec {
                      warmupPeriods: warmupPeriods, standardize: learner.standardize,
                      updates: learner.updates, shadowLearners: learner.shadowLearners,
                      batchShadows: learner.batchShadows, experts: learner.experts, expertDecay: learner.expertDecay,
-                     expertTolerance: learner.expertTolerance, metric: metric.rawValue)
+                     expertTolerance: learner.expertTolerance, expertHalfLife: learner.expertHalfLife,
+                     metric: metric.rawValue)
     }
 
     /// The spec with the loop that produces observation schema `version`: shadow learners for 2,

@@ -58,7 +58,11 @@ extension EnvironmentSpec {
             batchShadows: try le.optionalBool("batch_shadows") ?? false,
             experts: try le.optionalBool("experts") ?? false,
             expertDecay: try le.double("expert_decay", in: 0...1, default: LoopSettings.defaultExpertDecay),
-            expertTolerance: try le.double("expert_tolerance", in: 0...1, default: LoopSettings.defaultExpertTolerance))
+            expertTolerance: try le.double("expert_tolerance", in: 0...1, default: LoopSettings.defaultExpertTolerance),
+            expertHalfLife: try le.int("expert_half_life", in: 0...LoopSettings.maxExpertHalfLife, default: 0))
+        if learner.expertHalfLife > 0 && !learner.experts {
+            throw le.error("expert_half_life", "serving sample by sample is a way to serve an expert pool: set experts: true too")
+        }
         if learner.batchShadows && !learner.shadowLearners {
             throw le.error("batch_shadows", "batch-size shadows run beside the learning-rate shadows: set shadow_learners: true too")
         }

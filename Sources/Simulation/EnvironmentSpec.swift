@@ -90,12 +90,17 @@ public struct LearnerSpec: Sendable, Equatable {
     /// How far an expert may trail the best decayed mean metric and still lead when it adapts
     /// faster (`learner.expert_tolerance`, default 0.001; `LoopSettings.expertTolerance`).
     public var expertTolerance: Double = LoopSettings.defaultExpertTolerance
+    /// 0: the pool serves one expert a whole period; N: every sample the leader of per-sample
+    /// correctness decayed to half in N samples (`learner.expert_half_life`, default 0;
+    /// `LoopSettings.expertHalfLife`).
+    public var expertHalfLife: Int = 0
 
     /// Scores the pool's experts as `loop` does (its `expert_decay` and `expert_tolerance`): a
     /// policy file's pool runs as it was trained, whatever the spec's defaults.
     public mutating func adoptExpertScoring(of loop: LoopSettings) {
         expertDecay = loop.expertDecay
         expertTolerance = loop.expertTolerance
+        expertHalfLife = loop.expertHalfLife
     }
 }
 

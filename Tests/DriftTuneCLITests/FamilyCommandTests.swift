@@ -196,6 +196,15 @@ private func trainAndExport(_ family: URL, _ args: [String], config: URL, run: S
                                                policy: dir.appendingPathComponent("best-score.policy").path)
     #expect(bestScoreDocument.provenance.environment == "family:binary/updates=online/experts/tolerance=0.0/anchor=leader")
     #expect(bestScoreDocument.loop?.expertTolerance == 0)
+    // So is serving sample by sample.
+    let unpooledHalfLife = try CLIProcess.run(["family", "train", family.path, "--updates", "online", "--expert-half-life", "100"] + common)
+    #expect(unpooledHalfLife.status != 0 && unpooledHalfLife.stderr.contains("--expert-half-life: only with --experts"))
+    let bySample = try trainAndExport(family, ["--updates", "online", "--experts", "--expert-half-life", "100", "--leader-anchor", "8"],
+                                      config: config, run: dir.appendingPathComponent("by-sample").path,
+                                      policy: dir.appendingPathComponent("by-sample.policy").path)
+    #expect(bySample.provenance.environment == "family:binary/updates=online/experts/half-life=100/anchor=leader")
+    #expect(bySample.loop?.expertHalfLife == 100 && bySample.loop?.expertTolerance == LoopSettings.defaultExpertTolerance)
+    #expect(document.loop?.expertHalfLife == 0)
     var tuned = TunedPolicy(document: document)
     let schema = document.observationSchema
     var x = schema.features.map { ($0.lower + $0.upper) / 2 }

@@ -39,10 +39,24 @@ private func csv(rows: Int, bad: Bool = false) -> String {
     #expect(summary["controller"] as? String == "leader" && summary["periods"] as? Int == 4)
     let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
     let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
-    // Without a policy file or --env: the shipped bins, 6 learning rates × 4 batch sizes; period 0
-    // serves the default (lr 0.05 → bin 0.0306, batch 32).
+    // Without a policy file or --env: the shipped bins, 6 learning rates × 4 batch sizes.
     #expect((first["expert_metrics"] as? [Double])?.count == 24)
-    #expect(abs((first["learning_rate"] as? Double ?? 0) - 0.03064) < 1e-4 && first["batch_size"] as? Int == 32)
+    // Without --env the pool serves sample by sample, with a period's memory: the rows each expert served are logged.
+    #expect(lines.allSatisfy { line in
+        ((try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["served_rows"] as? [Int])?.reduce(0, +) == 600
+    })
+    let wholeLog = log + ".whole"
+    let whole = try CLIProcess.run(["learn", "--policy", "leader", "--leader-half-life", "0", "--data", data.path, "--label", "label",
+                                    "--period", "600", "--warmup", "1", "--log", wholeLog])
+    let wholeLines = try String(contentsOfFile: wholeLog, encoding: .utf8)
+    #expect(whole.status == 0 && !wholeLines.contains("served_rows"), "\(whole.stderr)")
+    // Serving whole periods, period 0 serves the default (lr 0.05 → bin 0.0306, batch 32).
+    let wholeFirst = try JSONSerialization.jsonObject(with: Data(wholeLines.split(separator: "\n")[0].utf8)) as! [String: Any]
+    #expect(abs((wholeFirst["learning_rate"] as? Double ?? 0) - 0.03064) < 1e-4 && wholeFirst["batch_size"] as? Int == 32)
+    let notLeader = try CLIProcess.run(["learn", "--policy", "fixed", "--leader-half-life", "10", "--data", data.path, "--label", "label"])
+    #expect(notLeader.status == 2 && notLeader.stderr.contains("--leader-half-life: only with --policy leader"))
+    let negative = try CLIProcess.run(["learn", "--policy", "leader", "--leader-half-life=-3", "--data", data.path, "--label", "label"])
+    #expect(negative.status == 2 && negative.stderr.contains("--leader-half-life -3: expected 0 to"), "\(negative.stderr)")
     let refused = try CLIProcess.run(["learn", "--policy", "fixed", "--leader-decay", "0.5", "--data", data.path, "--label", "label"])
     #expect(refused.status == 2 && refused.stderr.contains("--leader-decay: only with --policy leader"))
     let bad = try CLIProcess.run(["learn", "--policy", "leader", "--leader-decay", "2", "--data", data.path, "--label", "label"])

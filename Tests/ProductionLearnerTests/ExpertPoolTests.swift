@@ -219,3 +219,108 @@ func thePoolServesTheLeaderOfTheDecayedScoresAndPaysForEveryExpert(tolerance: Do
         #expect(logs.map { $0.expertMetrics?[k] ?? nil } == metrics, "expert \(k): lr \(lr), batch \(batch)")
     }
 }
+
+/// Serving sample by sample, written out apart from the pool: every expert's predictions come from
+/// a lone `fixed` run at its setting (a pool's expert learns exactly as one), and each row goes to
+/// `expectedLeader` of the per-sample correctness over the labels that have arrived (all but the
+/// last `delay` rows'), decayed to half in `halfLife` rows; the default action's expert serves until
+/// a first label arrives.
+@Test(arguments: [(0, LoopSettings.defaultExpertTolerance), (130, 0.0)])
+func servingSampleBySampleGivesEveryRowToTheLeaderOfTheLabelsThatHaveArrived(delay: Int, tolerance: Double) throws {
+    let stream = flipStream(rows: 6_000, flipAt: 3_250)
+    let bins = ActionBins(learningRates: [0.0005, 0.05, 0.5], batchSizes: [8, 64])
+    let halfLife = 200
+    var run = poolRun(bins, default: TuningAction(learningRateBin: 0, batchSizeBin: 1))
+    run.settings.labelDelay = delay
+    run.recordProbabilities = true
+    let experts = ExpertPool.poolActions(bins)
+    var predictions: [[Float]] = []  // every expert's predicted probabilities, scored rows in order
+    for action in experts {
+        var lone = run
+        (lone.defaultAction, lone.actions) = (action, bins)
+        var rows: [Float] = []
+        _ = try lone.run(stream, policy: FixedPolicy()) { rows += $0.probabilities ?? [] }
+        predictions.append(rows)
+    }
+    var pool = run
+    pool.settings.experts = true
+    pool.settings.expertTolerance = tolerance
+    pool.settings.expertHalfLife = halfLife
+    var logs: [PeriodLog] = []
+    var source = InMemoryRows(stream)
+    _ = try pool.run(&source, policy: LeaderRule()) { logs.append($0) }
+    let served = logs.flatMap { $0.probabilities ?? [] }
+    let labels = Array(stream.labels.suffix(served.count / 2))
+    #expect(served.count == predictions[0].count && served.count == 2 * 500 * logs.count)
+
+    let decay = pow(0.5, 1 / Double(halfLife))
+    var scores = [Double](repeating: 0, count: experts.count), weight = 0.0, arrived = 0
+    var counts: [[Int]] = []
+    var switches = 0, previous = 3
+    for t in labels.indices {
+        if t % 500 == 0 { counts.append([Int](repeating: 0, count: experts.count)) }
+        while arrived < t - delay {  // row `arrived`'s label is in
+            weight = decay * weight + 1
+            for k in experts.indices {
+                let right = (predictions[k][2 * arrived + 1] > predictions[k][2 * arrived] ? 1 : 0) == Int(labels[arrived])
+                scores[k] = decay * scores[k] + (right ? 1 : 0)
+            }
+            arrived += 1
+        }
+        let k = weight > 0 ? expectedLeader(scores: scores, weight: weight, tolerance: tolerance, experts: experts, bins: bins) : 3
+        if k != previous { switches += 1 }
+        previous = k
+        counts[counts.count - 1][k] += 1
+        #expect(served[2 * t] == predictions[k][2 * t] && served[2 * t + 1] == predictions[k][2 * t + 1], "row \(t)")
+        if served[2 * t] != predictions[k][2 * t] { break }
+    }
+    #expect(logs.map(\.servedRows) == counts.map { Optional($0) })
+    // The period reports the expert that served most rows.
+    for (log, count) in zip(logs, counts) {
+        let (lr, batch) = bins.values(of: experts[count.indices.max { count[$0] < count[$1] }!])
+        #expect(log.learningRate == lr && log.batchSize == batch)
+    }
+    #expect(switches >= 2)  // served by more than one expert, within periods too
+    #expect(counts.contains { $0.filter { $0 > 0 }.count > 1 })
+}
+
+@Test func servingSampleBySampleRecoversFromAChangeMidPeriodFasterThanServingWholePeriods() throws {
+    // The concept flips 250 rows into a period: a whole-period server keeps the stale expert to its end.
+    let stream = flipStream(rows: 9_000, flipAt: 5_250)
+    let bins = ActionBins(learningRates: [0.0005, 0.05, 1.0], batchSizes: [8, 64])
+    var wholePeriods = poolRun(bins)
+    wholePeriods.settings.experts = true
+    var bySample = wholePeriods
+    bySample.settings.expertHalfLife = 100
+    let (a, b) = (try wholePeriods.run(stream, policy: LeaderRule()), try bySample.run(stream, policy: LeaderRule()))
+    var logsA: [PeriodLog] = [], logsB: [PeriodLog] = []
+    _ = try wholePeriods.run(stream, policy: LeaderRule()) { logsA.append($0) }
+    _ = try bySample.run(stream, policy: LeaderRule()) { logsB.append($0) }
+    #expect(logsA.allSatisfy { $0.servedRows == nil } && logsB.allSatisfy { $0.servedRows?.reduce(0, +) == 500 })
+    #expect(b.compute == a.compute)  // every expert learns either way: serving changes no one's updates
+    #expect(logsB[8].metric > logsA[8].metric + 0.1, "the period of the change: \(logsB[8].metric) vs \(logsA[8].metric)")
+}
+
+@Test func anExpertHalfLifeIsRefusedOutOfRangeAndWithoutAPool() throws {
+    var settings = LoopSettings(model: "logistic", periodLength: 500, window: 1000, computeBudget: 60, episodeLength: 30,
+                                warmupPeriods: 2, experts: true, expertHalfLife: 500)
+    #expect(settings.expertPoolProblem == nil)
+    let written = try JSONEncoder().encode(settings)
+    #expect(try JSONDecoder().decode(LoopSettings.self, from: written).expertHalfLife == 500)
+    var object = try #require(try JSONSerialization.jsonObject(with: written) as? [String: Any])
+    object["expert_half_life"] = nil  // a file written before it serves whole periods
+    #expect(try JSONDecoder().decode(LoopSettings.self, from: JSONSerialization.data(withJSONObject: object)).expertHalfLife == 0)
+    for bad in [-1, LoopSettings.maxExpertHalfLife + 1] {
+        object["expert_half_life"] = bad
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(LoopSettings.self, from: JSONSerialization.data(withJSONObject: object)) }
+    }
+    object["expert_half_life"] = 500
+    object["experts"] = nil
+    object["expert_decay"] = nil
+    object["expert_tolerance"] = nil
+    #expect(throws: DecodingError.self) { try JSONDecoder().decode(LoopSettings.self, from: JSONSerialization.data(withJSONObject: object)) }
+    settings.expertHalfLife = 0  // written only when above 0
+    #expect(String(decoding: try JSONEncoder().encode(settings), as: UTF8.self).contains("expert_half_life") == false)
+    settings.expertHalfLife = -5
+    #expect(settings.expertPoolProblem?.contains("expert_half_life") == true)
+}

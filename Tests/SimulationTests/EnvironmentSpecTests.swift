@@ -146,6 +146,12 @@ private func loadError(_ old: String, _ new: String) throws -> (message: String,
     let tolerance = try loadError("  window: 3000\n", "  window: 3000\n  experts: true\n  expert_tolerance: -0.01\n")
     #expect(tolerance.message.hasPrefix("\(tolerance.path):\(tolerance.line + 2):"), "\(tolerance.message)")
     #expect(tolerance.message.contains("'learner.expert_tolerance' is -0.01, out of range"), "\(tolerance.message)")
+    let halfLife = try loadError("  window: 3000\n", "  window: 3000\n  experts: true\n  expert_half_life: -1\n")
+    #expect(halfLife.message.hasPrefix("\(halfLife.path):\(halfLife.line + 2):"), "\(halfLife.message)")
+    #expect(halfLife.message.contains("'learner.expert_half_life' is -1, out of range"), "\(halfLife.message)")
+    let unpooled = try loadError("  window: 3000\n", "  window: 3000\n  expert_half_life: 1000\n")
+    #expect(unpooled.message.hasPrefix("\(unpooled.path):\(unpooled.line + 1):"), "\(unpooled.message)")
+    #expect(unpooled.message.contains("set experts: true too"), "\(unpooled.message)")
     // The loop a pool spec derives reads schema v4, and a policy file's loop refuses the same combination.
     var spec = try EnvironmentCatalog(directory: environmentsDirectory).load("network-diagnosis")
     spec.learner.experts = true

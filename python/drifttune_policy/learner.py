@@ -534,7 +534,11 @@ class ExpertPool:
     the one with the highest learning rate per sample (lr / batch); then the higher score, then the
     first. The observation is the served monitor's (`compute_used` the pool's), then the leader's
     learning rate and batch size (scaled as `log_lr`, `log2_batch`) and its margin. An expert whose backend
-    reports `diverged` leaves the pool. Same interface as `PeriodLoop`."""
+    reports `diverged` leaves the pool. With `expert_half_life` N > 0 every sample is served instead by
+    the leader (same tolerance and tie-break) of the experts' per-sample correctness over the labels
+    that have arrived, decayed to half in N samples (the action's expert until a first label
+    arrives); the action then names only the expert its retrain applies to, and the period reports
+    the expert that served most rows. Same interface as `PeriodLoop`."""
 
     def __init__(self, backend, loop, learning_rates, batch_sizes, feature_count, class_count, metric="accuracy",
                  feature_names=None, seed=0, adwin="auto"):
@@ -547,6 +551,7 @@ class ExpertPool:
         monitor_names = names[:-len(LEADER_FEATURES)]
         self.decay = float(self.loop.get("expert_decay", 0.9))
         self.tolerance = float(self.loop.get("expert_tolerance", 0.0))
+        self.half_life = int(self.loop.get("expert_half_life", 0))
         self.settings = [(l, b) for b in range(len(batch_sizes)) for l in range(len(learning_rates))]
         self.experts = []
         for bins in self.settings:
@@ -563,6 +568,10 @@ class ExpertPool:
         self.served = 0
         self.period = 0
         self.compute_used = 0.0
+        self.sample_scores = [0.0] * len(self.experts)  # per-sample correctness, decayed (expert_half_life > 0)
+        self.sample_weight = 0.0
+        self.pending = []  # correctness vectors of served rows whose labels have not arrived, oldest first
+        self.served_rows = [0] * len(self.experts)  # rows each expert served in the last period
         self.expert_metrics = []  # every expert's metric in the last period, pool order; None once it left
         self.monitor_seconds = 0.0
 
@@ -572,24 +581,61 @@ class ExpertPool:
         b = min(max(bins[1], 0), len(self.batch_sizes) - 1)
         return b * len(self.learning_rates) + l
 
-    def leader(self):
+    def leader(self, scores=None, active=None, weight=None):
         """Of the active experts within `expert_tolerance x score_weight` of the best (finite) score,
         the one with the highest adaptivity, then the higher score, then the first (tolerance 0: the
-        best score, the first of equals); None if none is active (Swift `ExpertPool.leader`)."""
+        best score, the first of equals); None if none is active (Swift `ExpertPool.leader`). The
+        period scores unless others are given (the per-sample ones)."""
+        scores = self.scores if scores is None else scores
+        active = self.active if active is None else active
+        weight = self.score_weight if weight is None else weight
         best = None
-        for k, score in enumerate(self.scores):
-            if self.active[k] and math.isfinite(score) and (best is None or score > self.scores[best]):
+        for k, score in enumerate(scores):
+            if active[k] and math.isfinite(score) and (best is None or score > scores[best]):
                 best = k
         if best is None or self.tolerance <= 0:
             return best
-        floor = self.scores[best] - self.tolerance * self.score_weight
+        floor = scores[best] - self.tolerance * weight
         leader = best
-        for k, score in enumerate(self.scores):
-            if self.active[k] and math.isfinite(score) and score >= floor:
+        for k, score in enumerate(scores):
+            if active[k] and math.isfinite(score) and score >= floor:
                 a, b = self.adaptivity[k], self.adaptivity[leader]
-                if a > b or (a == b and score > self.scores[leader]):
+                if a > b or (a == b and score > scores[leader]):
                     leader = k
         return leader
+
+    def _serve_sample_by_sample(self, outs, y, first):
+        """The period's served probabilities, row by row from the per-sample leader (Swift
+        `ExpertPool.serveSampleBySample`), and the expert that served most rows (the first of equals)."""
+        p, n = self.loop["period_length"], len(self.experts)
+        delay = self.loop["label_delay"]
+        decay = 0.5 ** (1.0 / self.half_life)
+        eligible = [o is not None and not getattr(self.experts[k].backend, "diverged", False) for k, o in enumerate(outs)]
+        y = np.asarray(y)[:p]
+        predictions = [None if o is None else np.asarray(o["probabilities"], dtype=np.float32).reshape(p, -1) for o in outs]
+        right = np.zeros((p, n), dtype=np.uint8)
+        for k, probabilities in enumerate(predictions):
+            if probabilities is not None:
+                right[:, k] = np.argmax(probabilities, axis=1) == y  # the first of equal maxima
+        waiting = len(self.pending)
+        self.pending.extend(right)
+        head, count = 0, [0] * n
+        served = np.empty_like(predictions[first])
+        for t in range(p):
+            while waiting + t - head > delay:
+                self.sample_weight = decay * self.sample_weight + 1.0
+                c = self.pending[head]
+                self.sample_scores = [decay * s + float(c[k]) for k, s in enumerate(self.sample_scores)]
+                head += 1
+            k = first
+            if self.sample_weight > 0:
+                leader = self.leader(self.sample_scores, eligible, self.sample_weight)
+                k = first if leader is None else leader
+            count[k] += 1
+            served[t] = predictions[k][t]
+        del self.pending[:head]
+        self.served_rows = count
+        return served.reshape(-1), max(range(n), key=lambda k: (count[k], -k))
 
     @property
     def backend(self):
@@ -611,12 +657,19 @@ class ExpertPool:
         if not any(self.active):
             raise RuntimeError("expert pool: every expert's learner diverged")
         served = self.index(action["bins"])
-        self.served = served if self.active[served] else self.leader()
+        self.served = chosen = served if self.active[served] else self.leader()
         outs = []  # None for an expert that has left
         for k, (expert, bins) in enumerate(zip(self.experts, self.settings)):
-            retrain = action["retrain"] if k == self.served else "none"
+            retrain = action["retrain"] if k == chosen else "none"
             outs.append(expert.step(_action(bins, retrain), x, y) if self.active[k] else None)
-        out, expert = outs[self.served], self.experts[self.served]
+        if self.half_life > 0:
+            probabilities, self.served = self._serve_sample_by_sample(outs, y, chosen)
+            out = dict(outs[self.served], probabilities=probabilities, retrain=outs[chosen]["retrain"],
+                       retrain_compute=outs[chosen]["retrain_compute"])
+        else:
+            self.served_rows = [self.loop["period_length"] if k == self.served else 0 for k in range(len(self.experts))]
+            out = outs[self.served]
+        expert = self.experts[self.served]
         if self.period > 0 and out["retrain"] != "none":
             self.monitor.mark_retrained()
         online = sum(o["online_compute"] for o in outs if o is not None)

@@ -246,11 +246,17 @@ def _layer(layer):
     return w, b
 
 
+MAX_EXPERT_HALF_LIFE = 1_000_000_000  # LoopSettings.maxExpertHalfLife
+
+
 def expert_pool_problem(loop):
     """Why a loop with `experts` (an expert pool, observation schema v4) cannot run, or None
-    (`LoopSettings.expertPoolProblem`): the pool learns online, without shadow learners, and its
-    `expert_decay` and `expert_tolerance` lie in [0, 1]."""
+    (`LoopSettings.expertPoolProblem`): the pool learns online, without shadow learners, its
+    `expert_decay` and `expert_tolerance` lie in [0, 1], and its `expert_half_life` is a whole number
+    of samples from 0 to 10^9 (and absent without a pool)."""
     if not (loop or {}).get("experts"):
+        if (loop or {}).get("expert_half_life", 0) != 0:
+            return "expert_half_life needs experts: true"
         return None
     if loop.get("updates", "online") != "online":
         return "an expert pool learns online: it cannot run with updates: deployed"
@@ -262,6 +268,9 @@ def expert_pool_problem(loop):
     tolerance = loop.get("expert_tolerance", 0.0)
     if not (isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool) and 0 <= tolerance <= 1):
         return f"expert_tolerance must be between 0 and 1, not {tolerance}"
+    half_life = loop.get("expert_half_life", 0)
+    if not (isinstance(half_life, int) and not isinstance(half_life, bool) and 0 <= half_life <= MAX_EXPERT_HALF_LIFE):
+        return f"expert_half_life must be between 0 and {MAX_EXPERT_HALF_LIFE} samples, not {half_life}"
     return None
 
 
