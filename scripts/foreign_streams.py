@@ -497,9 +497,12 @@ def main():
         m["drifttune_general"] = run_drifttune(args.binary, path, kind, classes, "general")
         # The expert pool: one learner per learning rate x batch size of the bins, serving the leader.
         m["drifttune_leader"] = run_drifttune(args.binary, path, kind, classes, "leader", no_env=True)
-        # The same pool serving the best decayed score alone (the leader before expert_tolerance).
+        # The same pool serving each period's leader whole (the leader before `expert_half_life`), and
+        # serving each period whole by the best decayed score alone (the leader before expert_tolerance).
+        m["drifttune_leader_whole_periods"] = run_drifttune(args.binary, path, kind, classes, "leader", no_env=True,
+                                                            extra=("--leader-half-life", "0"))
         m["drifttune_leader_best_score"] = run_drifttune(args.binary, path, kind, classes, "leader", no_env=True,
-                                                         extra=("--leader-tolerance", "0"))
+                                                         extra=("--leader-tolerance", "0", "--leader-half-life", "0"))
         if args.general_v2:
             m["drifttune_general_v2"] = run_drifttune(args.binary, path, kind, classes, "general", general_dir=args.general_v2)
         for variant, folder in variants(args):
@@ -750,22 +753,33 @@ Also:
                                  "every expert's compute is in the compute column):")
     if all("drifttune_leader" in r["methods"] for r in results):
         general_md += "\n" + general_section(
-            "drifttune_leader", "The expert pool (`--policy leader`): follow the leader over static settings",
+            "drifttune_leader", "The expert pool (`--policy leader`): follow the leader over static settings, sample by sample",
             "`drifttune learn --policy leader --model logistic|softmax --batch 32` (learn's defaults, no label delay): one learner\n"
-            "per learning rate × batch size of the bins (6 × 4 = 24), each learning online at its own setting; each period\n"
-            "serves the leader of the per-period accuracies decayed by 0.9 per period: of the experts within 0.001 of the best\n"
-            "decayed mean accuracy, the one with the highest learning rate per sample, lr / batch (period 0: lr 0.0306, batch 32).\n"
-            "No tuned policy is involved. Its compute column counts all 24 learners. The decay was chosen offline after\n"
-            "the benchmark, fresh and holdout sets had been looked at; the confirm set (`results/foreign-streams/confirm/`) was\n"
-            "fixed afterwards, before any method ran on it. The tolerance was chosen offline after all four had been looked at\n"
-            "(`results/general/leader-tolerance/README.md`); the verify set (`results/foreign-streams/verify/`) was fixed\n"
-            "afterwards, before any method ran on it. Same-loop references as for the general policy.",
+            "per learning rate × batch size of the bins (6 × 4 = 24), each learning online at its own setting; since 1 December\n"
+            "2026 (second session) every sample is served by the leader of the experts' per-sample correctness decayed to half in\n"
+            "one period (1,000 samples): of the experts within 0.001 of the best decayed mean, the one with the highest learning\n"
+            "rate per sample, lr / batch (before the first label: lr 0.0306, batch 32; `results/general/sample-serving/README.md`).\n"
+            "The learning rates and batch sizes it used are those of the expert that served most rows of a period.\n"
+            "No tuned policy is involved. Its compute column counts all 24 learners. Serving sample by sample was chosen\n"
+            "offline after the benchmark, fresh, holdout, confirm and verify sets had been looked at; the audit set\n"
+            "(`results/foreign-streams/audit/`) was fixed afterwards, before any method ran on it. Same-loop references as for\n"
+            "the general policy.",
             column="pool", trained=False)
+    if all("drifttune_leader_whole_periods" in r["methods"] for r in results):
+        general_md += "\n" + general_section(
+            "drifttune_leader_whole_periods", "The expert pool serving whole periods (`--policy leader --leader-half-life 0`)",
+            "The same pool, each period served whole by the leader of the per-period accuracies decayed by 0.9 per period\n"
+            "(of the experts within 0.001 of the best decayed mean accuracy, the fastest; period 0: lr 0.0306, batch 32):\n"
+            "`--policy leader` before `expert_half_life`, and every pool policy file without it. The decay was chosen offline\n"
+            "after the benchmark, fresh and holdout sets had been looked at, the tolerance after all four\n"
+            "(`results/general/leader-tolerance/README.md`).",
+            column="whole periods", trained=False)
     if all("drifttune_leader_best_score" in r["methods"] for r in results):
         general_md += "\n" + general_section(
-            "drifttune_leader_best_score", "The expert pool serving the best score (`--policy leader --leader-tolerance 0`)",
-            "The same pool, serving the expert with the best decayed accuracy whatever its speed: the leader before\n"
-            "`expert_tolerance` (1 December 2026), and the leader of every pool policy file without it.",
+            "drifttune_leader_best_score", "The expert pool serving the best score (`--policy leader --leader-tolerance 0 --leader-half-life 0`)",
+            "The same pool, serving each period whole by the expert with the best decayed accuracy whatever its speed\n"
+            "(`--leader-half-life 0` too): the leader before `expert_tolerance` (1 December 2026), and the leader of every\n"
+            "pool policy file without either.",
             column="best score", trained=False)
     if all("drifttune_general_v2" in r["methods"] for r in results):
         general_md += "\n" + general_section(

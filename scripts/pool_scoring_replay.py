@@ -10,7 +10,7 @@ scores the experts by accuracy (what the pool does), by log loss or by Brier sco
 of decays and tolerances, replays which expert would have served, and counts per stream set:
 mean accuracy, streams ahead of both River references (read from the committed
 `results/foreign-streams/**/summary.csv`), and streams within 1 point of the best of the 24 experts.
-It first checks that the accuracy replay reproduces `--policy leader`'s served metric exactly.
+It first checks that the accuracy replay reproduces `--policy leader --leader-half-life 0`'s served metric exactly (the pool serving whole periods).
 
 Usage (repository root, after `swift build -c release --product drifttune`; river==0.26.1, numpy):
     python3 scripts/pool_scoring_replay.py --out results/general/leader-tolerance/scoring-replay.md
@@ -55,7 +55,7 @@ def expert_scores(job):
     path = os.path.join(folder, name + ".csv")
     log = path + ".jsonl"
     labels = np.loadtxt(path, delimiter=",", skiprows=1, usecols=-1, dtype=np.int64)
-    pool = learn(binary, path, kind, classes, ["--policy", "leader"], log)
+    pool = learn(binary, path, kind, classes, ["--policy", "leader", "--leader-half-life", "0"], log)
     periods = len(pool)
     acc, loss, brier = (np.zeros((periods, len(EXPERTS))) for _ in range(3))
     for k, (lr, batch) in enumerate(EXPERTS):
