@@ -11,8 +11,9 @@ policies with shadow learners (the general policies: observation schema v2, and 
 shadows) run end to end instead: the Python `TunedLearner` with its own `LinearBackend` (the Swift
 learner in numpy, same retrain shuffles) learns the stream, shadows included, and must make every
 decision Swift made, with observations within 1e-4 and metric and compute within 1e-9; so does the
-expert-pool cases (general-pool: a policy whose loop has `experts`, schema v4, and a leader
-tolerance; general-pool-best-score: one without), every expert's metric
+expert-pool cases (general-pool: a policy whose loop has `experts`, schema v4, served sample by
+sample; general-pool-whole-periods: one serving whole periods with a leader tolerance;
+general-pool-best-score: one without either), every expert's metric
 (`expert_metrics`) included. Also checks the ported detectors against the River detection indices the
 Swift tests use (Tests/DriftDetectionTests/Fixtures), and by-name and sampled decisions. Needs numpy only.
 
@@ -132,6 +133,8 @@ def replay_linear(case):
                 mismatches.append((t, "experts", ours, theirs))
             else:
                 metric_err = max([metric_err] + [abs(a - b) for a, b in zip(ours, theirs) if a is not None])
+            if mine.get("served_rows") != swift.get("served_rows"):  # a pool serving sample by sample: rows per expert
+                mismatches.append((t, "served rows", mine.get("served_rows"), swift.get("served_rows")))
     if len(learner.log) != len(log):
         mismatches.append(("periods", len(learner.log), len(log)))
     metric_err = max(metric_err, abs(summary["mean_metric"] - case["summary"]["mean_metric"]))  # learn's summary too

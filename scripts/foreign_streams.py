@@ -747,10 +747,11 @@ Also:
     general_md = general_section("drifttune_general", "The general policy",
                                  "`drifttune learn --policy general` (`results/general/logistic.policy` on binary streams,\n"
                                  "`results/general/softmax.policy` with `--classes K` on multiclass ones; see `results/general/README.md`;\n"
-                                 "since 1 December 2026 the leader-tolerance pair, `results/general/leader-tolerance/README.md`: PPO choosing which\n"
-                                 "expert of a pool of 24 (one per learning rate × batch size) serves, started at the leader rule with the pool's\n"
-                                 "tolerance (of the experts within 0.001 of the best decayed accuracy, the fastest leads);\n"
-                                 "every expert's compute is in the compute column):")
+                                 "since 1 December 2026 (second session) the sample-serving pair, `results/general/sample-serving/README.md`: an\n"
+                                 "expert pool of 24 (one per learning rate × batch size) whose every sample is served by the leader of the\n"
+                                 "experts' per-sample correctness decayed to half in 1,000 samples (of the experts within 0.001 of the best, the\n"
+                                 "fastest), with PPO, started at the leader rule, choosing retrains; the learning rates and batch sizes it used\n"
+                                 "are those of the expert that served most rows of a period; every expert's compute is in the compute column):")
     if all("drifttune_leader" in r["methods"] for r in results):
         general_md += "\n" + general_section(
             "drifttune_leader", "The expert pool (`--policy leader`): follow the leader over static settings, sample by sample",
@@ -822,7 +823,7 @@ it is listed below). River learns the warm-up samples online and is scored on th
 
 - **general**: `--policy general`, the shipped general policy for the learner model (logistic on binary
   streams, softmax with `--classes K` on multiclass ones), trained across randomized environment families
-  (`results/general/`; the leader-tolerance pair, an expert pool, observation schema v4); its file's loop standardizes and has no
+  (`results/general/`; the sample-serving pair, an expert pool served sample by sample, observation schema v4); its file's loop standardizes and has no
   label delay (section "The general policy").
 - **policy**: the committed tuned *domain* policy, `results/network-diagnosis/policies/network-diagnosis.policy`
   (logistic) on binary streams, `results/intent-recognition/policies/intent-recognition.policy` (softmax,

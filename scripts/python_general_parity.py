@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """The shipped general policies in Python against `drifttune learn`, on the foreign streams.
 
-For every stream of the five foreign-stream sets (`scripts/foreign_streams.py`: River's generators,
+For every stream of the six foreign-stream sets (`scripts/foreign_streams.py`: River's generators,
 fixed seeds, 40,000 samples), writes the same CSV file, runs `drifttune learn --policy general` on it
 and the Python `TunedLearner(LinearBackend(classes), general policy)` on the same file (periods of
 1,000 samples, 3 warm-up periods, as the benchmark), and compares every period's decision (learning
 rate, batch size, retrain) and the mean accuracy. Both sides run the policies' own loop (since the
 evening of 30 November 2026 an expert pool of 24 learners, observation schema v4, since 1 December
-2026 with a leader tolerance; before it, shadow learners, schema v2). Exits 1 on any difference. Needs River 0.26.1 and numpy
+2026 with a leader tolerance, since its second session served sample by sample; before it, shadow
+learners, schema v2). Exits 1 on any difference. Needs River 0.26.1 and numpy
 (not run in CI, which has no River; `scripts/check_python_monitor.py` checks the same loop on
 committed streams).
 
@@ -68,7 +69,7 @@ def main():
     ap.add_argument("--out", default="", help="also write the table as markdown here")
     args = ap.parse_args()
     rows = []
-    for stream_set in ("benchmark", "fresh", "holdout", "confirm", "verify"):
+    for stream_set in ("benchmark", "fresh", "holdout", "confirm", "verify", "audit"):
         for name, _, kind, classes, it in fs.make_streams(SAMPLES, stream_set):
             with tempfile.TemporaryDirectory() as tmp:
                 path = os.path.join(tmp, name + ".csv")
@@ -84,7 +85,7 @@ def main():
                  "Written by `scripts/python_general_parity.py`. `drifttune learn --policy general` and the Python",
                  "`TunedLearner(LinearBackend(classes), results/general/{logistic,softmax}.policy)` on the same CSV file",
                  "of each foreign stream (`scripts/foreign_streams.py`, 40,000 samples, periods of 1,000, 3 warm-up",
-                 "periods); both run the policies' own loop (an expert pool of 24 learners, observation schema v4). Accuracy: the mean of the",
+                 "periods); both run the policies' own loop (an expert pool of 24 learners served sample by sample, observation schema v4). Accuracy: the mean of the",
                  "per-period accuracies after the warm-up, as in `results/foreign-streams/`.", "",
                  "| set | stream | `drifttune learn` | Python | decisions equal | seconds, learn / Python |",
                  "| --- | --- | ---: | ---: | ---: | ---: |"]

@@ -696,6 +696,7 @@ class ExpertPool:
         self.period += 1
         return dict(out, period=self.period - 1, observation=observation, metric=reading.metric, loss=reading.loss,
                     adwin_alarm=reading.adwin_alarm, online_compute=online, expert_metrics=self.expert_metrics,
+                    served_rows=list(self.served_rows) if self.half_life > 0 else None,
                     action=_action(self.settings[self.served], out["retrain"]))
 
     def _leader_features(self, control):
@@ -780,7 +781,8 @@ class TunedLearner:
     def run_period(self, x, y):
         """One period of `period_length` samples (predicted before learned), then the decision for
         the next period. Returns the period's log entry (observation, metric, compute, decision; with
-        an expert pool also `expert_metrics`, every expert's metric in pool order, None once it left)."""
+        an expert pool also `expert_metrics`, every expert's metric in pool order, None once it left, and
+        when it serves sample by sample `served_rows`, how many rows each expert served)."""
         x = np.asarray(x, dtype=np.float32)
         self._ensure_loop(x.shape[1])
         t0 = time.perf_counter()
