@@ -154,13 +154,28 @@ public struct ExpertPool: PeriodLoop {
     /// equals the higher score, then the first. Tolerance 0: the best score, the first of equals.
     /// Nil when none is active.
     public static func leader(scores: [Double], active: [Bool], adaptivity: [Double], tolerance: Double, weight: Double) -> Int? {
-        var best: Int?
-        for k in scores.indices where active[k] && scores[k].isFinite {
-            if best == nil || scores[k] > scores[best!] { best = k }
+        scores.withUnsafeBufferPointer { s in
+            active.withUnsafeBufferPointer { a in
+                adaptivity.withUnsafeBufferPointer { speed in
+                    leader(scores: s, active: a, adaptivity: speed, tolerance: tolerance, weight: weight)
+                }
+            }
         }
-        guard var leader = best, tolerance > 0 else { return best }
-        let floor = scores[leader] - tolerance * weight
-        for k in scores.indices where active[k] && scores[k].isFinite && scores[k] >= floor {
+    }
+
+    /// `leader(scores:active:adaptivity:tolerance:weight:)` over buffers of equal length, for the
+    /// per-sample loop.
+    static func leader(scores: UnsafeBufferPointer<Double>, active: UnsafeBufferPointer<Bool>, adaptivity: UnsafeBufferPointer<Double>,
+                       tolerance: Double, weight: Double) -> Int? {
+        var best = -1
+        for k in 0..<scores.count where active[k] && scores[k].isFinite {
+            if best < 0 || scores[k] > scores[best] { best = k }
+        }
+        guard best >= 0 else { return nil }
+        guard tolerance > 0 else { return best }
+        var leader = best
+        let floor = scores[best] - tolerance * weight
+        for k in 0..<scores.count where active[k] && scores[k].isFinite && scores[k] >= floor {
             if adaptivity[k] > adaptivity[leader] || (adaptivity[k] == adaptivity[leader] && scores[k] > scores[leader]) {
                 leader = k
             }
@@ -257,31 +272,52 @@ public struct ExpertPool: PeriodLoop {
         let predictions = experts.map(\.periodProbabilities)
         // Every expert's correctness on every row of the period, queued; a row's is read only once its label arrives.
         let waiting = pending.count / n
-        pending.append(contentsOf: repeatElement(0, count: p * n))
-        for k in 0..<n where stepped[k] {
-            predictions[k].withUnsafeBufferPointer { probabilities in
-                for t in 0..<p {
-                    let predicted = Self.predictedClass(probabilities.baseAddress! + t * classes, classes)
-                    pending[(waiting + t) * n + k] = predicted == Int(y[t]) ? 1 : 0
+        var right = [UInt8](repeating: 0, count: p * n)
+        right.withUnsafeMutableBufferPointer { right in
+            for k in 0..<n where stepped[k] {
+                predictions[k].withUnsafeBufferPointer { probabilities in
+                    let rows = probabilities.baseAddress!
+                    if classes == 2 {  // class 1 exactly when it is strictly more probable
+                        for t in 0..<p {
+                            right[t &* n &+ k] = (rows[2 &* t &+ 1] > rows[2 &* t] ? 1 : 0) == y[t] ? 1 : 0
+                        }
+                    } else {
+                        for t in 0..<p {
+                            right[t &* n &+ k] = Self.predictedClass(rows + t &* classes, classes) == Int(y[t]) ? 1 : 0
+                        }
+                    }
                 }
             }
         }
+        pending.append(contentsOf: right)
         var scores = sampleScores, weight = sampleWeight, head = 0
         var count = [Int](repeating: 0, count: n)
         var rows = [Float](repeating: 0, count: p * classes)
         let tolerance = settings.expertTolerance
-        for t in 0..<p {
-            // Rows before t whose labels have arrived: all but the last `delay` of those served.
-            while waiting + t - head > delay {
-                weight = decay * weight + 1
-                for k in 0..<n { scores[k] = decay * scores[k] + Double(pending[head * n + k]) }
-                head += 1
+        scores.withUnsafeMutableBufferPointer { scores in
+            pending.withUnsafeBufferPointer { pending in
+                eligible.withUnsafeBufferPointer { eligible in
+                    adaptivity.withUnsafeBufferPointer { adaptivity in
+                        for t in 0..<p {
+                            // Rows before t whose labels have arrived: all but the last `delay` of those served.
+                            while waiting + t - head > delay {
+                                weight = decay * weight + 1
+                                let right = pending.baseAddress! + head * n
+                                for k in 0..<n { scores[k] = decay * scores[k] + Double(right[k]) }
+                                head += 1
+                            }
+                            let k = weight > 0
+                                ? Self.leader(scores: UnsafeBufferPointer(scores), active: eligible, adaptivity: adaptivity,
+                                              tolerance: tolerance, weight: weight) ?? first
+                                : first
+                            count[k] += 1
+                            predictions[k].withUnsafeBufferPointer { served in
+                                for c in 0..<classes { rows[t * classes + c] = served[t * classes + c] }
+                            }
+                        }
+                    }
+                }
             }
-            let k = weight > 0
-                ? Self.leader(scores: scores, active: eligible, adaptivity: adaptivity, tolerance: tolerance, weight: weight) ?? first
-                : first
-            count[k] += 1
-            for c in 0..<classes { rows[t * classes + c] = predictions[k][t * classes + c] }
         }
         pending.removeFirst(head * n)
         sampleScores = scores
