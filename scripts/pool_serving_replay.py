@@ -17,15 +17,14 @@ Usage (repository root, after `swift build -c release --product drifttune`; rive
 """
 import argparse
 import csv
-import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import foreign_streams as fs  # noqa: E402  the stream sets, their writer, period and warm-up
+from pool_scoring_replay import learn  # noqa: E402  one `drifttune learn` run, its --log periods
 
 SETS = ["benchmark", "fresh", "holdout", "confirm", "verify"]
 SETTINGS = [(0, 0.001), (0, 0.0)] + [(h, t) for h in (100, 300, 1000, 3000) for t in (0.0, 0.001, 0.005)]
@@ -45,18 +44,11 @@ def references(stream_set):
 
 
 def accuracy(binary, path, kind, classes, half_life, tolerance, log):
-    cmd = [binary, "learn", "--data", path, "--label", "label", "--policy", "leader", "--log", log, "--json",
-           "--model", "logistic" if kind == "binary" else "softmax", "--batch", "32",
-           "--period", str(fs.PERIOD), "--warmup", str(fs.WARMUP_PERIODS),
-           "--leader-half-life", str(half_life), "--leader-tolerance", repr(tolerance)]
-    if kind == "multiclass":
-        cmd += ["--classes", str(classes)]
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)}\n{p.stderr}")
-    with open(log) as f:
-        metrics = [json.loads(line)["metric"] for line in f]
-    return round(sum(metrics) / len(metrics), 4)  # every period has 1,000 samples: the mean over samples
+    """`learn --policy leader` (learn's defaults, batch 32) at this half-life and tolerance: the mean
+    over its periods, each of 1,000 samples, so the mean over samples."""
+    periods = learn(binary, path, kind, classes, ["--policy", "leader", "--batch", "32", "--leader-half-life", str(half_life),
+                                                 "--leader-tolerance", repr(tolerance)], log)
+    return round(sum(q["metric"] for q in periods) / len(periods), 4)
 
 
 def main():
