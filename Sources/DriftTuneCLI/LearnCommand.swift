@@ -20,11 +20,11 @@ public struct LearnCommand: ParsableCommand {
             policy file, registry:NAME@production (or @canary), general (the shipped general policy for \
             the learner: logistic, or softmax with --classes K > 2 or --model softmax, or fm or mlp with \
             --model; results/general/), leader (an expert pool: one learner per learning rate × batch \
-            size of the bins, each learning online at its own setting; every period serves the one whose \
-            metric, decayed by --leader-decay per period, is best so far (of the experts within \
-            --leader-tolerance of the best, the one with the highest learning rate per sample); with \
-            --leader-half-life N > 0, the default without --env, every sample instead goes to the leader of \
-            the experts' per-sample correctness decayed to half in N samples; every \
+            size of the bins, each learning online at its own setting; every sample goes to the leader of \
+            the experts' per-sample correctness decayed to half in --leader-half-life samples (default \
+            without --env: the period), the leader being, of the experts within --leader-tolerance of the \
+            best, the one with the highest learning rate per sample; with --leader-half-life 0 each period \
+            is served whole by the leader of the period metrics decayed by --leader-decay; every \
             expert's compute is counted), or a hand-written rule: \(HandWrittenRule.help). Loop settings, \
             action bins and the default action come from the policy file, else from --env's spec, else \
             from the values below; the options override them. A policy file whose loop runs shadow \

@@ -77,7 +77,7 @@ public struct LoopSettings: Codable, Sendable, Equatable {
     /// then costs tens of samples, not the rest of the period. Written only with `experts` when
     /// above 0; absent means 0 (files written before it).
     public var expertHalfLife: Int
-    /// The largest `expertHalfLife` a loop accepts (10⁹ samples: longer is period-long memory anyway).
+    /// The largest `expertHalfLife` a loop accepts: 10⁹ samples, longer than any stream it will see.
     public static let maxExpertHalfLife = 1_000_000_000
     /// The task metric the observation's metric features were computed with (`accuracy`,
     /// `macro_f1` or `auc`), so a production loop computes the same one. Absent in files written
