@@ -270,7 +270,8 @@ public struct ExpertPool: PeriodLoop {
             if case .diverged = experts[k].learner.health { eligible[k] = false }
         }
         let predictions = experts.map(\.periodProbabilities)
-        // Every expert's correctness on every row of the period, queued; a row's is read only once its label arrives.
+        // Every expert's correctness on every row of the period (the predicted class is the first of
+        // equal maxima, as the monitor's accuracy counts it), queued; a row's is read only once its label arrives.
         let waiting = pending.count / n
         var right = [UInt8](repeating: 0, count: p * n)
         right.withUnsafeMutableBufferPointer { right in
@@ -283,7 +284,7 @@ public struct ExpertPool: PeriodLoop {
                         }
                     } else {
                         for t in 0..<p {
-                            right[t &* n &+ k] = Self.predictedClass(rows + t &* classes, classes) == Int(y[t]) ? 1 : 0
+                            right[t &* n &+ k] = Kernels.argmax(rows + t &* classes, count: classes) == Int(y[t]) ? 1 : 0
                         }
                     }
                 }
@@ -292,7 +293,10 @@ public struct ExpertPool: PeriodLoop {
         pending.append(contentsOf: right)
         var scores = sampleScores, weight = sampleWeight, head = 0
         var count = [Int](repeating: 0, count: n)
-        var rows = [Float](repeating: 0, count: p * classes)
+        // Last period's buffer, taken over so that it is written in place, not allocated again.
+        var rows = servedRows
+        servedRows = []
+        if rows.count != p * classes { rows = [Float](repeating: 0, count: p * classes) }
         let tolerance = settings.expertTolerance
         scores.withUnsafeMutableBufferPointer { scores in
             pending.withUnsafeBufferPointer { pending in
@@ -325,14 +329,6 @@ public struct ExpertPool: PeriodLoop {
         servedRows = rows
         servedRowCounts = count
         return count.indices.max { count[$0] < count[$1] }!  // the first of equal counts
-    }
-
-    /// The class a row's probabilities predict: the first of equal maxima (for two classes, class 1
-    /// exactly when it is strictly more probable), as the monitor's accuracy counts it.
-    static func predictedClass(_ row: UnsafePointer<Float>, _ classes: Int) -> Int {
-        var best = 0
-        for c in 1..<max(classes, 1) where row[c] > row[best] { best = c }
-        return best
     }
 
     /// `leader_log_lr`, `leader_log2_batch`, `leader_margin` (schema v4) for the scores as they are.
